@@ -1,0 +1,72 @@
+"""The pipeline for one handout: load -> validate -> resolve -> render -> write atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import schema
+from .content import DEFAULT_BRAND, DEFAULT_LAYOUT, Library, load_brand, load_layout, load_medicine, load_strings
+from .errors import ContentError, Diagnostic
+from .model import Handout
+from .resolve import layout_sections, resolve
+
+if TYPE_CHECKING:
+    from .render_pdf import RenderedPdf
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything that decides one PDF; the defaults are the README's first command."""
+
+    medicine: str
+    lang: str = "en"
+    level: str = "standard"
+    brand: Path | None = None  # a brand.yaml; None = the built-in sample brand
+    layout: Path | None = None  # a layout YAML; None = the built-in order
+    paper: str | None = None  # None = the brand's default paper
+    require_reviewed: bool = False
+
+    def default_output(self) -> Path:
+        return Path(f"{self.medicine}-{self.lang}-{self.level}.pdf")
+
+
+def prepare(library: Library, request: Request) -> Handout:
+    """Load, check and resolve everything a PDF needs, or raise ContentError."""
+    if request.level not in schema.LEVELS:
+        raise ContentError([Diagnostic(Path("--level"), 0, 0, f"unknown level '{request.level}'",
+                                       "use one of: " + ", ".join(schema.LEVELS))])
+    medicine = load_medicine(library.medicine_path(request.medicine, request.lang))
+    if request.require_reviewed and medicine.doc.status != "reviewed":
+        raise ContentError([medicine.source.error(("status",), "content is a draft and --require-reviewed was given",
+                                                  "have a pharmacist review it, then set 'status: reviewed'")])
+    brand = load_brand(request.brand.resolve() if request.brand else library.brand_path(DEFAULT_BRAND))
+    layout = load_layout(request.layout.resolve() if request.layout else library.layout_path(DEFAULT_LAYOUT))
+    strings = load_strings(library.strings_path(medicine.doc.lang))
+    sections = layout_sections(medicine, layout)
+    return resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper)
+
+
+def build(library: Library, request: Request) -> "RenderedPdf":
+    from .render_pdf import render  # reportlab is imported only when a PDF is made
+
+    return render(prepare(library, request))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file, fsync and rename: a reader (or a crash) never sees a
+    half-written PDF, and a failed build leaves any previous file untouched."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

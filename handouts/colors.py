@@ -1,0 +1,31 @@
+"""WCAG colour contrast: leaflets are printed on black-and-white lasers, so brand colours
+must keep text readable as grey on white (WCAG AA, 4.5:1 for body-size text)."""
+
+from __future__ import annotations
+
+MIN_CONTRAST = 4.5
+WHITE = "#FFFFFF"
+
+
+def _channel(c: int) -> float:
+    s = c / 255
+    return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+
+def luminance(hex_color: str) -> float:
+    """Relative luminance per WCAG 2.x of ``#RRGGBB``."""
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """Contrast ratio between two colours, 1.0 (none) to 21.0 (black on white)."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def tint(hex_color: str, amount: float) -> str:
+    """Mix a colour with white (amount 0 = colour, 1 = white): warning-box backgrounds."""
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02X}" for c in mix)

@@ -1,0 +1,213 @@
+"""The content library: finding and loading medicines, templates, brands, layouts and
+interface strings, with the checks that need more than one key (file names, logo files,
+colour contrast, placeholders).
+
+A library is a list of content roots searched in order, so a pharmacy's own folder can
+hold just its medicines and brands while layouts and strings come from the built-in one.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from . import paths, schema
+from .colors import MIN_CONTRAST, WHITE, contrast, tint
+from .errors import ContentError, Diagnostic, did_you_mean
+from .loader import Source, load_yaml
+from .model import Brand, Strings
+from .validate import check
+
+M = TypeVar("M")
+
+DEFAULT_BRAND = "default"
+DEFAULT_LAYOUT = "default"
+CALLOUT_TINT = 0.9  # warning-box background: the accent mixed 90% with white
+LOGO_FORMATS = {"PNG", "JPEG"}
+MAX_LOGO_PIXELS = 25_000_000
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """A validated file: the schema object plus its Source for error positions."""
+
+    source: Source
+    doc: M
+
+
+@dataclass(frozen=True)
+class Library:
+    roots: tuple[Path, ...] = (paths.CONTENT,)
+    templates: Path = paths.TEMPLATES
+
+    @classmethod
+    def with_content(cls, content: Path | None) -> "Library":
+        """The built-in library, with ``content`` searched first when given."""
+        if content is None:
+            return cls()
+        return cls((Path(content), paths.CONTENT))
+
+    def _find(self, folder: str, name: str, what: str, hint_cmd: str) -> Path:
+        for root in self.roots:
+            candidate = root / folder / f"{name}.yaml"
+            if candidate.is_file():
+                return candidate
+        known = sorted({str(p.relative_to(root / folder).with_suffix("")) for root in self.roots
+                        for p in (root / folder).glob("**/*.yaml")})
+        raise ContentError([Diagnostic(self.roots[0] / folder, 0, 0, f"no {what} named '{name}'",
+                                       did_you_mean(name, known) or hint_cmd)])
+
+    def medicine_path(self, medicine: str, lang: str) -> Path:
+        for root in self.roots:
+            candidate = root / "medicines" / medicine / f"{lang}.yaml"
+            if candidate.is_file():
+                return candidate
+        known = {m for m, _, _ in self.medicines()}
+        if medicine in known:
+            langs = sorted(lang_ for m, lang_, _ in self.medicines() if m == medicine)
+            hint = f"'{medicine}' exists in: {', '.join(langs)}"
+            message = f"medicine '{medicine}' has no '{lang}' translation"
+        else:
+            hint = did_you_mean(medicine, known) or "run 'python generate.py list' to see what exists"
+            message = f"no medicine named '{medicine}'"
+        raise ContentError([Diagnostic(self.roots[0] / "medicines", 0, 0, message, hint)])
+
+    def medicines(self) -> list[tuple[str, str, Path]]:
+        """(medicine id, language, path) for every medicine file, first root winning."""
+        found: dict[tuple[str, str], Path] = {}
+        for root in self.roots:
+            for path in sorted((root / "medicines").glob("*/*.yaml")):
+                found.setdefault((path.parent.name, path.stem), path)
+        return [(m, lang, p) for (m, lang), p in sorted(found.items())]
+
+    def brand_path(self, name: str) -> Path:
+        """Each brand has its own folder (brands/NAME/brand.yaml) that confines its logo."""
+        return self._find("brands", f"{name}/brand", "brand", "brands live in content/brands/NAME/brand.yaml").resolve()
+
+    def layout_path(self, name: str) -> Path:
+        return self._find("layouts", name, "layout", "layouts live in content/layouts/NAME.yaml")
+
+    def strings_path(self, lang: str) -> Path:
+        return self._find("strings", lang, "interface strings for language", "add content/strings/LANG.yaml")
+
+    def template_path(self, name: str, lang: str) -> Path | None:
+        path = self.templates / name / f"{lang}.yaml"
+        return path if path.is_file() else None
+
+    def template_names(self) -> list[str]:
+        return sorted(p.name for p in self.templates.iterdir() if p.is_dir())
+
+
+# --- loaders: one per file kind; cached because batches reuse them thousands of times ---
+
+@lru_cache(maxsize=256)
+def load_medicine(path: Path) -> Loaded[schema.MedicineFile]:
+    source = load_yaml(path)
+    doc = check(source, schema.MedicineFile)
+    problems = []
+    if doc.medicine != path.parent.name:
+        problems.append(source.error(("medicine",), f"medicine id '{doc.medicine}' does not match its folder '{path.parent.name}'",
+                                     "the file must live in medicines/<id>/<lang>.yaml"))
+    if doc.lang != path.stem:
+        problems.append(source.error(("lang",), f"lang '{doc.lang}' does not match the file name '{path.name}'",
+                                     f"rename the file to {doc.lang}.yaml or fix 'lang'"))
+    if problems:
+        raise ContentError(problems)
+    return Loaded(source, doc)
+
+
+@lru_cache(maxsize=256)
+def load_template(path: Path) -> Loaded[schema.TemplateFile]:
+    source = load_yaml(path)
+    doc = check(source, schema.TemplateFile)
+    if doc.template != path.parent.name:
+        raise ContentError([source.error(("template",), f"template name '{doc.template}' does not match its folder '{path.parent.name}'")])
+    return Loaded(source, doc)
+
+
+@lru_cache(maxsize=64)
+def load_layout(path: Path) -> Loaded[schema.LayoutFile]:
+    source = load_yaml(path)
+    doc = check(source, schema.LayoutFile)
+    seen: set[str] = set()
+    for i, section in enumerate(doc.sections):
+        if section in seen:
+            raise ContentError([source.error(("sections", i), f"section '{section}' is listed twice")])
+        seen.add(section)
+    return Loaded(source, doc)
+
+
+@lru_cache(maxsize=64)
+def load_strings(path: Path) -> Strings:
+    source = load_yaml(path)
+    doc = check(source, schema.StringsFile)
+    required = {"page": {"page", "pages"}, "revised": {"date"}, "version": {"version"}}
+    problems = []
+    for key, wanted in required.items():
+        value = getattr(doc, key)
+        try:
+            found = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            found = {f"<{exc}>"}
+        if found != wanted:
+            expected = ", ".join("{" + w + "}" for w in sorted(wanted))
+            problems.append(source.error((key,), f"'{value}' must contain exactly {expected}",
+                                         "keep the words in braces untranslated; they are filled in when printing"))
+    if problems:
+        raise ContentError(problems)
+    return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice)
+
+
+@lru_cache(maxsize=64)
+def load_brand(path: Path) -> Brand:
+    source = load_yaml(path)
+    doc = check(source, schema.BrandFile)
+    problems = []
+    logo = _check_logo(source, doc.logo, problems) if doc.logo else None
+    pairs = [(("colors", "primary"), doc.colors.primary, WHITE, "headings on white paper"),
+             (("colors", "accent"), doc.colors.accent, tint(doc.colors.accent, CALLOUT_TINT), "warning label on the warning box")]
+    for keypath, fg, bg, what in pairs:
+        ratio = contrast(fg, bg)
+        if ratio < MIN_CONTRAST:
+            problems.append(source.error(keypath, f"colour {getattr(doc.colors, keypath[1])} gives {what} a contrast of "
+                                                  f"{ratio:.2f}:1; at least {MIN_CONTRAST}:1 is needed",
+                                         "pick a darker shade: leaflets are printed on black-and-white lasers"))
+    if problems:
+        raise ContentError(problems)
+    return Brand(name=doc.name, primary=doc.colors.primary, accent=doc.colors.accent, logo=logo, phone=doc.phone,
+                 website=doc.website, address=doc.address, footer_note=doc.footer_note, paper=doc.paper)
+
+
+def _check_logo(source: Source, logo: str, problems: list[Diagnostic]) -> Path | None:
+    """The logo must be a real PNG/JPEG inside the brand file's folder (no '..', no
+    absolute paths, no symlinks pointing out): brand files come from outside."""
+    folder = source.path.parent.resolve()
+    candidate = (folder / logo).resolve()
+    if not candidate.is_relative_to(folder):
+        problems.append(source.error(("logo",), f"logo '{logo}' is outside the brand's folder",
+                                     "put the logo next to the brand file and give just its file name"))
+        return None
+    if not candidate.is_file():
+        problems.append(source.error(("logo",), f"logo file '{logo}' not found", f"looked in {folder}"))
+        return None
+    from PIL import Image  # Pillow comes with reportlab; imported here to keep start-up fast
+
+    try:
+        with Image.open(candidate) as image:
+            if image.format not in LOGO_FORMATS:
+                problems.append(source.error(("logo",), f"logo '{logo}' is {image.format}, not PNG or JPEG",
+                                             "export the logo as PNG"))
+                return None
+            if image.width * image.height > MAX_LOGO_PIXELS:
+                problems.append(source.error(("logo",), f"logo '{logo}' is {image.width}x{image.height} pixels; too large",
+                                             "scale it down to at most 2000 pixels wide"))
+                return None
+            image.verify()
+    except Exception as exc:  # Pillow raises many types for broken files
+        problems.append(source.error(("logo",), f"logo '{logo}' is not a readable image ({type(exc).__name__})",
+                                     "export the logo again as PNG"))
+        return None
+    return candidate

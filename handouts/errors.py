@@ -1,0 +1,63 @@
+"""User-facing diagnostics.
+
+Every problem in content a person wrote is reported as
+``path:line:col: error: message (at key.path)`` plus an optional hint, so an author who
+never reads Python can find and fix it. Internal bugs are not diagnostics: they may
+traceback; user input never should.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem at one place in one file (line and col are 1-based; 0 means unknown)."""
+
+    path: Path
+    line: int
+    col: int
+    message: str
+    key: str = ""
+    hint: str = ""
+    severity: str = "error"
+
+    def format(self) -> str:
+        where = f"{display_path(self.path)}:{self.line}:{self.col}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.key:
+            text += f" (at {self.key})"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class ContentError(Exception):
+    """Raised with every diagnostic found, so authors fix a whole file in one pass."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def display_path(path: Path) -> str:
+    """Show paths relative to the working directory when possible: shorter and clickable."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest valid choice, or listing the choices when none is close."""
+    options = sorted(set(choices))
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if options:
+        return "expected one of: " + ", ".join(options)
+    return ""

@@ -1,0 +1,157 @@
+"""YAML -> plain Python data plus the source position of every key and value.
+
+PyYAML's ``safe_load`` forgets where things came from and silently keeps the last of two
+duplicate keys (a duplicated section would quietly vanish). We compose the node tree
+ourselves instead, so every later error can name ``file:line:col`` and duplicates are
+errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Diagnostic
+
+KeyPath = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.SafeLoader("")  # used only to turn scalar nodes into Python values
+
+
+@dataclass
+class Source:
+    """A parsed YAML file: its data and where each key path sits in the file."""
+
+    path: Path
+    data: Any
+    value_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    def pos(self, keypath: KeyPath, *, key: bool = False) -> tuple[int, int]:
+        """Position of a key path, falling back to the nearest enclosing node that has one."""
+        table = self.key_pos if key else self.value_pos
+        for end in range(len(keypath), -1, -1):
+            sub = keypath[:end]
+            if sub in table:
+                return table[sub]
+            if sub in self.value_pos:
+                return self.value_pos[sub]
+        return (1, 1)
+
+    def error(self, keypath: KeyPath, message: str, hint: str = "", *, key: bool = False) -> Diagnostic:
+        line, col = self.pos(keypath, key=key)
+        return Diagnostic(self.path, line, col, message, format_keypath(keypath), hint)
+
+
+def format_keypath(keypath: KeyPath) -> str:
+    """``('sections', 'x', 'body', 'easy', 2)`` -> ``sections.x.body.easy[2]``."""
+    out = ""
+    for part in keypath:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_yaml(path: Path) -> Source:
+    """Read and parse one YAML file; raise ContentError naming file, line and column."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError([Diagnostic(path, 0, 0, "file not found")]) from None
+    except OSError as exc:
+        raise ContentError([Diagnostic(path, 0, 0, f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ContentError([Diagnostic(path, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                                       hint="split the content or remove pasted binary data")])
+    text = _decode(path, raw)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise ContentError([_yaml_error(path, text, exc)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
+        raise ContentError([Diagnostic(path, 1, 1, f"not valid YAML: {exc}")]) from None
+    source = Source(path, None)
+    if node is None:
+        raise ContentError([Diagnostic(path, 1, 1, "file is empty", hint="see README.md for the content format")])
+    errors: list[Diagnostic] = []
+    source.data = _walk(node, (), source, errors, [0])
+    if errors:
+        raise ContentError(errors)
+    return source
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ContentError([Diagnostic(
+            path, line, col, f"file is not UTF-8: byte 0x{raw[exc.start]:02X} at offset {exc.start}",
+            hint="save the file as UTF-8 (most editors: File > Save with encoding > UTF-8)")]) from None
+
+
+def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "not valid YAML"
+    hint = "check the indentation and quoting on this line and the one above"
+    lines = text.split("\n")
+    if mark and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t":
+        problem = "tab character used for indentation"
+        hint = "YAML indents with spaces only: replace the tab with spaces"
+    elif exc.context:
+        problem = f"{problem} ({exc.context})"
+    return Diagnostic(path, line, col, f"not valid YAML: {problem}", hint=hint)
+
+
+def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagnostic], budget: list[int]) -> Any:
+    budget[0] += 1
+    if budget[0] > MAX_NODES:
+        if budget[0] == MAX_NODES + 1:
+            errors.append(_at(source.path, node, keypath, f"document expands to more than {MAX_NODES:,} values",
+                              "remove YAML aliases (*name) that repeat large blocks"))
+        return None
+    source.value_pos.setdefault(keypath, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                errors.append(_at(source.path, key_node, keypath, "merge keys (<<) are not supported",
+                                  "write the keys out in full"))
+                continue
+            key = _constructor.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                errors.append(_at(source.path, key_node, keypath, "keys must be plain words",
+                                  "write the key as text, e.g. name:"))
+                continue
+            key = str(key)
+            child = keypath + (key,)
+            if key in result:
+                first = source.key_pos[child]
+                errors.append(_at(source.path, key_node, child, f"duplicate key '{key}' (first defined on line {first[0]})",
+                                  "YAML keeps only one of them: merge the two entries or rename one"))
+                continue
+            source.key_pos[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = _walk(value_node, child, source, errors, budget)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(item, keypath + (i,), source, errors, budget) for i, item in enumerate(node.value)]
+    try:
+        return _constructor.construct_object(node)
+    except yaml.constructor.ConstructorError as exc:
+        errors.append(_at(source.path, node, keypath, f"cannot read value: {exc.problem}", "quote the value"))
+        return None
+
+
+def _at(path: Path, node: yaml.Node, keypath: KeyPath, message: str, hint: str) -> Diagnostic:
+    mark = node.start_mark
+    return Diagnostic(path, mark.line + 1, mark.column + 1, message, format_keypath(keypath), hint)

@@ -1,0 +1,112 @@
+"""The resolved handout: what a reader gets, independent of any output format.
+
+Everything here is plain, frozen data: Jinja has run, the level and layout are chosen,
+shared templates are expanded. Only render_pdf.py turns this into reportlab flowables, so
+a future HTML or large-print renderer reuses all of it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text; ``bold`` is the only inline style authors get."""
+
+    text: str
+    bold: bool = False
+
+
+Inline = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: Inline
+
+
+@dataclass(frozen=True)
+class Subhead:
+    text: str
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A boxed warning with a label word, e.g. "Do not stop suddenly"."""
+
+    label: str
+    blocks: tuple["Block", ...]
+
+
+Block = Union[Paragraph, Subhead, BulletList, Callout]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    primary: str
+    accent: str
+    logo: Path | None = None
+    phone: str | None = None
+    website: str | None = None
+    address: str | None = None
+    footer_note: str | None = None
+    paper: str = "letter"
+
+
+@dataclass(frozen=True)
+class Strings:
+    """Interface text in the handout's language, placeholders still unfilled."""
+
+    page: str
+    revised: str
+    version: str
+    draft_mark: str
+    draft_notice: str
+
+
+@dataclass(frozen=True)
+class Handout:
+    medicine: str
+    title: str
+    summary: str
+    lang: str
+    level: str
+    draft: bool
+    revised: datetime.date
+    version: str
+    sections: tuple[Section, ...]
+    brand: Brand
+    strings: Strings
+    paper: str
+
+
+def block_texts(block: Block) -> list[str]:
+    """Plain text of a block, one entry per sentence-like unit (paragraph, item, label)."""
+    if isinstance(block, Paragraph):
+        return [plain(block.spans)]
+    if isinstance(block, Subhead):
+        return [block.text]
+    if isinstance(block, BulletList):
+        return [plain(item) for item in block.items]
+    return [block.label] + [text for inner in block.blocks for text in block_texts(inner)]
+
+
+def plain(spans: Inline) -> str:
+    return "".join(span.text for span in spans)

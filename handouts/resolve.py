@@ -1,0 +1,172 @@
+"""Medicine file + level + layout + shared templates -> the resolved Handout.
+
+This is where Jinja runs and where cross-file rules live: a layout may not drop a
+required section, a template gets exactly the parameters it declares, and every
+character must be printable by the bundled fonts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import fonts, schema
+from .content import Library, Loaded, load_template
+from .errors import ContentError, Diagnostic, did_you_mean
+from .loader import KeyPath, Source, format_keypath
+from .model import Block, Brand, BulletList, Callout, Handout, Paragraph, Section, Strings, Subhead
+from .text import normalize_space, parse_inline, render
+
+
+def pick(value: Any, level: str, keypath: KeyPath) -> tuple[Any, KeyPath]:
+    """The value for one level, and the key path where the author wrote it."""
+    if isinstance(value, schema.ByLevel):
+        return getattr(value, level), keypath + (level,)
+    return value, keypath
+
+
+def layout_sections(medicine: Loaded[schema.MedicineFile], layout: Loaded[schema.LayoutFile]) -> list[str]:
+    """The layout's section order, checked against what the medicine has and requires."""
+    available = medicine.doc.sections
+    problems = [layout.source.error(("sections", i), f"'{medicine.doc.medicine}' has no section '{sid}'",
+                                    did_you_mean(sid, available))
+                for i, sid in enumerate(layout.doc.sections) if sid not in available]
+    for sid, section in available.items():
+        if section.required and sid not in layout.doc.sections:
+            problems.append(layout.source.error(("sections",), f"layout leaves out required section '{sid}' of '{medicine.doc.medicine}'",
+                                                f"add '- {sid}' to the layout's sections"))
+    if problems:
+        raise ContentError(problems)
+    return list(layout.doc.sections)
+
+
+@dataclass(frozen=True)
+class _Writer:
+    """Renders the texts of one file (medicine or template) with one Jinja context."""
+
+    source: Source
+    context: Mapping[str, Any]
+
+    def text(self, raw: str, keypath: KeyPath) -> str:
+        out = normalize_space(render(raw, self.context, self.source, keypath))
+        missing = fonts.uncovered(out)
+        if missing:
+            line, col = self.source.pos(keypath)
+            raise ContentError([Diagnostic(self.source.path, line, col + _offset(raw, ch), f"{fonts.describe(ch)} is not covered by any bundled font",
+                                           format_keypath(keypath), "replace the character or ask for a font that has it")
+                                for _, ch in missing[:10]])
+        return out
+
+    def blocks(self, blocks: list[Any], keypath: KeyPath, params: Mapping[str, Any]) -> tuple[Block, ...]:
+        return tuple(self.block(b, keypath + (i,), params) for i, b in enumerate(blocks))
+
+    def block(self, block: Any, keypath: KeyPath, params: Mapping[str, Any]) -> Block:
+        if isinstance(block, schema.Paragraph):
+            return Paragraph(parse_inline(self.text(block.p, keypath + ("p",))))
+        if isinstance(block, schema.Subhead):
+            return Subhead(self.text(block.subhead, keypath + ("subhead",)))
+        if isinstance(block, schema.BulletList):
+            return BulletList(self.items(block.items, keypath + ("list",), params))
+        body = block.warning
+        return Callout(self.text(body.label, keypath + ("warning", "label")),
+                       self.blocks(body.body, keypath + ("warning", "body"), params))
+
+    def items(self, items: Any, keypath: KeyPath, params: Mapping[str, Any]):
+        if isinstance(items, schema.ParamRef):
+            value = params.get(items.param)
+            if not isinstance(value, list):
+                problem = "is not declared" if items.param not in params else "is text, not a list"
+                raise ContentError([self.source.error(keypath + ("param",), f"list parameter '{items.param}' {problem}",
+                                                      "declare it under 'params:' and pass a list")])
+            return tuple(parse_inline(text) for text in value)
+        return tuple(parse_inline(self.text(t, keypath + (i,))) for i, t in enumerate(items))
+
+
+def _offset(raw: str, ch: str) -> int:
+    """Column offset of a character inside a single-line scalar (0 when unknown)."""
+    i = raw.find(ch)
+    return i if i >= 0 and "\n" not in raw[:i] else 0
+
+
+def resolve_section(library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str) -> Section:
+    doc = medicine.doc
+    section = doc.sections[sid]
+    base = {"facts": dict(doc.facts), "medicine": {"id": doc.medicine, "name": doc.name}}
+    own = _Writer(medicine.source, base)
+    where: KeyPath = ("sections", sid)
+    if section.template is None:
+        title, title_at = pick(section.title, level, where + ("title",))
+        body, body_at = pick(section.body, level, where + ("body",))
+        return Section(sid, own.text(title, title_at), own.blocks(body, body_at, {}))
+    template = _template(library, medicine, sid)
+    params = _params(own, template, section, sid, level)
+    shared = _Writer(template.source, {**base, "params": params})
+    if section.title is not None:  # a medicine may retitle a shared section
+        title = own.text(*pick(section.title, level, where + ("title",)))
+    else:
+        title = shared.text(*pick(template.doc.title, level, ("title",)))
+    body, body_at = pick(template.doc.body, level, ("body",))
+    return Section(sid, title, shared.blocks(body, body_at, params))
+
+
+def _template(library: Library, medicine: Loaded[schema.MedicineFile], sid: str) -> Loaded[schema.TemplateFile]:
+    name = medicine.doc.sections[sid].template
+    path = library.template_path(name, medicine.doc.lang)
+    if path is None:
+        raise ContentError([medicine.source.error(("sections", sid, "template"), f"no shared template '{name}' in language '{medicine.doc.lang}'",
+                                                  did_you_mean(name, library.template_names()))])
+    return load_template(path)
+
+
+def _params(own: _Writer, template: Loaded[schema.TemplateFile], section: schema.SectionSource, sid: str, level: str) -> dict[str, Any]:
+    """The section's parameters at this level, rendered, after checking they match what
+    the template declares (a missing one would leave a gap in the warning)."""
+    declared = template.doc.params
+    where: KeyPath = ("sections", sid, "params")
+    problems = [own.source.error(where, f"template '{template.doc.template}' needs parameter '{name}'", f"{name}: {about}")
+                for name, about in declared.items() if name not in section.params]
+    problems += [own.source.error(where + (name,), f"template '{template.doc.template}' has no parameter '{name}'",
+                                  did_you_mean(name, declared), key=True)
+                 for name in section.params if name not in declared]
+    if problems:
+        raise ContentError(problems)
+    out: dict[str, Any] = {}
+    for name, value in section.params.items():
+        value, at = pick(value, level, where + (name,))
+        out[name] = [own.text(v, at + (i,)) for i, v in enumerate(value)] if isinstance(value, list) else own.text(value, at)
+    return out
+
+
+def resolve(library: Library, medicine: Loaded[schema.MedicineFile], level: str, section_ids: list[str],
+            brand: Brand, strings: Strings, paper: str) -> Handout:
+    """Build the handout for one level. Every section is resolved even after an error so
+    the author sees all problems of a file at once."""
+    doc = medicine.doc
+    problems: list[Diagnostic] = []
+    sections: list[Section] = []
+    for sid in section_ids:
+        try:
+            sections.append(resolve_section(library, medicine, sid, level))
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
+    writer = _Writer(medicine.source, {"facts": dict(doc.facts), "medicine": {"id": doc.medicine, "name": doc.name}})
+    try:
+        summary_raw, summary_at = pick(doc.summary, level, ("summary",))
+        summary = writer.text(summary_raw, summary_at)
+        title = writer.text(doc.name, ("name",))
+    except ContentError as exc:
+        problems.extend(exc.diagnostics)
+    if problems:
+        raise ContentError(problems)
+    version = content_version(title, summary, doc.revised.isoformat(), doc.status, sections)
+    return Handout(medicine=doc.medicine, title=title, summary=summary, lang=doc.lang, level=level,
+                   draft=doc.status == "draft", revised=doc.revised, version=version, sections=tuple(sections),
+                   brand=brand, strings=strings, paper=paper)
+
+
+def content_version(*parts: Any) -> str:
+    """A short id of the resolved text, printed in the footer: two printouts with the same
+    id say the same thing, whatever brand or paper they use."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:8]

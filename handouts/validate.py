@@ -1,0 +1,129 @@
+"""Schema validation: a parsed Source -> a typed schema object, or file:line:col errors.
+
+Pydantic reports errors by location tuples that also contain union tags; we walk each
+location against the real data so the reported key path is the one the author wrote,
+then turn pydantic's wording into advice for a person editing YAML.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .errors import ContentError, Diagnostic, did_you_mean
+from .loader import KeyPath, Source
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set(schema.BLOCK_KEYS)
+    for cls in (schema.MedicineFile, schema.SectionSource, schema.TemplateFile, schema.BrandFile,
+                schema.BrandColors, schema.LayoutFile, schema.StringsFile, schema.CalloutBody, schema.ParamRef):
+        for name, info in cls.model_fields.items():
+            names.add(info.alias or name)
+    return names | set(schema.LEVELS)
+
+
+KNOWN_KEYS = frozenset(_all_field_names())
+
+
+def check(source: Source, model: type[M]) -> M:
+    """Validate a whole file against ``model``; raise ContentError listing every problem."""
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as exc:
+        diagnostics = [_diagnostic(source, err) for err in exc.errors(include_url=False)]
+        raise ContentError(_dedupe(diagnostics)) from None
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[KeyPath, Any]:
+    """Keep only the parts of a pydantic location that exist in the data (drop union tags);
+    return that key path and the value found there."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+    return tuple(path), node
+
+
+_TYPE_WORDS = {
+    "string_type": "text", "int_type": "a whole number", "bool_type": "true or false",
+    "list_type": "a list (lines starting with '- ')", "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values", "date_type": "a date like 2026-11-21",
+    "float_type": "a number", "model_attributes_type": "a mapping of keys to values",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ('{value[:40]}')"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing (empty value)"
+    return type(value).__name__
+
+
+def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
+    kind = err["type"]
+    keypath, value = _data_path(source.data, err["loc"])
+    last = err["loc"][-1] if err["loc"] else ""
+    if kind == "extra_forbidden":
+        return source.error(keypath, f"unknown key '{keypath[-1]}'", did_you_mean(str(keypath[-1]), KNOWN_KEYS), key=True)
+    if kind == "missing":
+        return source.error(keypath, f"missing required key '{last}'", f"add '{last}:' here; see README.md, 'Content format'")
+    if kind == "block_kind":
+        keys = list(value) if isinstance(value, dict) else []
+        hint = did_you_mean(str(keys[0]), schema.BLOCK_KEYS) if keys else "write a block such as '- p: Some text.'"
+        return source.error(keypath, "a block needs one of the keys: " + ", ".join(schema.BLOCK_KEYS), hint)
+    if kind in _TYPE_WORDS:
+        hint = "put the value in quotes to make it text" if kind == "string_type" and value is not None else ""
+        if value is None:
+            hint = "write a value after the colon, or remove the key"
+        return source.error(keypath, f"expected {_TYPE_WORDS[kind]}, found {_describe(value)}", hint)
+    if kind == "literal_error":
+        return source.error(keypath, f"'{value}' is not allowed here; must be {err['ctx']['expected']}")
+    if kind == "string_pattern_mismatch":
+        return source.error(keypath, f"'{value}' is not a valid {_pattern_name(err['ctx']['pattern'])}",
+                            _pattern_hint(err["ctx"]["pattern"]))
+    if kind in ("too_short", "string_too_short"):
+        return source.error(keypath, "must not be empty", "write at least one entry, or remove the key")
+    if kind == "value_error":
+        return source.error(keypath, str(err["ctx"]["error"]))
+    return source.error(keypath, err["msg"])
+
+
+def _pattern_name(pattern: str) -> str:
+    return {schema.HexColor.__metadata__[0].pattern: "colour",
+            schema.Slug.__metadata__[0].pattern: "id",
+            schema.LangCode.__metadata__[0].pattern: "language code"}.get(pattern, "value")
+
+
+def _pattern_hint(pattern: str) -> str:
+    return {schema.HexColor.__metadata__[0].pattern: "write colours as #RRGGBB, e.g. '#1F4E79' (quoted)",
+            schema.Slug.__metadata__[0].pattern: "use lower-case letters, digits and _ , starting with a letter",
+            schema.LangCode.__metadata__[0].pattern: "use a code like en, es or zh-Hans"}.get(pattern, "")
+
+
+def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for d in sorted(diagnostics, key=lambda d: (d.line, d.col)):
+        if (d.line, d.col, d.message) not in seen:
+            seen.add((d.line, d.col, d.message))
+            out.append(d)
+    return out
