@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import schema
-from .content import DEFAULT_BRAND, DEFAULT_LAYOUT, Library, load_brand, load_layout, load_medicine, load_strings
+from .content import DEFAULT_BRAND, Library, load_brand, load_layout, load_medicine, load_strings
 from .errors import ContentError, Diagnostic
 from .model import Handout
 from .resolve import layout_sections, resolve
@@ -26,7 +26,7 @@ class Request:
     lang: str = "en"
     level: str = "standard"
     brand: Path | None = None  # a brand.yaml; None = the built-in sample brand
-    layout: Path | None = None  # a layout YAML; None = the built-in order
+    layout: Path | None = None  # a layout file or a name in content/layouts; None = the medicine's own order
     paper: str | None = None  # None = the brand's default paper
     require_reviewed: bool = False
 
@@ -44,9 +44,11 @@ def prepare(library: Library, request: Request) -> Handout:
         raise ContentError([medicine.source.error(("status",), "content is a draft and --require-reviewed was given",
                                                   "have a pharmacist review it, then set 'status: reviewed'")])
     brand = load_brand(request.brand.resolve() if request.brand else library.brand_path(DEFAULT_BRAND))
-    layout = load_layout(request.layout.resolve() if request.layout else library.layout_path(DEFAULT_LAYOUT))
     strings = load_strings(library.strings_path(medicine.doc.lang))
-    sections = layout_sections(medicine, layout)
+    sections = list(medicine.doc.sections)
+    if request.layout is not None:
+        path = request.layout if request.layout.is_file() else library.layout_path(str(request.layout))
+        sections = layout_sections(medicine, load_layout(path.resolve()))
     return resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper)
 
 

@@ -24,7 +24,6 @@ from .validate import check
 M = TypeVar("M")
 
 DEFAULT_BRAND = "default"
-DEFAULT_LAYOUT = "default"
 CALLOUT_TINT = 0.9  # warning-box background: the accent mixed 90% with white
 LOGO_FORMATS = {"PNG", "JPEG"}
 MAX_LOGO_PIXELS = 25_000_000
@@ -58,7 +57,7 @@ class Library:
         known = sorted({str(p.relative_to(root / folder).with_suffix("")) for root in self.roots
                         for p in (root / folder).glob("**/*.yaml")})
         raise ContentError([Diagnostic(self.roots[0] / folder, 0, 0, f"no {what} named '{name}'",
-                                       did_you_mean(name, known) or hint_cmd)])
+                                       hint=did_you_mean(name, known) or hint_cmd)])
 
     def medicine_path(self, medicine: str, lang: str) -> Path:
         for root in self.roots:
@@ -73,7 +72,7 @@ class Library:
         else:
             hint = did_you_mean(medicine, known) or "run 'python generate.py list' to see what exists"
             message = f"no medicine named '{medicine}'"
-        raise ContentError([Diagnostic(self.roots[0] / "medicines", 0, 0, message, hint)])
+        raise ContentError([Diagnostic(self.roots[0] / "medicines", 0, 0, message, hint=hint)])
 
     def medicines(self) -> list[tuple[str, str, Path]]:
         """(medicine id, language, path) for every medicine file, first root winning."""
@@ -88,7 +87,7 @@ class Library:
         return self._find("brands", f"{name}/brand", "brand", "brands live in content/brands/NAME/brand.yaml").resolve()
 
     def layout_path(self, name: str) -> Path:
-        return self._find("layouts", name, "layout", "layouts live in content/layouts/NAME.yaml")
+        return self._find("layouts", name, "layout", "give a layout file, or a name from content/layouts/").resolve()
 
     def strings_path(self, lang: str) -> Path:
         return self._find("strings", lang, "interface strings for language", "add content/strings/LANG.yaml")

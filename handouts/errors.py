@@ -27,7 +27,9 @@ class Diagnostic:
     severity: str = "error"
 
     def format(self) -> str:
-        where = f"{display_path(self.path)}:{self.line}:{self.col}"
+        where = display_path(self.path)
+        if self.line:  # 0 = the problem is with the file or option as a whole
+            where += f":{self.line}:{self.col}"
         text = f"{where}: {self.severity}: {self.message}"
         if self.key:
             text += f" (at {self.key})"

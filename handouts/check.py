@@ -1,0 +1,85 @@
+"""``validate``: check files of any kind, or the whole content library, collecting every
+problem instead of stopping at the first, so an author fixes a file in one pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from . import schema
+from .content import DEFAULT_BRAND, Library, load_brand, load_layout, load_medicine, load_strings, load_template
+from .errors import ContentError, Diagnostic
+from .loader import load_yaml
+from .resolve import resolve
+
+
+def library_files(library: Library) -> list[Path]:
+    files = [path for _, _, path in library.medicines()]
+    for root in library.roots:
+        files += sorted((root / "brands").glob("*/brand.yaml"))
+        files += sorted((root / "layouts").glob("*.yaml"))
+        files += sorted((root / "strings").glob("*.yaml"))
+    files += sorted(library.templates.glob("*/*.yaml"))
+    return files
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        out += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    return out
+
+
+def check_paths(library: Library, paths: list[Path]) -> tuple[int, list[Diagnostic]]:
+    """(number of files checked, diagnostics)."""
+    files = _expand(paths) if paths else library_files(library)
+    diagnostics: list[Diagnostic] = []
+    for path in files:
+        diagnostics += check_file(library, path.resolve())
+    return len(files), diagnostics
+
+
+def check_file(library: Library, path: Path) -> list[Diagnostic]:
+    try:
+        _checker(path)(library, path)
+    except ContentError as exc:
+        return _unique(exc.diagnostics)
+    return []
+
+
+def _checker(path: Path) -> Callable[[Library, Path], None]:
+    """Tell a file's kind by its top-level keys, so files can be checked wherever they are."""
+    data = load_yaml(path).data
+    keys = set(data) if isinstance(data, dict) else set()
+    if "medicine" in keys:
+        return _check_medicine
+    if "template" in keys:
+        return lambda _, p: load_template(p)
+    if "colors" in keys or "logo" in keys:
+        return lambda _, p: load_brand(p)
+    if "page" in keys:
+        return lambda _, p: load_strings(p)
+    if keys == {"sections"}:
+        return lambda _, p: load_layout(p)
+    raise ContentError([Diagnostic(path, 1, 1, "cannot tell what kind of content file this is",
+                                   "a medicine starts with 'medicine:', a template with 'template:', a brand has "
+                                   "'colors:', a layout has only 'sections:', interface strings have 'page:'")])
+
+
+def _check_medicine(library: Library, path: Path) -> None:
+    """Resolve every section at every level: Jinja, templates, parameters, glyphs."""
+    medicine = load_medicine(path)
+    brand = load_brand(library.brand_path(DEFAULT_BRAND))
+    strings = load_strings(library.strings_path(medicine.doc.lang))
+    problems: list[Diagnostic] = []
+    for level in schema.LEVELS:
+        try:
+            resolve(library, medicine, level, list(medicine.doc.sections), brand, strings, brand.paper)
+        except ContentError as exc:
+            problems += exc.diagnostics
+    if problems:
+        raise ContentError(problems)
+
+
+def _unique(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    return list(dict.fromkeys(diagnostics))
