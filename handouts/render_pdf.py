@@ -71,7 +71,8 @@ def _styles(handout: Handout) -> Styles:
     primary = colors.HexColor(handout.brand.primary)
     accent = colors.HexColor(handout.brand.accent)
     body = ParagraphStyle("body", fontName=family.regular, fontSize=t.body, leading=t.leading, textColor=TEXT_COLOR,
-                          alignment=TA_LEFT, spaceAfter=t.body * 0.5, splitLongWords=True)
+                          alignment=TA_LEFT, spaceAfter=t.body * 0.5, splitLongWords=True,
+                          bulletFontName=family.regular, bulletFontSize=t.body)
     return Styles(
         body=body,
         bullet=ParagraphStyle("bullet", parent=body, leftIndent=t.body * 1.6, bulletIndent=t.body * 0.4,
@@ -138,6 +139,7 @@ def _callout(block: Callout, st: Styles, width: float) -> Table:
     rows += [[flowable] for flowable in _blocks(block.blocks, st, width - 2 * pad)]
     table = Table(rows, colWidths=[width], repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), st.body.fontName),  # else reportlab sets Helvetica, unembedded
         ("BOX", (0, 0), (-1, -1), 2.5, accent),
         ("BACKGROUND", (0, 0), (-1, -1), st.callout_bg),
         ("LEFTPADDING", (0, 0), (-1, -1), pad + 2),
@@ -194,23 +196,33 @@ def _chrome(handout: Handout, st: Styles, width: float) -> _Chrome:
 
 class _PagedCanvas(Canvas):
     """Defers page output until the total is known, then draws every page's header,
-    footer ("Page X of Y") and draft mark (reportlab's standard two-phase recipe)."""
+    footer ("Page X of Y") and draft mark (reportlab's standard two-phase recipe).
+
+    Bookmarks are deferred with their page: registered early they would all point at
+    page 1, because the document has not received any page yet."""
 
     def __init__(self, *args, handout: Handout, chrome: _Chrome, styles: Styles, **kwargs):
         super().__init__(*args, **kwargs)
         self._saved: list[dict] = []
+        self._bookmarks: list[tuple[str, dict]] = []
         self._handout = handout
         self._chrome = chrome
         self._st = styles
 
+    def bookmarkPage(self, key, **kw):
+        self._bookmarks.append((key, kw))
+
     def showPage(self):
         self._saved.append(dict(self.__dict__))
+        self._bookmarks = []
         self._startPage()
 
     def save(self):
         total = len(self._saved)
         for state in self._saved:
             self.__dict__.update(state)
+            for key, kw in state["_bookmarks"]:
+                super().bookmarkPage(key, **kw)
             self._decorate(total)
             super().showPage()
         super().save()
@@ -268,7 +280,7 @@ class _Doc(BaseDocTemplate):
         outline = getattr(flowable, "outline", None)
         if outline:
             key, title = outline
-            self.canv.bookmarkPage(key)
+            self.canv.bookmarkHorizontal(key, 0, self.frame._y + flowable.height + flowable.getSpaceBefore())
             self.canv.addOutlineEntry(title, key, level=0)
             self.canv.showOutline()
 
@@ -293,7 +305,8 @@ def render(handout: Handout) -> RenderedPdf:
     doc = _Doc(out, pagesize=(page_w, page_h), pageTemplates=[PageTemplate("page", [frame])],
                title=handout.title, author=handout.brand.name, subject=handout.summary,
                creator=f"handouts {__version__}", keywords=[handout.level, handout.version],
-               lang=handout.lang, invariant=1, displayDocTitle=1)
+               lang=handout.lang, invariant=1, displayDocTitle=1, initialFontName=st.body.fontName,
+               initialFontSize=st.body.fontSize)
     doc.build(_story(handout, st, width),
               canvasmaker=partial(_PagedCanvas, handout=handout, chrome=chrome, styles=st))
     return RenderedPdf(out.getvalue(), doc.page)

@@ -1,0 +1,5 @@
+"""``python -m handouts ...``: the same command line as generate.py."""
+
+from .cli import main
+
+main()

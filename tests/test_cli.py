@@ -1,0 +1,92 @@
+"""The command line as a user types it, through click's CliRunner."""
+
+from __future__ import annotations
+
+import shutil
+
+from pypdf import PdfReader
+
+from conftest import TEST_CONTENT
+
+from handouts.cli import main
+
+
+def test_build_defaults(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["build", "baclofen"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "baclofen-en-standard.pdf"
+    assert result.stdout.startswith("wrote baclofen-en-standard.pdf: ")
+    assert "every page is marked DRAFT" in result.stderr
+    reader = PdfReader(out)
+    assert float(reader.pages[0].mediabox.width) == 612  # letter
+    assert list(tmp_path.iterdir()) == [out]  # no temporary files left behind
+
+
+def test_build_every_option(runner, tmp_path):
+    out = tmp_path / "leaflet.pdf"
+    result = runner.invoke(main, ["--content", str(TEST_CONTENT), "build", "testamine", "--lang", "en", "--level", "easy",
+                                  "--brand", "content/brands/default/brand.yaml", "--layout", "essentials",
+                                  "--paper", "a4", "--require-reviewed", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out)
+    assert round(float(reader.pages[0].mediabox.height)) == 842  # A4
+    assert "What is Testamine?" in reader.pages[0].extract_text()
+    assert result.stderr == ""  # reviewed content: no draft note
+
+
+def test_validate_library_and_paths(runner):
+    result = runner.invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith(": 0 error(s)")
+    result = runner.invoke(main, ["validate", str(TEST_CONTENT), "templates"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "checked 3 file(s): 0 error(s)"
+
+
+def test_validate_reports_bad_file_with_exit_2(runner, tmp_path):
+    bad = tmp_path / "medicines" / "testamine"
+    bad.mkdir(parents=True)
+    text = (TEST_CONTENT / "medicines/testamine/en.yaml").read_text().replace("status: reviewed", "status: done")
+    (bad / "en.yaml").write_text(text)
+    result = runner.invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "error: 'done' is not allowed here; must be 'draft' or 'reviewed' (at status)" in result.stderr
+    assert result.stdout.strip() == "checked 1 file(s): 1 error(s)"
+
+
+def test_list(runner):
+    result = runner.invoke(main, ["--content", str(TEST_CONTENT), "list"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert rows[0] == ["MEDICINE", "LANG", "LEVEL", "STATUS", "REVISED"]
+    assert ["baclofen", "en", "easy", "draft", "2026-11-21"] in rows
+    assert ["testamine", "en", "detailed", "reviewed", "2026-01-15"] in rows
+    assert len(rows) == 1 + 2 * 3
+
+
+def test_readability_shipped_content_meets_targets(runner):
+    result = runner.invoke(main, ["readability", "baclofen"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("  OK") == 3
+    assert "WHOLE LEVEL" in result.stdout
+
+
+def test_readability_exit_1_when_target_missed(runner, tmp_path):
+    folder = tmp_path / "medicines" / "testamine"
+    shutil.copytree(TEST_CONTENT / "medicines" / "testamine", folder)
+    path = folder / "en.yaml"
+    hard = ("Pharmacokinetic considerations notwithstanding, intermittent administration necessitates "
+            "individualised therapeutic monitoring, particularly regarding cardiovascular contraindications.")
+    path.write_text(path.read_text().replace("Testamine is a made-up medicine used only in tests.", hard))
+    result = runner.invoke(main, ["--content", str(tmp_path), "readability", "testamine", "--level", "easy"])
+    assert result.exit_code == 1, result.output
+    assert "MISSED: grade" in result.stdout
+    assert "section 'what_it_is' grade" in result.stdout
+
+
+def test_help_lists_commands(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("build", "validate", "list", "readability"):
+        assert command in result.stdout
