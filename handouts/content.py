@@ -49,15 +49,16 @@ class Library:
             return cls()
         return cls((Path(content), paths.CONTENT))
 
-    def _find(self, folder: str, name: str, what: str, hint_cmd: str) -> Path:
+    def _find(self, pattern: str, name: str, what: str, hint: str) -> Path:
+        """First file matching ``pattern`` (e.g. ``brands/{}/brand.yaml``) across the roots."""
         for root in self.roots:
-            candidate = root / folder / f"{name}.yaml"
+            candidate = root / pattern.format(name)
             if candidate.is_file():
-                return candidate
-        known = sorted({str(p.relative_to(root / folder).with_suffix("")) for root in self.roots
-                        for p in (root / folder).glob("**/*.yaml")})
-        raise ContentError([Diagnostic(self.roots[0] / folder, 0, 0, f"no {what} named '{name}'",
-                                       hint=did_you_mean(name, known) or hint_cmd)])
+                return candidate.resolve()
+        star = pattern.format("*")
+        known = {p.relative_to(root).parts[1].removesuffix(".yaml") for root in self.roots for p in root.glob(star)}
+        raise ContentError([Diagnostic(self.roots[0] / pattern.split("/")[0], 0, 0, f"no {what} named '{name}'",
+                                       hint=did_you_mean(name, known) or hint)])
 
     def medicine_path(self, medicine: str, lang: str) -> Path:
         for root in self.roots:
@@ -83,14 +84,14 @@ class Library:
         return [(m, lang, p) for (m, lang), p in sorted(found.items())]
 
     def brand_path(self, name: str) -> Path:
-        """Each brand has its own folder (brands/NAME/brand.yaml) that confines its logo."""
-        return self._find("brands", f"{name}/brand", "brand", "brands live in content/brands/NAME/brand.yaml").resolve()
+        """Each brand has its own folder, which confines its logo."""
+        return self._find("brands/{}/brand.yaml", name, "brand", "brands live in content/brands/NAME/brand.yaml")
 
     def layout_path(self, name: str) -> Path:
-        return self._find("layouts", name, "layout", "give a layout file, or a name from content/layouts/").resolve()
+        return self._find("layouts/{}.yaml", name, "layout", "give a layout file, or a name from content/layouts/")
 
     def strings_path(self, lang: str) -> Path:
-        return self._find("strings", lang, "interface strings for language", "add content/strings/LANG.yaml")
+        return self._find("strings/{}.yaml", lang, "interface strings for language", "add content/strings/LANG.yaml")
 
     def template_path(self, name: str, lang: str) -> Path | None:
         path = self.templates / name / f"{lang}.yaml"
