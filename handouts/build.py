@@ -38,7 +38,7 @@ def prepare(library: Library, request: Request) -> Handout:
     """Load, check and resolve everything a PDF needs, or raise ContentError."""
     if request.level not in schema.LEVELS:
         raise ContentError([Diagnostic(Path("--level"), 0, 0, f"unknown level '{request.level}'",
-                                       "use one of: " + ", ".join(schema.LEVELS))])
+                                       hint="use one of: " + ", ".join(schema.LEVELS))])
     medicine = load_medicine(library.medicine_path(request.medicine, request.lang))
     if request.require_reviewed and medicine.doc.status != "reviewed":
         raise ContentError([medicine.source.error(("status",), "content is a draft and --require-reviewed was given",

@@ -62,7 +62,7 @@ def _checker(path: Path) -> Callable[[Library, Path], None]:
     if keys == {"sections"}:
         return lambda _, p: load_layout(p)
     raise ContentError([Diagnostic(path, 1, 1, "cannot tell what kind of content file this is",
-                                   "a medicine starts with 'medicine:', a template with 'template:', a brand has "
+                                   hint="a medicine starts with 'medicine:', a template with 'template:', a brand has "
                                    "'colors:', a layout has only 'sections:', interface strings have 'page:'")])
 
 

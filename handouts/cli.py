@@ -62,7 +62,7 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
     request = Request(medicine, lang, level, brand, layout, paper, require_reviewed)
     output = output or request.default_output()
     if output.is_dir():
-        _fail([Diagnostic(output, 0, 0, "output path is a directory", "give a file name, e.g. -o handout.pdf")])
+        _fail([Diagnostic(output, 0, 0, "output path is a directory", hint="give a file name, e.g. -o handout.pdf")])
     started = time.perf_counter()
     try:
         handout = prepare(library, request)
@@ -75,7 +75,7 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
         write_atomic(output, pdf.data)
     except OSError as exc:
         _fail([Diagnostic(output, 0, 0, f"cannot write the PDF: {exc.strerror or exc}",
-                          "check that the folder exists and is writable, and that the disk is not full")])
+                          hint="check that the folder exists and is writable, and that the disk is not full")])
     seconds = time.perf_counter() - started
     click.echo(f"wrote {display_path(output)}: {pdf.pages} pages, {len(pdf.data) / 1024:.0f} KB, "
                f"{handout.paper}, {level}, {seconds:.2f} s")

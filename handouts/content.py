@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 from . import paths, schema
 from .colors import MIN_CONTRAST, WHITE, contrast, tint
-from .errors import ContentError, Diagnostic, did_you_mean
+from .errors import ContentError, Diagnostic, did_you_mean, display_path
 from .loader import Source, load_yaml
 from .model import Brand, Strings
 from .validate import check
@@ -64,7 +64,7 @@ class Library:
         for root in self.roots:
             candidate = root / "medicines" / medicine / f"{lang}.yaml"
             if candidate.is_file():
-                return candidate
+                return candidate.resolve()  # loaders cache by path: one file, one key
         known = {m for m, _, _ in self.medicines()}
         if medicine in known:
             langs = sorted(lang_ for m, lang_, _ in self.medicines() if m == medicine)
@@ -191,7 +191,7 @@ def _check_logo(source: Source, logo: str, problems: list[Diagnostic]) -> Path |
                                      "put the logo next to the brand file and give just its file name"))
         return None
     if not candidate.is_file():
-        problems.append(source.error(("logo",), f"logo file '{logo}' not found", f"looked in {folder}"))
+        problems.append(source.error(("logo",), f"logo file '{logo}' not found", f"looked in {display_path(folder)}"))
         return None
     from PIL import Image  # Pillow comes with reportlab; imported here to keep start-up fast
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -22,9 +22,9 @@ class Diagnostic:
     line: int
     col: int
     message: str
-    key: str = ""
-    hint: str = ""
-    severity: str = "error"
+    key: str = field(default="", kw_only=True)  # keyword-only: a hint passed by position
+    hint: str = field(default="", kw_only=True)  # once printed as a key path
+    severity: str = field(default="error", kw_only=True)
 
     def format(self) -> str:
         where = display_path(self.path)

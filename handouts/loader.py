@@ -20,6 +20,7 @@ KeyPath = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
+MAX_DEPTH = 50  # content is a few levels deep; deeper is a mistake or an attack
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.SafeLoader("")  # used only to turn scalar nodes into Python values
@@ -47,7 +48,7 @@ class Source:
 
     def error(self, keypath: KeyPath, message: str, hint: str = "", *, key: bool = False) -> Diagnostic:
         line, col = self.pos(keypath, key=key)
-        return Diagnostic(self.path, line, col, message, format_keypath(keypath), hint)
+        return Diagnostic(self.path, line, col, message, key=format_keypath(keypath), hint=hint)
 
 
 def format_keypath(keypath: KeyPath) -> str:
@@ -120,7 +121,12 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
             errors.append(_at(source.path, node, keypath, f"document expands to more than {MAX_NODES:,} values",
                               "remove YAML aliases (*name) that repeat large blocks"))
         return None
-    source.value_pos.setdefault(keypath, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if len(keypath) > MAX_DEPTH:
+        errors.append(_at(source.path, node, keypath, f"nested more than {MAX_DEPTH} levels deep",
+                          "check the indentation and brackets"))
+        return None
+    quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')  # point at the text, not the quote
+    source.value_pos.setdefault(keypath, (node.start_mark.line + 1, node.start_mark.column + 1 + quoted))
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -147,11 +153,13 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
         return [_walk(item, keypath + (i,), source, errors, budget) for i, item in enumerate(node.value)]
     try:
         return _constructor.construct_object(node)
-    except yaml.constructor.ConstructorError as exc:
-        errors.append(_at(source.path, node, keypath, f"cannot read value: {exc.problem}", "quote the value"))
+    except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:  # e.g. 2026-13-45
+        problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else str(exc)
+        errors.append(_at(source.path, node, keypath, f"cannot read value '{node.value}': {problem}",
+                          "write dates as YYYY-MM-DD; quote the value if it is meant as text"))
         return None
 
 
 def _at(path: Path, node: yaml.Node, keypath: KeyPath, message: str, hint: str) -> Diagnostic:
     mark = node.start_mark
-    return Diagnostic(path, mark.line + 1, mark.column + 1, message, format_keypath(keypath), hint)
+    return Diagnostic(path, mark.line + 1, mark.column + 1, message, key=format_keypath(keypath), hint=hint)

@@ -50,13 +50,11 @@ class _Writer:
     context: Mapping[str, Any]
 
     def text(self, raw: str, keypath: KeyPath) -> str:
+        """Final text of one string. Glyphs are checked in the author's text (precise
+        column) and again after Jinja, for characters only an expression produced."""
+        coverage_check(self.source, raw, keypath)
         out = normalize_space(render(raw, self.context, self.source, keypath))
-        missing = fonts.uncovered(out)
-        if missing:
-            line, col = self.source.pos(keypath)
-            raise ContentError([Diagnostic(self.source.path, line, col + _offset(raw, ch), f"{fonts.describe(ch)} is not covered by any bundled font",
-                                           format_keypath(keypath), "replace the character or ask for a font that has it")
-                                for _, ch in missing[:10]])
+        coverage_check(self.source, out, keypath, note=" (produced by a {{ ... }} expression here)")
         return out
 
     def blocks(self, blocks: list[Any], keypath: KeyPath, params: Mapping[str, Any]) -> tuple[Block, ...]:
@@ -84,10 +82,15 @@ class _Writer:
         return tuple(parse_inline(self.text(t, keypath + (i,))) for i, t in enumerate(items))
 
 
-def _offset(raw: str, ch: str) -> int:
-    """Column offset of a character inside a single-line scalar (0 when unknown)."""
-    i = raw.find(ch)
-    return i if i >= 0 and "\n" not in raw[:i] else 0
+def coverage_check(source: Source, text: str, keypath: KeyPath, note: str = "") -> None:
+    """Refuse characters the bundled fonts cannot draw: they would print as empty boxes."""
+    missing = fonts.uncovered(text)
+    if missing:
+        line, col = source.pos(keypath)
+        raise ContentError([Diagnostic(source.path, line, col + (i if "\n" not in text[:i] else 0),
+                                       f"{fonts.describe(ch)} is not covered by any bundled font{note}",
+                                       key=format_keypath(keypath), hint="replace the character, or ask for a font that has it")
+                            for i, ch in missing[:10]])
 
 
 def resolve_section(library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str) -> Section:
@@ -145,6 +148,13 @@ def resolve(library: Library, medicine: Loaded[schema.MedicineFile], level: str,
     the author sees all problems of a file at once."""
     doc = medicine.doc
     problems: list[Diagnostic] = []
+    for keypath, value in [(("name",), doc.name)] + [(("facts", k), str(v)) for k, v in doc.facts.items()]:
+        try:  # checked where they are written, not at every place they are filled in
+            coverage_check(medicine.source, value, keypath)
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise ContentError(problems)
     sections: list[Section] = []
     for sid in section_ids:
         try:

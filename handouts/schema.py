@@ -21,7 +21,6 @@ Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-FactValue = Union[Annotated[str, StringConstraints(min_length=1)], int, float]
 
 T = TypeVar("T")
 
@@ -50,6 +49,19 @@ def leveled(inner: Any) -> Any:
         Union[Annotated[inner, Tag("same")], Annotated[ByLevel[inner], Tag("by_level")]],
         Discriminator(_level_tag),
     ]
+
+
+def _fact_tag(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    return {str: "text", int: "whole", float: "decimal"}.get(type(value))
+
+
+FactValue = Annotated[
+    Union[Annotated[Text, Tag("text")], Annotated[int, Tag("whole")],
+          Annotated[float, Field(allow_inf_nan=False), Tag("decimal")]],
+    Discriminator(_fact_tag, custom_error_type="fact_kind", custom_error_message="a fact is text or a number"),
+]
 
 
 # --- blocks -------------------------------------------------------------------------

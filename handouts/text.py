@@ -8,6 +8,7 @@ escapes for its own format.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Mapping
@@ -52,7 +53,7 @@ def render(text: str, context: Mapping[str, Any], source: Source, keypath: KeyPa
 
 def _at(source: Source, keypath: KeyPath, lineno: int | None, message: str, hint: str):
     diag = source.error(keypath, message, hint)
-    return type(diag)(diag.path, diag.line + max((lineno or 1) - 1, 0), diag.col, diag.message, diag.key, diag.hint)
+    return dataclasses.replace(diag, line=diag.line + max((lineno or 1) - 1, 0))
 
 
 def _suggest(message: str, context: Mapping[str, Any]) -> str:

@@ -87,19 +87,25 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
     if kind == "missing":
         return source.error(keypath, f"missing required key '{last}'", f"add '{last}:' here; see README.md, 'Content format'")
     if kind == "block_kind":
-        keys = list(value) if isinstance(value, dict) else []
-        hint = did_you_mean(str(keys[0]), schema.BLOCK_KEYS) if keys else "write a block such as '- p: Some text.'"
-        return source.error(keypath, "a block needs one of the keys: " + ", ".join(schema.BLOCK_KEYS), hint)
+        if isinstance(value, dict) and value:
+            first = str(next(iter(value)))
+            return source.error(keypath + (first,), f"unknown block type '{first}'", did_you_mean(first, schema.BLOCK_KEYS), key=True)
+        return source.error(keypath, "a block needs one of the keys: " + ", ".join(schema.BLOCK_KEYS),
+                            "write a block such as '- p: Some text.'")
     if kind in _TYPE_WORDS:
         hint = "put the value in quotes to make it text" if kind == "string_type" and value is not None else ""
         if value is None:
-            hint = "write a value after the colon, or remove the key"
+            hint = "write a value after the colon; quote it if it starts with # (an unquoted # starts a comment)"
         return source.error(keypath, f"expected {_TYPE_WORDS[kind]}, found {_describe(value)}", hint)
     if kind == "literal_error":
         return source.error(keypath, f"'{value}' is not allowed here; must be {err['ctx']['expected']}")
     if kind == "string_pattern_mismatch":
         return source.error(keypath, f"'{value}' is not a valid {_pattern_name(err['ctx']['pattern'])}",
                             _pattern_hint(err["ctx"]["pattern"]))
+    if kind == "fact_kind":
+        return source.error(keypath, f"a fact is text or a number, not {_describe(value)}", "write e.g. 5 mg")
+    if kind == "finite_number":
+        return source.error(keypath, f"{value} is not a number that can be printed", "write the amount, e.g. 5 mg")
     if kind in ("too_short", "string_too_short"):
         return source.error(keypath, "must not be empty", "write at least one entry, or remove the key")
     if kind == "value_error":
