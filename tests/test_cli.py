@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from pypdf import PdfReader
@@ -21,6 +22,9 @@ def test_build_defaults(runner, tmp_path, monkeypatch):
     reader = PdfReader(out)
     assert float(reader.pages[0].mediabox.width) == 612  # letter
     assert list(tmp_path.iterdir()) == [out]  # no temporary files left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not mkstemp's 0600
 
 
 def test_build_every_option(runner, tmp_path):

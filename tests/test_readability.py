@@ -36,3 +36,20 @@ def test_score_separates_easy_and_hard_text():
                   "Contraindications include hypersensitivity.", "Discontinuation precipitates withdrawal."])
     assert easy.grade < 3 < 12 < hard.grade
     assert easy.sentences == 3 and easy.words == 10 and easy.longest == 4
+
+
+def test_measuring_needs_no_download():
+    """textstat 0.7.10+ fetches an NLTK corpus at run time; the pinned 0.7.8 must not."""
+    import subprocess
+    import sys
+
+    code = ("import socket, sys\n"
+            "def no_network(*a, **k): raise OSError('network used')\n"
+            "socket.socket.connect = no_network\n"
+            "from handouts.readability import score\n"
+            "s = score(['Take one pill.', 'Drink water.', 'Rest now.'])\n"
+            "assert 'nltk' not in sys.modules\n"
+            "print(s.grade)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) < 3
