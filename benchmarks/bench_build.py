@@ -43,14 +43,18 @@ def main() -> None:
     print(f"warm, in process, baclofen en standard letter (median of {WARM_RUNS}):")
     print(f"  resolve (YAML cached, Jinja, checks) {median_ms(lambda: prepare(library, request), WARM_RUNS):7.1f} ms")
     print(f"  render (reportlab layout + PDF)      {median_ms(lambda: render(handout), WARM_RUNS):7.1f} ms")
-    print(f"  both                                 {median_ms(lambda: render(prepare(library, request)), WARM_RUNS):7.1f} ms")
+    both = median_ms(lambda: render(prepare(library, request)), WARM_RUNS)
+    print(f"  both                                 {both:7.1f} ms")
 
     with tempfile.TemporaryDirectory() as tmp:
         cold = []
         for i in range(5):
             start = time.perf_counter()
-            subprocess.run([sys.executable, str(ROOT / "generate.py"), "build", "baclofen", "-o", f"{tmp}/{i}.pdf"],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, str(ROOT / "generate.py"), "build", "baclofen", "-o", f"{tmp}/{i}.pdf"],
+                check=True,
+                capture_output=True,
+            )
             cold.append(time.perf_counter() - start)
     print(f"cold 'python generate.py build baclofen' (median of 5 processes): {statistics.median(cold):.2f} s")
 

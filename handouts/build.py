@@ -37,12 +37,28 @@ class Request:
 def prepare(library: Library, request: Request) -> Handout:
     """Load, check and resolve everything a PDF needs, or raise ContentError."""
     if request.level not in schema.LEVELS:
-        raise ContentError([Diagnostic(Path("--level"), 0, 0, f"unknown level '{request.level}'",
-                                       hint="use one of: " + ", ".join(schema.LEVELS))])
+        raise ContentError(
+            [
+                Diagnostic(
+                    Path("--level"),
+                    0,
+                    0,
+                    f"unknown level '{request.level}'",
+                    hint="use one of: " + ", ".join(schema.LEVELS),
+                )
+            ]
+        )
     medicine = load_medicine(library.medicine_path(request.medicine, request.lang))
     if request.require_reviewed and medicine.doc.status != "reviewed":
-        raise ContentError([medicine.source.error(("status",), "content is a draft and --require-reviewed was given",
-                                                  "have a pharmacist review it, then set 'status: reviewed'")])
+        raise ContentError(
+            [
+                medicine.source.error(
+                    ("status",),
+                    "content is a draft and --require-reviewed was given",
+                    "have a pharmacist review it, then set 'status: reviewed'",
+                )
+            ]
+        )
     brand = load_brand(request.brand.resolve() if request.brand else library.brand_path(DEFAULT_BRAND))
     strings = load_strings(library.strings_path(medicine.doc.lang))
     sections = list(medicine.doc.sections)

@@ -61,9 +61,18 @@ def _checker(path: Path) -> Callable[[Library, Path], None]:
         return lambda _, p: load_strings(p)
     if keys == {"sections"}:
         return lambda _, p: load_layout(p)
-    raise ContentError([Diagnostic(path, 1, 1, "cannot tell what kind of content file this is",
-                                   hint="a medicine starts with 'medicine:', a template with 'template:', a brand has "
-                                   "'colors:', a layout has only 'sections:', interface strings have 'page:'")])
+    raise ContentError(
+        [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "cannot tell what kind of content file this is",
+                hint="a medicine starts with 'medicine:', a template with 'template:', a brand has "
+                "'colors:', a layout has only 'sections:', interface strings have 'page:'",
+            )
+        ]
+    )
 
 
 def _check_medicine(library: Library, path: Path) -> None:

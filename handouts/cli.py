@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__, schema
-from .build import Request, build, prepare, write_atomic
+from .build import Request, prepare, write_atomic
 from .content import Library
 from .errors import ContentError, Diagnostic, display_path
 
@@ -29,9 +29,13 @@ def _fail(diagnostics) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="handouts")
-@click.option("--content", type=click.Path(file_okay=False, path_type=Path), envvar="HANDOUTS_CONTENT",
-              help="An extra content folder (medicines/, brands/, layouts/, strings/) searched before the "
-                   "built-in one. Env: HANDOUTS_CONTENT.")
+@click.option(
+    "--content",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="HANDOUTS_CONTENT",
+    help="An extra content folder (medicines/, brands/, layouts/, strings/) searched before the "
+    "built-in one. Env: HANDOUTS_CONTENT.",
+)
 @click.pass_context
 def main(ctx: click.Context, content: Path | None) -> None:
     """Build printable patient handouts (PDF) from YAML content.
@@ -46,15 +50,22 @@ def main(ctx: click.Context, content: Path | None) -> None:
 @main.command("build")
 @click.argument("medicine")
 @click.option("--lang", default="en", show_default=True, help="Language code of the content file.")
-@click.option("--level", type=click.Choice(schema.LEVELS), default="standard", show_default=True,
-              help="Reading level.")
-@click.option("--brand", type=click.Path(dir_okay=False, path_type=Path),
-              help="Brand YAML (organisation, logo, colours, contact). Default: the built-in sample brand.")
-@click.option("--layout", type=click.Path(dir_okay=False, path_type=Path),
-              help="Layout YAML (or a name in content/layouts, e.g. essentials) choosing which sections appear "
-                   "and in what order. Default: every section, in the medicine file's order.")
+@click.option("--level", type=click.Choice(schema.LEVELS), default="standard", show_default=True, help="Reading level.")
+@click.option(
+    "--brand",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Brand YAML (organisation, logo, colours, contact). Default: the built-in sample brand.",
+)
+@click.option(
+    "--layout",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Layout YAML (or a name in content/layouts, e.g. essentials) choosing which sections appear "
+    "and in what order. Default: every section, in the medicine file's order.",
+)
 @click.option("--paper", type=click.Choice(["letter", "a4"]), help="Paper size. Default: the brand's, else letter.")
-@click.option("--require-reviewed", is_flag=True, help="Refuse draft content (status: draft) instead of marking it DRAFT.")
+@click.option(
+    "--require-reviewed", is_flag=True, help="Refuse draft content (status: draft) instead of marking it DRAFT."
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output PDF. Default: MEDICINE-LANG-LEVEL.pdf")
 @click.pass_obj
 def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, require_reviewed, output) -> None:
@@ -74,11 +85,22 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
     try:
         write_atomic(output, pdf.data)
     except OSError as exc:
-        _fail([Diagnostic(output, 0, 0, f"cannot write the PDF: {exc.strerror or exc}",
-                          hint="check that the folder exists and is writable, and that the disk is not full")])
+        _fail(
+            [
+                Diagnostic(
+                    output,
+                    0,
+                    0,
+                    f"cannot write the PDF: {exc.strerror or exc}",
+                    hint="check that the folder exists and is writable, and that the disk is not full",
+                )
+            ]
+        )
     seconds = time.perf_counter() - started
-    click.echo(f"wrote {display_path(output)}: {pdf.pages} pages, {len(pdf.data) / 1024:.0f} KB, "
-               f"{handout.paper}, {level}, {seconds:.2f} s")
+    click.echo(
+        f"wrote {display_path(output)}: {pdf.pages} pages, {len(pdf.data) / 1024:.0f} KB, "
+        f"{handout.paper}, {level}, {seconds:.2f} s"
+    )
     if handout.draft:
         click.echo("note: this content is a draft (status: draft); every page is marked DRAFT", err=True)
 
@@ -139,9 +161,11 @@ def readability_cmd(library: Library, medicine: str, lang: str, level: str | Non
         except ContentError as exc:
             _fail(exc.diagnostics)
         target = TARGETS[lvl]
-        click.echo(f"\n{medicine} {lang} {lvl}: target grade <= {target.grade}"
-                   + (f", SMOG <= {target.smog}" if target.smog else "")
-                   + (f", each section <= {target.section_grade}" if target.section_grade else ""))
+        click.echo(
+            f"\n{medicine} {lang} {lvl}: target grade <= {target.grade}"
+            + (f", SMOG <= {target.smog}" if target.smog else "")
+            + (f", each section <= {target.section_grade}" if target.section_grade else "")
+        )
         if not report.measured:
             click.echo(f"  not measured: no validated readability formula for '{lang}' yet")
             continue

@@ -14,7 +14,7 @@ def _channel(c: int) -> float:
 
 def luminance(hex_color: str) -> float:
     """Relative luminance per WCAG 2.x of ``#RRGGBB``."""
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
 
 
@@ -26,6 +26,6 @@ def contrast(a: str, b: str) -> float:
 
 def tint(hex_color: str, amount: float) -> str:
     """Mix a colour with white (amount 0 = colour, 1 = white): warning-box backgrounds."""
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
     return "#" + "".join(f"{c:02X}" for c in mix)

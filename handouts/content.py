@@ -57,8 +57,17 @@ class Library:
                 return candidate.resolve()
         star = pattern.format("*")
         known = {p.relative_to(root).parts[1].removesuffix(".yaml") for root in self.roots for p in root.glob(star)}
-        raise ContentError([Diagnostic(self.roots[0] / pattern.split("/")[0], 0, 0, f"no {what} named '{name}'",
-                                       hint=did_you_mean(name, known) or hint)])
+        raise ContentError(
+            [
+                Diagnostic(
+                    self.roots[0] / pattern.split("/")[0],
+                    0,
+                    0,
+                    f"no {what} named '{name}'",
+                    hint=did_you_mean(name, known) or hint,
+                )
+            ]
+        )
 
     def medicine_path(self, medicine: str, lang: str) -> Path:
         for root in self.roots:
@@ -103,17 +112,28 @@ class Library:
 
 # --- loaders: one per file kind; cached because batches reuse them thousands of times ---
 
+
 @lru_cache(maxsize=256)
 def load_medicine(path: Path) -> Loaded[schema.MedicineFile]:
     source = load_yaml(path)
     doc = check(source, schema.MedicineFile)
     problems = []
     if doc.medicine != path.parent.name:
-        problems.append(source.error(("medicine",), f"medicine id '{doc.medicine}' does not match its folder '{path.parent.name}'",
-                                     "the file must live in medicines/<id>/<lang>.yaml"))
+        problems.append(
+            source.error(
+                ("medicine",),
+                f"medicine id '{doc.medicine}' does not match its folder '{path.parent.name}'",
+                "the file must live in medicines/<id>/<lang>.yaml",
+            )
+        )
     if doc.lang != path.stem:
-        problems.append(source.error(("lang",), f"lang '{doc.lang}' does not match the file name '{path.name}'",
-                                     f"rename the file to {doc.lang}.yaml or fix 'lang'"))
+        problems.append(
+            source.error(
+                ("lang",),
+                f"lang '{doc.lang}' does not match the file name '{path.name}'",
+                f"rename the file to {doc.lang}.yaml or fix 'lang'",
+            )
+        )
     if problems:
         raise ContentError(problems)
     return Loaded(source, doc)
@@ -124,7 +144,13 @@ def load_template(path: Path) -> Loaded[schema.TemplateFile]:
     source = load_yaml(path)
     doc = check(source, schema.TemplateFile)
     if doc.template != path.parent.name:
-        raise ContentError([source.error(("template",), f"template name '{doc.template}' does not match its folder '{path.parent.name}'")])
+        raise ContentError(
+            [
+                source.error(
+                    ("template",), f"template name '{doc.template}' does not match its folder '{path.parent.name}'"
+                )
+            ]
+        )
     return Loaded(source, doc)
 
 
@@ -154,8 +180,13 @@ def load_strings(path: Path) -> Strings:
             found = {f"<{exc}>"}
         if found != wanted:
             expected = ", ".join("{" + w + "}" for w in sorted(wanted))
-            problems.append(source.error((key,), f"'{value}' must contain exactly {expected}",
-                                         "keep the words in braces untranslated; they are filled in when printing"))
+            problems.append(
+                source.error(
+                    (key,),
+                    f"'{value}' must contain exactly {expected}",
+                    "keep the words in braces untranslated; they are filled in when printing",
+                )
+            )
     if problems:
         raise ContentError(problems)
     return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice)
@@ -167,18 +198,39 @@ def load_brand(path: Path) -> Brand:
     doc = check(source, schema.BrandFile)
     problems = []
     logo = _check_logo(source, doc.logo, problems) if doc.logo else None
-    pairs = [(("colors", "primary"), doc.colors.primary, WHITE, "headings on white paper"),
-             (("colors", "accent"), doc.colors.accent, tint(doc.colors.accent, CALLOUT_TINT), "warning label on the warning box")]
+    pairs = [
+        (("colors", "primary"), doc.colors.primary, WHITE, "headings on white paper"),
+        (
+            ("colors", "accent"),
+            doc.colors.accent,
+            tint(doc.colors.accent, CALLOUT_TINT),
+            "warning label on the warning box",
+        ),
+    ]
     for keypath, fg, bg, what in pairs:
         ratio = contrast(fg, bg)
         if ratio < MIN_CONTRAST:
-            problems.append(source.error(keypath, f"colour {getattr(doc.colors, keypath[1])} gives {what} a contrast of "
-                                                  f"{ratio:.2f}:1; at least {MIN_CONTRAST}:1 is needed",
-                                         "pick a darker shade: leaflets are printed on black-and-white lasers"))
+            problems.append(
+                source.error(
+                    keypath,
+                    f"colour {getattr(doc.colors, keypath[1])} gives {what} a contrast of "
+                    f"{ratio:.2f}:1; at least {MIN_CONTRAST}:1 is needed",
+                    "pick a darker shade: leaflets are printed on black-and-white lasers",
+                )
+            )
     if problems:
         raise ContentError(problems)
-    return Brand(name=doc.name, primary=doc.colors.primary, accent=doc.colors.accent, logo=logo, phone=doc.phone,
-                 website=doc.website, address=doc.address, footer_note=doc.footer_note, paper=doc.paper)
+    return Brand(
+        name=doc.name,
+        primary=doc.colors.primary,
+        accent=doc.colors.accent,
+        logo=logo,
+        phone=doc.phone,
+        website=doc.website,
+        address=doc.address,
+        footer_note=doc.footer_note,
+        paper=doc.paper,
+    )
 
 
 def _check_logo(source: Source, logo: str, problems: list[Diagnostic]) -> Path | None:
@@ -187,8 +239,13 @@ def _check_logo(source: Source, logo: str, problems: list[Diagnostic]) -> Path |
     folder = source.path.parent.resolve()
     candidate = (folder / logo).resolve()
     if not candidate.is_relative_to(folder):
-        problems.append(source.error(("logo",), f"logo '{logo}' is outside the brand's folder",
-                                     "put the logo next to the brand file and give just its file name"))
+        problems.append(
+            source.error(
+                ("logo",),
+                f"logo '{logo}' is outside the brand's folder",
+                "put the logo next to the brand file and give just its file name",
+            )
+        )
         return None
     if not candidate.is_file():
         problems.append(source.error(("logo",), f"logo file '{logo}' not found", f"looked in {display_path(folder)}"))
@@ -198,16 +255,29 @@ def _check_logo(source: Source, logo: str, problems: list[Diagnostic]) -> Path |
     try:
         with Image.open(candidate) as image:
             if image.format not in LOGO_FORMATS:
-                problems.append(source.error(("logo",), f"logo '{logo}' is {image.format}, not PNG or JPEG",
-                                             "export the logo as PNG"))
+                problems.append(
+                    source.error(
+                        ("logo",), f"logo '{logo}' is {image.format}, not PNG or JPEG", "export the logo as PNG"
+                    )
+                )
                 return None
             if image.width * image.height > MAX_LOGO_PIXELS:
-                problems.append(source.error(("logo",), f"logo '{logo}' is {image.width}x{image.height} pixels; too large",
-                                             "scale it down to at most 2000 pixels wide"))
+                problems.append(
+                    source.error(
+                        ("logo",),
+                        f"logo '{logo}' is {image.width}x{image.height} pixels; too large",
+                        "scale it down to at most 2000 pixels wide",
+                    )
+                )
                 return None
             image.verify()
     except Exception as exc:  # Pillow raises many types for broken files
-        problems.append(source.error(("logo",), f"logo '{logo}' is not a readable image ({type(exc).__name__})",
-                                     "export the logo again as PNG"))
+        problems.append(
+            source.error(
+                ("logo",),
+                f"logo '{logo}' is not a readable image ({type(exc).__name__})",
+                "export the logo again as PNG",
+            )
+        )
         return None
     return candidate

@@ -69,8 +69,17 @@ def load_yaml(path: Path) -> Source:
     except OSError as exc:
         raise ContentError([Diagnostic(path, 0, 0, f"cannot read file: {exc.strerror}")]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise ContentError([Diagnostic(path, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                       hint="split the content or remove pasted binary data")])
+        raise ContentError(
+            [
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    hint="split the content or remove pasted binary data",
+                )
+            ]
+        )
     text = _decode(path, raw)
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -95,9 +104,17 @@ def _decode(path: Path, raw: bytes) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise ContentError([Diagnostic(
-            path, line, col, f"file is not UTF-8: byte 0x{raw[exc.start]:02X} at offset {exc.start}",
-            hint="save the file as UTF-8 (most editors: File > Save with encoding > UTF-8)")]) from None
+        raise ContentError(
+            [
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    f"file is not UTF-8: byte 0x{raw[exc.start]:02X} at offset {exc.start}",
+                    hint="save the file as UTF-8 (most editors: File > Save with encoding > UTF-8)",
+                )
+            ]
+        ) from None
 
 
 def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
@@ -106,7 +123,7 @@ def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     problem = exc.problem or "not valid YAML"
     hint = "check the indentation and quoting on this line and the one above"
     lines = text.split("\n")
-    if mark and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t":
+    if mark and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
         problem = "tab character used for indentation"
         hint = "YAML indents with spaces only: replace the tab with spaces"
     elif exc.context:
@@ -118,12 +135,26 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
     budget[0] += 1
     if budget[0] > MAX_NODES:
         if budget[0] == MAX_NODES + 1:
-            errors.append(_at(source.path, node, keypath, f"document expands to more than {MAX_NODES:,} values",
-                              "remove YAML aliases (*name) that repeat large blocks"))
+            errors.append(
+                _at(
+                    source.path,
+                    node,
+                    keypath,
+                    f"document expands to more than {MAX_NODES:,} values",
+                    "remove YAML aliases (*name) that repeat large blocks",
+                )
+            )
         return None
     if len(keypath) > MAX_DEPTH:
-        errors.append(_at(source.path, node, keypath, f"nested more than {MAX_DEPTH} levels deep",
-                          "check the indentation and brackets"))
+        errors.append(
+            _at(
+                source.path,
+                node,
+                keypath,
+                f"nested more than {MAX_DEPTH} levels deep",
+                "check the indentation and brackets",
+            )
+        )
         return None
     quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')  # point at the text, not the quote
     source.value_pos.setdefault(keypath, (node.start_mark.line + 1, node.start_mark.column + 1 + quoted))
@@ -131,20 +162,35 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                errors.append(_at(source.path, key_node, keypath, "merge keys (<<) are not supported",
-                                  "write the keys out in full"))
+                errors.append(
+                    _at(
+                        source.path,
+                        key_node,
+                        keypath,
+                        "merge keys (<<) are not supported",
+                        "write the keys out in full",
+                    )
+                )
                 continue
             key = _constructor.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                errors.append(_at(source.path, key_node, keypath, "keys must be plain words",
-                                  "write the key as text, e.g. name:"))
+                errors.append(
+                    _at(source.path, key_node, keypath, "keys must be plain words", "write the key as text, e.g. name:")
+                )
                 continue
             key = str(key)
             child = keypath + (key,)
             if key in result:
                 first = source.key_pos[child]
-                errors.append(_at(source.path, key_node, child, f"duplicate key '{key}' (first defined on line {first[0]})",
-                                  "YAML keeps only one of them: merge the two entries or rename one"))
+                errors.append(
+                    _at(
+                        source.path,
+                        key_node,
+                        child,
+                        f"duplicate key '{key}' (first defined on line {first[0]})",
+                        "YAML keeps only one of them: merge the two entries or rename one",
+                    )
+                )
                 continue
             source.key_pos[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _walk(value_node, child, source, errors, budget)
@@ -155,8 +201,15 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
         return _constructor.construct_object(node)
     except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:  # e.g. 2026-13-45
         problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else str(exc)
-        errors.append(_at(source.path, node, keypath, f"cannot read value '{node.value}': {problem}",
-                          "write dates as YYYY-MM-DD; quote the value if it is meant as text"))
+        errors.append(
+            _at(
+                source.path,
+                node,
+                keypath,
+                f"cannot read value '{node.value}': {problem}",
+                "write dates as YYYY-MM-DD; quote the value if it is meant as text",
+            )
+        )
         return None
 
 

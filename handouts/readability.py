@@ -75,10 +75,13 @@ def score(units: list[str]) -> Score:
     text = " ".join(units)
     pieces = [p for unit in units for p in _SPLIT.split(unit) if p.strip()]
     count = textstat.sentence_count(text)
-    return Score(grade=round(textstat.flesch_kincaid_grade(text), 1),
-                 smog=round(textstat.smog_index(text), 1) if count >= 3 else None,
-                 words=textstat.lexicon_count(text), sentences=count,
-                 longest=max((len(p.split()) for p in pieces), default=0))
+    return Score(
+        grade=round(textstat.flesch_kincaid_grade(text), 1),
+        smog=round(textstat.smog_index(text), 1) if count >= 3 else None,
+        words=textstat.lexicon_count(text),
+        sentences=count,
+        longest=max((len(p.split()) for p in pieces), default=0),
+    )
 
 
 def measure(handout: Handout) -> LevelReport:
@@ -93,6 +96,9 @@ def measure(handout: Handout) -> LevelReport:
     if target.smog is not None and total.smog is not None and total.smog > target.smog:
         problems.append(f"SMOG {total.smog} is above the {handout.level} target of {target.smog}")
     if target.section_grade is not None:
-        problems += [f"section '{sid}' grade {s.grade} is above {target.section_grade}"
-                     for sid, s in per_section if s.grade > target.section_grade]
+        problems += [
+            f"section '{sid}' grade {s.grade} is above {target.section_grade}"
+            for sid, s in per_section
+            if s.grade > target.section_grade
+        ]
     return LevelReport(handout.level, True, total, per_section, tuple(problems))

@@ -24,7 +24,8 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from . import __version__, fonts
 from .colors import tint
 from .content import CALLOUT_TINT
-from .model import Block, BulletList, Callout, Handout, Inline, Paragraph as ParagraphBlock, Section, Subhead
+from .model import Block, BulletList, Callout, Handout, Inline, Section, Subhead
+from .model import Paragraph as ParagraphBlock
 
 PAPER = {"letter": LETTER, "a4": A4}
 MARGIN = 18 * mm
@@ -70,30 +71,88 @@ def _styles(handout: Handout) -> Styles:
     t = TYPOGRAPHY[handout.level]
     primary = colors.HexColor(handout.brand.primary)
     accent = colors.HexColor(handout.brand.accent)
-    body = ParagraphStyle("body", fontName=family.regular, fontSize=t.body, leading=t.leading, textColor=TEXT_COLOR,
-                          alignment=TA_LEFT, spaceAfter=t.body * 0.5, splitLongWords=True,
-                          bulletFontName=family.regular, bulletFontSize=t.body)
+    body = ParagraphStyle(
+        "body",
+        fontName=family.regular,
+        fontSize=t.body,
+        leading=t.leading,
+        textColor=TEXT_COLOR,
+        alignment=TA_LEFT,
+        spaceAfter=t.body * 0.5,
+        splitLongWords=True,
+        bulletFontName=family.regular,
+        bulletFontSize=t.body,
+    )
     return Styles(
         body=body,
-        bullet=ParagraphStyle("bullet", parent=body, leftIndent=t.body * 1.6, bulletIndent=t.body * 0.4,
-                              spaceAfter=t.body * 0.3),
-        subhead=ParagraphStyle("subhead", parent=body, fontName=family.bold, spaceBefore=t.body * 0.4,
-                               spaceAfter=t.body * 0.3, keepWithNext=True),
-        heading=ParagraphStyle("heading", parent=body, fontName=family.bold, fontSize=t.heading,
-                               leading=t.heading * 1.25, textColor=primary, spaceBefore=t.heading * 0.9,
-                               spaceAfter=t.heading * 0.35, keepWithNext=True),
-        title=ParagraphStyle("title", parent=body, fontName=family.bold, fontSize=t.title, leading=t.title * 1.2,
-                             textColor=primary, spaceAfter=t.body * 0.4),
-        summary=ParagraphStyle("summary", parent=body, fontName=family.italic, fontSize=t.body + 1,
-                               leading=t.leading + 1, spaceAfter=t.body * 0.6),
-        label=ParagraphStyle("label", parent=body, fontName=family.bold, fontSize=t.body + 2,
-                             leading=(t.body + 2) * 1.3, textColor=accent, spaceAfter=0),
-        chrome=ParagraphStyle("chrome", fontName=family.regular, fontSize=t.chrome, leading=t.chrome * 1.3,
-                              textColor=MUTED, splitLongWords=True),
-        chrome_right=ParagraphStyle("chrome_right", fontName=family.regular, fontSize=t.chrome,
-                                    leading=t.chrome * 1.3, textColor=MUTED, alignment=2, splitLongWords=True),
-        org=ParagraphStyle("org", fontName=family.bold, fontSize=14, leading=17, textColor=primary,
-                           splitLongWords=True),
+        bullet=ParagraphStyle(
+            "bullet", parent=body, leftIndent=t.body * 1.6, bulletIndent=t.body * 0.4, spaceAfter=t.body * 0.3
+        ),
+        subhead=ParagraphStyle(
+            "subhead",
+            parent=body,
+            fontName=family.bold,
+            spaceBefore=t.body * 0.4,
+            spaceAfter=t.body * 0.3,
+            keepWithNext=True,
+        ),
+        heading=ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=family.bold,
+            fontSize=t.heading,
+            leading=t.heading * 1.25,
+            textColor=primary,
+            spaceBefore=t.heading * 0.9,
+            spaceAfter=t.heading * 0.35,
+            keepWithNext=True,
+        ),
+        title=ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=family.bold,
+            fontSize=t.title,
+            leading=t.title * 1.2,
+            textColor=primary,
+            spaceAfter=t.body * 0.4,
+        ),
+        summary=ParagraphStyle(
+            "summary",
+            parent=body,
+            fontName=family.italic,
+            fontSize=t.body + 1,
+            leading=t.leading + 1,
+            spaceAfter=t.body * 0.6,
+        ),
+        label=ParagraphStyle(
+            "label",
+            parent=body,
+            fontName=family.bold,
+            fontSize=t.body + 2,
+            leading=(t.body + 2) * 1.3,
+            textColor=accent,
+            spaceAfter=0,
+        ),
+        chrome=ParagraphStyle(
+            "chrome",
+            fontName=family.regular,
+            fontSize=t.chrome,
+            leading=t.chrome * 1.3,
+            textColor=MUTED,
+            splitLongWords=True,
+        ),
+        chrome_right=ParagraphStyle(
+            "chrome_right",
+            fontName=family.regular,
+            fontSize=t.chrome,
+            leading=t.chrome * 1.3,
+            textColor=MUTED,
+            alignment=2,
+            splitLongWords=True,
+        ),
+        org=ParagraphStyle(
+            "org", fontName=family.bold, fontSize=14, leading=17, textColor=primary, splitLongWords=True
+        ),
         callout_bg=colors.HexColor(tint(handout.brand.accent, CALLOUT_TINT)),
     )
 
@@ -138,19 +197,23 @@ def _callout(block: Callout, st: Styles, width: float) -> Table:
     rows = [[Paragraph(_text(block.label), st.label)]]
     rows += [[flowable] for flowable in _blocks(block.blocks, st, width - 2 * pad)]
     table = Table(rows, colWidths=[width], repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), st.body.fontName),  # else reportlab sets Helvetica, unembedded
-        ("BOX", (0, 0), (-1, -1), 2.5, accent),
-        ("BACKGROUND", (0, 0), (-1, -1), st.callout_bg),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad + 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ("TOPPADDING", (0, 0), (-1, 0), pad),
-        ("BOTTOMPADDING", (0, 0), (-1, 0), pad * 0.5),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.5),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), st.body.fontName),  # else reportlab sets Helvetica, unembedded
+                ("BOX", (0, 0), (-1, -1), 2.5, accent),
+                ("BACKGROUND", (0, 0), (-1, -1), st.callout_bg),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad + 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, 0), pad),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), pad * 0.5),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
@@ -182,13 +245,21 @@ def _chrome(handout: Handout, st: Styles, width: float) -> _Chrome:
     if contact:
         header.append(Paragraph(contact, st.chrome))
     if handout.draft:
-        header.append(Paragraph(f"<b>{_text(handout.strings.draft_notice)}</b>",
-                                ParagraphStyle("notice", parent=st.chrome, textColor=st.label.textColor)))
+        header.append(
+            Paragraph(
+                f"<b>{_text(handout.strings.draft_notice)}</b>",
+                ParagraphStyle("notice", parent=st.chrome, textColor=st.label.textColor),
+            )
+        )
     text_w = width - logo_w
     header_h = max(sum(p.wrap(text_w, 1000)[1] for p in header), 16 * mm if brand.logo else 0) + 6
     footer = [Paragraph(" · ".join(_text(x) for x in (brand.address, brand.footer_note) if x), st.chrome)]
-    meta = " · ".join((handout.strings.revised.format(date=handout.revised.isoformat()),
-                       handout.strings.version.format(version=handout.version)))
+    meta = " · ".join(
+        (
+            handout.strings.revised.format(date=handout.revised.isoformat()),
+            handout.strings.version.format(version=handout.version),
+        )
+    )
     footer.append(Paragraph(_text(meta), st.chrome))
     footer_h = sum(p.wrap(width, 1000)[1] for p in footer) + 6
     return _Chrome(header, footer, header_h, footer_h)
@@ -238,8 +309,16 @@ class _PagedCanvas(Canvas):
         top = page_h - MARGIN
         x = MARGIN
         if h.brand.logo:
-            self.drawImage(str(h.brand.logo), MARGIN, top - 16 * mm, width=26 * mm, height=16 * mm,
-                           preserveAspectRatio=True, anchor="nw", mask="auto")
+            self.drawImage(
+                str(h.brand.logo),
+                MARGIN,
+                top - 16 * mm,
+                width=26 * mm,
+                height=16 * mm,
+                preserveAspectRatio=True,
+                anchor="nw",
+                mask="auto",
+            )
             x += 30 * mm
         y = top
         for para in chrome.header:
@@ -298,15 +377,32 @@ def render(handout: Handout) -> RenderedPdf:
     st = _styles(handout)
     chrome = _chrome(handout, st, width)
     gap = 5 * mm
-    frame = Frame(MARGIN, MARGIN + chrome.footer_height + gap, width,
-                  page_h - 2 * MARGIN - chrome.header_height - chrome.footer_height - 2 * gap,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    frame = Frame(
+        MARGIN,
+        MARGIN + chrome.footer_height + gap,
+        width,
+        page_h - 2 * MARGIN - chrome.header_height - chrome.footer_height - 2 * gap,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
     out = io.BytesIO()
-    doc = _Doc(out, pagesize=(page_w, page_h), pageTemplates=[PageTemplate("page", [frame])],
-               title=handout.title, author=handout.brand.name, subject=handout.summary,
-               creator=f"handouts {__version__}", keywords=[handout.level, handout.version],
-               lang=handout.lang, invariant=1, displayDocTitle=1, initialFontName=st.body.fontName,
-               initialFontSize=st.body.fontSize)
-    doc.build(_story(handout, st, width),
-              canvasmaker=partial(_PagedCanvas, handout=handout, chrome=chrome, styles=st))
+    doc = _Doc(
+        out,
+        pagesize=(page_w, page_h),
+        pageTemplates=[PageTemplate("page", [frame])],
+        title=handout.title,
+        author=handout.brand.name,
+        subject=handout.summary,
+        creator=f"handouts {__version__}",
+        keywords=[handout.level, handout.version],
+        lang=handout.lang,
+        invariant=1,
+        displayDocTitle=1,
+        initialFontName=st.body.fontName,
+        initialFontSize=st.body.fontSize,
+    )
+    doc.build(_story(handout, st, width), canvasmaker=partial(_PagedCanvas, handout=handout, chrome=chrome, styles=st))
     return RenderedPdf(out.getvalue(), doc.page)

@@ -30,13 +30,22 @@ def pick(value: Any, level: str, keypath: KeyPath) -> tuple[Any, KeyPath]:
 def layout_sections(medicine: Loaded[schema.MedicineFile], layout: Loaded[schema.LayoutFile]) -> list[str]:
     """The layout's section order, checked against what the medicine has and requires."""
     available = medicine.doc.sections
-    problems = [layout.source.error(("sections", i), f"'{medicine.doc.medicine}' has no section '{sid}'",
-                                    did_you_mean(sid, available))
-                for i, sid in enumerate(layout.doc.sections) if sid not in available]
+    problems = [
+        layout.source.error(
+            ("sections", i), f"'{medicine.doc.medicine}' has no section '{sid}'", did_you_mean(sid, available)
+        )
+        for i, sid in enumerate(layout.doc.sections)
+        if sid not in available
+    ]
     for sid, section in available.items():
         if section.required and sid not in layout.doc.sections:
-            problems.append(layout.source.error(("sections",), f"layout leaves out required section '{sid}' of '{medicine.doc.medicine}'",
-                                                f"add '- {sid}' to the layout's sections"))
+            problems.append(
+                layout.source.error(
+                    ("sections",),
+                    f"layout leaves out required section '{sid}' of '{medicine.doc.medicine}'",
+                    f"add '- {sid}' to the layout's sections",
+                )
+            )
     if problems:
         raise ContentError(problems)
     return list(layout.doc.sections)
@@ -68,16 +77,25 @@ class _Writer:
         if isinstance(block, schema.BulletList):
             return BulletList(self.items(block.items, keypath + ("list",), params))
         body = block.warning
-        return Callout(self.text(body.label, keypath + ("warning", "label")),
-                       self.blocks(body.body, keypath + ("warning", "body"), params))
+        return Callout(
+            self.text(body.label, keypath + ("warning", "label")),
+            self.blocks(body.body, keypath + ("warning", "body"), params),
+        )
 
     def items(self, items: Any, keypath: KeyPath, params: Mapping[str, Any]):
         if isinstance(items, schema.ParamRef):
             value = params.get(items.param)
             if not isinstance(value, list):
                 problem = "is not declared" if items.param not in params else "is text, not a list"
-                raise ContentError([self.source.error(keypath + ("param",), f"list parameter '{items.param}' {problem}",
-                                                      "declare it under 'params:' and pass a list")])
+                raise ContentError(
+                    [
+                        self.source.error(
+                            keypath + ("param",),
+                            f"list parameter '{items.param}' {problem}",
+                            "declare it under 'params:' and pass a list",
+                        )
+                    ]
+                )
             return tuple(parse_inline(text) for text in value)
         return tuple(parse_inline(self.text(t, keypath + (i,))) for i, t in enumerate(items))
 
@@ -87,10 +105,19 @@ def coverage_check(source: Source, text: str, keypath: KeyPath, note: str = "") 
     missing = fonts.uncovered(text)
     if missing:
         line, col = source.pos(keypath)
-        raise ContentError([Diagnostic(source.path, line, col + (i if "\n" not in text[:i] else 0),
-                                       f"{fonts.describe(ch)} is not covered by any bundled font{note}",
-                                       key=format_keypath(keypath), hint="replace the character, or ask for a font that has it")
-                            for i, ch in missing[:10]])
+        raise ContentError(
+            [
+                Diagnostic(
+                    source.path,
+                    line,
+                    col + (i if "\n" not in text[:i] else 0),
+                    f"{fonts.describe(ch)} is not covered by any bundled font{note}",
+                    key=format_keypath(keypath),
+                    hint="replace the character, or ask for a font that has it",
+                )
+                for i, ch in missing[:10]
+            ]
+        )
 
 
 def resolve_section(library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str) -> Section:
@@ -118,32 +145,60 @@ def _template(library: Library, medicine: Loaded[schema.MedicineFile], sid: str)
     name = medicine.doc.sections[sid].template
     path = library.template_path(name, medicine.doc.lang)
     if path is None:
-        raise ContentError([medicine.source.error(("sections", sid, "template"), f"no shared template '{name}' in language '{medicine.doc.lang}'",
-                                                  did_you_mean(name, library.template_names()))])
+        raise ContentError(
+            [
+                medicine.source.error(
+                    ("sections", sid, "template"),
+                    f"no shared template '{name}' in language '{medicine.doc.lang}'",
+                    did_you_mean(name, library.template_names()),
+                )
+            ]
+        )
     return load_template(path)
 
 
-def _params(own: _Writer, template: Loaded[schema.TemplateFile], section: schema.SectionSource, sid: str, level: str) -> dict[str, Any]:
+def _params(
+    own: _Writer, template: Loaded[schema.TemplateFile], section: schema.SectionSource, sid: str, level: str
+) -> dict[str, Any]:
     """The section's parameters at this level, rendered, after checking they match what
     the template declares (a missing one would leave a gap in the warning)."""
     declared = template.doc.params
     where: KeyPath = ("sections", sid, "params")
-    problems = [own.source.error(where, f"template '{template.doc.template}' needs parameter '{name}'", f"{name}: {about}")
-                for name, about in declared.items() if name not in section.params]
-    problems += [own.source.error(where + (name,), f"template '{template.doc.template}' has no parameter '{name}'",
-                                  did_you_mean(name, declared), key=True)
-                 for name in section.params if name not in declared]
+    problems = [
+        own.source.error(where, f"template '{template.doc.template}' needs parameter '{name}'", f"{name}: {about}")
+        for name, about in declared.items()
+        if name not in section.params
+    ]
+    problems += [
+        own.source.error(
+            where + (name,),
+            f"template '{template.doc.template}' has no parameter '{name}'",
+            did_you_mean(name, declared),
+            key=True,
+        )
+        for name in section.params
+        if name not in declared
+    ]
     if problems:
         raise ContentError(problems)
     out: dict[str, Any] = {}
     for name, value in section.params.items():
         value, at = pick(value, level, where + (name,))
-        out[name] = [own.text(v, at + (i,)) for i, v in enumerate(value)] if isinstance(value, list) else own.text(value, at)
+        out[name] = (
+            [own.text(v, at + (i,)) for i, v in enumerate(value)] if isinstance(value, list) else own.text(value, at)
+        )
     return out
 
 
-def resolve(library: Library, medicine: Loaded[schema.MedicineFile], level: str, section_ids: list[str],
-            brand: Brand, strings: Strings, paper: str) -> Handout:
+def resolve(
+    library: Library,
+    medicine: Loaded[schema.MedicineFile],
+    level: str,
+    section_ids: list[str],
+    brand: Brand,
+    strings: Strings,
+    paper: str,
+) -> Handout:
     """Build the handout for one level. Every section is resolved even after an error so
     the author sees all problems of a file at once."""
     doc = medicine.doc
@@ -171,9 +226,20 @@ def resolve(library: Library, medicine: Loaded[schema.MedicineFile], level: str,
     if problems:
         raise ContentError(problems)
     version = content_version(title, summary, doc.revised.isoformat(), doc.status, sections)
-    return Handout(medicine=doc.medicine, title=title, summary=summary, lang=doc.lang, level=level,
-                   draft=doc.status == "draft", revised=doc.revised, version=version, sections=tuple(sections),
-                   brand=brand, strings=strings, paper=paper)
+    return Handout(
+        medicine=doc.medicine,
+        title=title,
+        summary=summary,
+        lang=doc.lang,
+        level=level,
+        draft=doc.status == "draft",
+        revised=doc.revised,
+        version=version,
+        sections=tuple(sections),
+        brand=brand,
+        strings=strings,
+        paper=paper,
+    )
 
 
 def content_version(*parts: Any) -> str:

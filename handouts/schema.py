@@ -58,8 +58,11 @@ def _fact_tag(value: Any) -> str | None:
 
 
 FactValue = Annotated[
-    Union[Annotated[Text, Tag("text")], Annotated[int, Tag("whole")],
-          Annotated[float, Field(allow_inf_nan=False), Tag("decimal")]],
+    Union[
+        Annotated[Text, Tag("text")],
+        Annotated[int, Tag("whole")],
+        Annotated[float, Field(allow_inf_nan=False), Tag("decimal")],
+    ],
     Discriminator(_fact_tag, custom_error_type="fact_kind", custom_error_message="a fact is text or a number"),
 ]
 
@@ -96,8 +99,11 @@ class BulletList(Strict):
 def _block_union(*members: tuple[type, str]) -> Any:
     return Annotated[
         Union[tuple(Annotated[cls, Tag(tag)] for cls, tag in members)],
-        Discriminator(_block_tag, custom_error_type="block_kind",
-                      custom_error_message="a block needs one of the keys: " + ", ".join(BLOCK_KEYS)),
+        Discriminator(
+            _block_tag,
+            custom_error_type="block_kind",
+            custom_error_message="a block needs one of the keys: " + ", ".join(BLOCK_KEYS),
+        ),
     ]
 
 
@@ -121,6 +127,7 @@ ParamValue = Union[Text, Annotated[list[Text], Field(min_length=1)]]
 
 
 # --- files --------------------------------------------------------------------------
+
 
 class SectionSource(Strict):
     """A section either writes its own title and body or takes them from a shared template."""

@@ -39,13 +39,33 @@ def render(text: str, context: Mapping[str, Any], source: Source, keypath: KeyPa
     try:
         out = _compile(text).render(context)
     except TemplateSyntaxError as exc:
-        raise ContentError([_at(source, keypath, exc.lineno, f"template syntax error: {exc.message}",
-                                "variables are written {{ facts.name }}")]) from None
+        raise ContentError(
+            [
+                _at(
+                    source,
+                    keypath,
+                    exc.lineno,
+                    f"template syntax error: {exc.message}",
+                    "variables are written {{ facts.name }}",
+                )
+            ]
+        ) from None
     except UndefinedError as exc:
-        raise ContentError([_at(source, keypath, 1, f"unknown variable: {exc.message}", _suggest(exc.message, context))]) from None
+        raise ContentError(
+            [_at(source, keypath, 1, f"unknown variable: {exc.message}", _suggest(exc.message, context))]
+        ) from None
     except TemplateError as exc:  # SecurityError and friends: the sandbox said no
-        raise ContentError([_at(source, keypath, 1, f"template not allowed: {exc}",
-                                "only {{ facts.x }}, {{ params.x }} and {{ medicine.name }} are available")]) from None
+        raise ContentError(
+            [
+                _at(
+                    source,
+                    keypath,
+                    1,
+                    f"template not allowed: {exc}",
+                    "only {{ facts.x }}, {{ params.x }} and {{ medicine.name }} are available",
+                )
+            ]
+        ) from None
     if not out.strip():
         raise ContentError([source.error(keypath, "text is empty after filling in variables")])
     return out
@@ -77,7 +97,7 @@ def parse_inline(text: str) -> Inline:
     pos = 0
     for match in _BOLD.finditer(text):
         if match.start() > pos:
-            spans.append(Span(text[pos:match.start()]))
+            spans.append(Span(text[pos : match.start()]))
         spans.append(Span(match.group(1), bold=True))
         pos = match.end()
     if pos < len(text):

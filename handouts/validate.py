@@ -20,8 +20,17 @@ M = TypeVar("M", bound=BaseModel)
 
 def _all_field_names() -> set[str]:
     names: set[str] = set(schema.BLOCK_KEYS)
-    for cls in (schema.MedicineFile, schema.SectionSource, schema.TemplateFile, schema.BrandFile,
-                schema.BrandColors, schema.LayoutFile, schema.StringsFile, schema.CalloutBody, schema.ParamRef):
+    for cls in (
+        schema.MedicineFile,
+        schema.SectionSource,
+        schema.TemplateFile,
+        schema.BrandFile,
+        schema.BrandColors,
+        schema.LayoutFile,
+        schema.StringsFile,
+        schema.CalloutBody,
+        schema.ParamRef,
+    ):
         for name, info in cls.model_fields.items():
             names.add(info.alias or name)
     return names | set(schema.LEVELS)
@@ -55,10 +64,15 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[KeyPath, Any]:
 
 
 _TYPE_WORDS = {
-    "string_type": "text", "int_type": "a whole number", "bool_type": "true or false",
-    "list_type": "a list (lines starting with '- ')", "dict_type": "a mapping of keys to values",
-    "model_type": "a mapping of keys to values", "date_type": "a date like 2026-11-21",
-    "float_type": "a number", "model_attributes_type": "a mapping of keys to values",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list (lines starting with '- ')",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "date_type": "a date like 2026-11-21",
+    "float_type": "a number",
+    "model_attributes_type": "a mapping of keys to values",
 }
 
 
@@ -83,15 +97,24 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
     keypath, value = _data_path(source.data, err["loc"])
     last = err["loc"][-1] if err["loc"] else ""
     if kind == "extra_forbidden":
-        return source.error(keypath, f"unknown key '{keypath[-1]}'", did_you_mean(str(keypath[-1]), KNOWN_KEYS), key=True)
+        return source.error(
+            keypath, f"unknown key '{keypath[-1]}'", did_you_mean(str(keypath[-1]), KNOWN_KEYS), key=True
+        )
     if kind == "missing":
-        return source.error(keypath, f"missing required key '{last}'", f"add '{last}:' here; see README.md, 'Content format'")
+        return source.error(
+            keypath, f"missing required key '{last}'", f"add '{last}:' here; see README.md, 'Content format'"
+        )
     if kind == "block_kind":
         if isinstance(value, dict) and value:
             first = str(next(iter(value)))
-            return source.error(keypath + (first,), f"unknown block type '{first}'", did_you_mean(first, schema.BLOCK_KEYS), key=True)
-        return source.error(keypath, "a block needs one of the keys: " + ", ".join(schema.BLOCK_KEYS),
-                            "write a block such as '- p: Some text.'")
+            return source.error(
+                keypath + (first,), f"unknown block type '{first}'", did_you_mean(first, schema.BLOCK_KEYS), key=True
+            )
+        return source.error(
+            keypath,
+            "a block needs one of the keys: " + ", ".join(schema.BLOCK_KEYS),
+            "write a block such as '- p: Some text.'",
+        )
     if kind in _TYPE_WORDS:
         hint = "put the value in quotes to make it text" if kind == "string_type" and value is not None else ""
         if value is None:
@@ -100,8 +123,11 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
     if kind == "literal_error":
         return source.error(keypath, f"'{value}' is not allowed here; must be {err['ctx']['expected']}")
     if kind == "string_pattern_mismatch":
-        return source.error(keypath, f"'{value}' is not a valid {_pattern_name(err['ctx']['pattern'])}",
-                            _pattern_hint(err["ctx"]["pattern"]))
+        return source.error(
+            keypath,
+            f"'{value}' is not a valid {_pattern_name(err['ctx']['pattern'])}",
+            _pattern_hint(err["ctx"]["pattern"]),
+        )
     if kind == "fact_kind":
         return source.error(keypath, f"a fact is text or a number, not {_describe(value)}", "write e.g. 5 mg")
     if kind == "finite_number":
@@ -114,15 +140,19 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
 
 
 def _pattern_name(pattern: str) -> str:
-    return {schema.HexColor.__metadata__[0].pattern: "colour",
-            schema.Slug.__metadata__[0].pattern: "id",
-            schema.LangCode.__metadata__[0].pattern: "language code"}.get(pattern, "value")
+    return {
+        schema.HexColor.__metadata__[0].pattern: "colour",
+        schema.Slug.__metadata__[0].pattern: "id",
+        schema.LangCode.__metadata__[0].pattern: "language code",
+    }.get(pattern, "value")
 
 
 def _pattern_hint(pattern: str) -> str:
-    return {schema.HexColor.__metadata__[0].pattern: "write colours as #RRGGBB, e.g. '#1F4E79' (quoted)",
-            schema.Slug.__metadata__[0].pattern: "use lower-case letters, digits and _ , starting with a letter",
-            schema.LangCode.__metadata__[0].pattern: "use a code like en, es or zh-Hans"}.get(pattern, "")
+    return {
+        schema.HexColor.__metadata__[0].pattern: "write colours as #RRGGBB, e.g. '#1F4E79' (quoted)",
+        schema.Slug.__metadata__[0].pattern: "use lower-case letters, digits and _ , starting with a letter",
+        schema.LangCode.__metadata__[0].pattern: "use a code like en, es or zh-Hans",
+    }.get(pattern, "")
 
 
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 
-from pypdf import PdfReader
-
 from conftest import TEST_CONTENT
+from pypdf import PdfReader
 
 from handouts.cli import main
 
@@ -29,9 +28,28 @@ def test_build_defaults(runner, tmp_path, monkeypatch):
 
 def test_build_every_option(runner, tmp_path):
     out = tmp_path / "leaflet.pdf"
-    result = runner.invoke(main, ["--content", str(TEST_CONTENT), "build", "testamine", "--lang", "en", "--level", "easy",
-                                  "--brand", "content/brands/default/brand.yaml", "--layout", "essentials",
-                                  "--paper", "a4", "--require-reviewed", "-o", str(out)])
+    result = runner.invoke(
+        main,
+        [
+            "--content",
+            str(TEST_CONTENT),
+            "build",
+            "testamine",
+            "--lang",
+            "en",
+            "--level",
+            "easy",
+            "--brand",
+            "content/brands/default/brand.yaml",
+            "--layout",
+            "essentials",
+            "--paper",
+            "a4",
+            "--require-reviewed",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     reader = PdfReader(out)
     assert round(float(reader.pages[0].mediabox.height)) == 842  # A4
@@ -80,8 +98,10 @@ def test_readability_exit_1_when_target_missed(runner, tmp_path):
     folder = tmp_path / "medicines" / "testamine"
     shutil.copytree(TEST_CONTENT / "medicines" / "testamine", folder)
     path = folder / "en.yaml"
-    hard = ("Pharmacokinetic considerations notwithstanding, intermittent administration necessitates "
-            "individualised therapeutic monitoring, particularly regarding cardiovascular contraindications.")
+    hard = (
+        "Pharmacokinetic considerations notwithstanding, intermittent administration necessitates "
+        "individualised therapeutic monitoring, particularly regarding cardiovascular contraindications."
+    )
     path.write_text(path.read_text().replace("Testamine is a made-up medicine used only in tests.", hard))
     result = runner.invoke(main, ["--content", str(tmp_path), "readability", "testamine", "--level", "easy"])
     assert result.exit_code == 1, result.output

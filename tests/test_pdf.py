@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import content_words, make_pdf, pdf_text, text_runs, words
 
 from handouts.schema import LEVELS
@@ -97,8 +96,19 @@ def test_type_sizes(library, tmp_path, level, minimum):
     """Nothing under 10 pt (FDA Medication Guide minimum); content at easy is >= 12 pt.
     Header and footer lines may stay at 10 pt."""
     handout, reader, _ = make_pdf(library, tmp_path, medicine="baclofen", level=level)
-    chrome = " ".join([handout.brand.name, handout.brand.phone, handout.brand.website, handout.brand.address,
-                       handout.brand.footer_note, handout.strings.draft_notice, "Revised", "Content version", "Page"])
+    chrome = " ".join(
+        [
+            handout.brand.name,
+            handout.brand.phone,
+            handout.brand.website,
+            handout.brand.address,
+            handout.brand.footer_note,
+            handout.strings.draft_notice,
+            "Revised",
+            "Content version",
+            "Page",
+        ]
+    )
     for index in range(len(reader.pages)):
         for text, size, _, _ in text_runs(reader, index):
             assert size >= 10 - 1e-6, f"'{text}' is {size} pt"
@@ -110,7 +120,9 @@ def test_warning_box_label_is_present_and_bold(library, tmp_path):
     _, reader, _ = make_pdf(library, tmp_path, medicine="baclofen")
     page = next(i for i, p in enumerate(reader.pages) if "Signs of withdrawal" in p.extract_text())
     fonts = {}
-    reader.pages[page].extract_text(visitor_text=lambda t, cm, tm, f, s: fonts.setdefault(t.strip(), f and f.get("/BaseFont")))
+    reader.pages[page].extract_text(
+        visitor_text=lambda t, cm, tm, f, s: fonts.setdefault(t.strip(), f and f.get("/BaseFont"))
+    )
     assert "Bold" in fonts["Do not stop suddenly"]
 
 
@@ -123,7 +135,11 @@ def test_same_input_same_bytes(library, tmp_path):
 def test_same_bytes_across_processes(tmp_path):
     outputs = []
     for name in ("one.pdf", "two.pdf"):
-        subprocess.run([sys.executable, "-m", "handouts", "build", "baclofen", "--level", "easy", "-o", str(tmp_path / name)],
-                       check=True, capture_output=True, cwd=tmp_path)
+        subprocess.run(
+            [sys.executable, "-m", "handouts", "build", "baclofen", "--level", "easy", "-o", str(tmp_path / name)],
+            check=True,
+            capture_output=True,
+            cwd=tmp_path,
+        )
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]

@@ -32,8 +32,13 @@ def test_bullets_count_as_sentences(library):
 
 def test_score_separates_easy_and_hard_text():
     easy = score(["Take one pill.", "Drink some water.", "Rest for a bit."])
-    hard = score(["Intrathecal administration necessitates individualised pharmacological titration.",
-                  "Contraindications include hypersensitivity.", "Discontinuation precipitates withdrawal."])
+    hard = score(
+        [
+            "Intrathecal administration necessitates individualised pharmacological titration.",
+            "Contraindications include hypersensitivity.",
+            "Discontinuation precipitates withdrawal.",
+        ]
+    )
     assert easy.grade < 3 < 12 < hard.grade
     assert easy.sentences == 3 and easy.words == 10 and easy.longest == 4
 
@@ -43,13 +48,15 @@ def test_measuring_needs_no_download():
     import subprocess
     import sys
 
-    code = ("import socket, sys\n"
-            "def no_network(*a, **k): raise OSError('network used')\n"
-            "socket.socket.connect = no_network\n"
-            "from handouts.readability import score\n"
-            "s = score(['Take one pill.', 'Drink water.', 'Rest now.'])\n"
-            "assert 'nltk' not in sys.modules\n"
-            "print(s.grade)\n")
+    code = (
+        "import socket, sys\n"
+        "def no_network(*a, **k): raise OSError('network used')\n"
+        "socket.socket.connect = no_network\n"
+        "from handouts.readability import score\n"
+        "s = score(['Take one pill.', 'Drink water.', 'Rest now.'])\n"
+        "assert 'nltk' not in sys.modules\n"
+        "print(s.grade)\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert float(result.stdout) < 3

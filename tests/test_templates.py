@@ -51,5 +51,11 @@ def test_layout_may_leave_out_optional_sections(test_library, tmp_path):
     from pathlib import Path
 
     short, reader, _ = make_pdf(test_library, tmp_path, medicine="testamine", layout=Path("essentials"))
-    assert [s.id for s in short.sections] == ["what_it_is", "how_to_take", "do_not_stop", "side_effects", "buying_online"]
+    assert [s.id for s in short.sections] == [
+        "what_it_is",
+        "how_to_take",
+        "do_not_stop",
+        "side_effects",
+        "buying_online",
+    ]
     assert "Extra notes" not in pdf_text(reader)
