@@ -18,6 +18,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
@@ -61,7 +62,7 @@ class Styles:
     summary: ParagraphStyle
     label: ParagraphStyle
     chrome: ParagraphStyle
-    chrome_right: ParagraphStyle
+    notice: ParagraphStyle
     org: ParagraphStyle
     callout_bg: colors.Color
 
@@ -141,13 +142,12 @@ def _styles(handout: Handout) -> Styles:
             textColor=MUTED,
             splitLongWords=True,
         ),
-        chrome_right=ParagraphStyle(
-            "chrome_right",
-            fontName=family.regular,
+        notice=ParagraphStyle(
+            "notice",
+            fontName=family.bold,
             fontSize=t.chrome,
             leading=t.chrome * 1.3,
-            textColor=MUTED,
-            alignment=2,
+            textColor=accent,
             splitLongWords=True,
         ),
         org=ParagraphStyle(
@@ -226,43 +226,53 @@ def _story(handout: Handout, st: Styles, width: float) -> list[Flowable]:
     return story
 
 
+LOGO_BOX = (26 * mm, 16 * mm)  # the logo is scaled to fit this box, keeping its shape
+LOGO_GAP = 4 * mm
+
+
 @dataclass(frozen=True)
 class _Chrome:
-    """Header and footer paragraphs, measured before layout so the frame never overlaps
-    them however long an address or footer note is."""
+    """Header and footer, laid out once before the body so the body frame never overlaps
+    them however long an organisation name, address or footer note is."""
 
-    header: list[Paragraph]
-    footer: list[Paragraph]
-    header_height: float
-    footer_height: float
+    paragraphs: tuple[tuple[Paragraph, float, float], ...]  # (paragraph, x, y of its bottom)
+    header_rule: float  # y of the rule under the header
+    footer_rule: float  # y of the rule over the footer
+    label_y: float  # baseline of "Page X of Y"
 
 
-def _chrome(handout: Handout, st: Styles, width: float) -> _Chrome:
-    brand = handout.brand
-    logo_w = 30 * mm if brand.logo else 0
+def _chrome(handout: Handout, st: Styles, page_w: float, page_h: float) -> _Chrome:
+    brand, strings = handout.brand, handout.strings
+    width = page_w - 2 * MARGIN
+    placed: list[tuple[Paragraph, float, float]] = []
+
+    x = MARGIN + (LOGO_BOX[0] + LOGO_GAP if brand.logo else 0)
     header = [Paragraph(_text(brand.name), st.org)]
-    contact = " · ".join(_text(x) for x in (brand.phone, brand.website) if x)
+    contact = " · ".join(x for x in (brand.phone, brand.website) if x)
     if contact:
-        header.append(Paragraph(contact, st.chrome))
+        header.append(Paragraph(_text(contact), st.chrome))
     if handout.draft:
-        header.append(
-            Paragraph(
-                f"<b>{_text(handout.strings.draft_notice)}</b>",
-                ParagraphStyle("notice", parent=st.chrome, textColor=st.label.textColor),
-            )
-        )
-    text_w = width - logo_w
-    header_h = max(sum(p.wrap(text_w, 1000)[1] for p in header), 16 * mm if brand.logo else 0) + 6
-    footer = [Paragraph(" · ".join(_text(x) for x in (brand.address, brand.footer_note) if x), st.chrome)]
+        header.append(Paragraph(_text(strings.draft_notice), st.notice))
+    y = page_h - MARGIN
+    for para in header:
+        y -= para.wrap(page_w - MARGIN - x, page_h)[1]
+        placed.append((para, x, y))
+    header_rule = min(y, page_h - MARGIN - (LOGO_BOX[1] if brand.logo else 0)) - 6
+
+    # the page label sits at the right of the last footer line; the text beside it wraps short of it
+    label_w = stringWidth(strings.page.format(page=888, pages=888), st.chrome.fontName, st.chrome.fontSize) + 12
     meta = " · ".join(
-        (
-            handout.strings.revised.format(date=handout.revised.isoformat()),
-            handout.strings.version.format(version=handout.version),
-        )
+        (strings.revised.format(date=handout.revised.isoformat()), strings.version.format(version=handout.version))
     )
-    footer.append(Paragraph(_text(meta), st.chrome))
-    footer_h = sum(p.wrap(width, 1000)[1] for p in footer) + 6
-    return _Chrome(header, footer, header_h, footer_h)
+    footer = [(Paragraph(_text(meta), st.chrome), width - label_w)]
+    address = " · ".join(x for x in (brand.address, brand.footer_note) if x)
+    if address:
+        footer.insert(0, (Paragraph(_text(address), st.chrome), width))
+    y = MARGIN
+    for para, wrap_w in reversed(footer):
+        placed.append((para, MARGIN, y))
+        y += para.wrap(wrap_w, page_h)[1]
+    return _Chrome(tuple(placed), header_rule, y + 3, MARGIN + st.chrome.leading - st.chrome.fontSize)
 
 
 class _PagedCanvas(Canvas):
@@ -299,48 +309,33 @@ class _PagedCanvas(Canvas):
         super().save()
 
     def _decorate(self, total: int) -> None:
-        h = self._handout
+        h, chrome, st = self._handout, self._chrome, self._st
         page_w, page_h = self._pagesize
-        width = page_w - 2 * MARGIN
-        chrome = self._chrome
         self.saveState()
         if h.draft:
             self._watermark(page_w, page_h)
-        top = page_h - MARGIN
-        x = MARGIN
         if h.brand.logo:
+            w, lh = LOGO_BOX
             self.drawImage(
                 str(h.brand.logo),
                 MARGIN,
-                top - 16 * mm,
-                width=26 * mm,
-                height=16 * mm,
+                page_h - MARGIN - lh,
+                width=w,
+                height=lh,
                 preserveAspectRatio=True,
                 anchor="nw",
                 mask="auto",
             )
-            x += 30 * mm
-        y = top
-        for para in chrome.header:
-            _, ph = para.wrap(width - (x - MARGIN), 1000)
-            para.drawOn(self, x, y - ph)
-            y -= ph
-        rule_y = top - chrome.header_height
+        for para, x, y in chrome.paragraphs:
+            para.drawOn(self, x, y)
         self.setStrokeColor(colors.HexColor(h.brand.primary))
         self.setLineWidth(1.5)
-        self.line(MARGIN, rule_y, page_w - MARGIN, rule_y)
-        # footer: rule, address/note, revision + version on the left, page label on the right
+        self.line(MARGIN, chrome.header_rule, page_w - MARGIN, chrome.header_rule)
         self.setLineWidth(0.5)
-        bottom = MARGIN
-        self.line(MARGIN, bottom + chrome.footer_height - 2, page_w - MARGIN, bottom + chrome.footer_height - 2)
-        y = bottom + chrome.footer_height - 4
-        for para in chrome.footer:
-            _, ph = para.wrap(width, 1000)
-            para.drawOn(self, MARGIN, y - ph)
-            y -= ph
-        page = Paragraph(_text(h.strings.page.format(page=self._pageNumber, pages=total)), self._st.chrome_right)
-        _, ph = page.wrap(width, 1000)
-        page.drawOn(self, MARGIN, bottom + 2)
+        self.line(MARGIN, chrome.footer_rule, page_w - MARGIN, chrome.footer_rule)
+        self.setFont(st.chrome.fontName, st.chrome.fontSize)
+        self.setFillColor(st.chrome.textColor)
+        self.drawRightString(page_w - MARGIN, chrome.label_y, h.strings.page.format(page=self._pageNumber, pages=total))
         self.restoreState()
 
     def _watermark(self, page_w: float, page_h: float) -> None:
@@ -375,13 +370,13 @@ def render(handout: Handout) -> RenderedPdf:
     page_w, page_h = PAPER[handout.paper]
     width = page_w - 2 * MARGIN
     st = _styles(handout)
-    chrome = _chrome(handout, st, width)
+    chrome = _chrome(handout, st, page_w, page_h)
     gap = 5 * mm
     frame = Frame(
         MARGIN,
-        MARGIN + chrome.footer_height + gap,
+        chrome.footer_rule + gap,
         width,
-        page_h - 2 * MARGIN - chrome.header_height - chrome.footer_height - 2 * gap,
+        chrome.header_rule - chrome.footer_rule - 2 * gap,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,

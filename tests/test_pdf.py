@@ -143,3 +143,33 @@ def test_same_bytes_across_processes(tmp_path):
         )
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_long_brand_texts_wrap_and_never_overlap(tmp_path):
+    """A long organisation name, address and footer note wrap; the body frame moves out of
+    their way and nothing is cut off or drawn over the page label."""
+    import shutil
+
+    from handouts.content import Library
+
+    brand_dir = tmp_path / "brands" / "long"
+    shutil.copytree(Library().roots[0] / "brands" / "default", brand_dir)
+    note = " ".join(["Open weekdays from eight until six, closed on public holidays."] * 4)
+    name = "The Very Long Named Riverside and Lakeside Community Health and Wellbeing Cooperative Clinic"
+    text = (brand_dir / "brand.yaml").read_text()
+    text = text.replace("name: Sample Community Clinic", f"name: {name}")
+    text = text.replace(
+        "footer_note: Sample brand. Replace it with your own (see README, Branding).", f"footer_note: {note}"
+    )
+    (brand_dir / "brand.yaml").write_text(text)
+    _, reader, _ = make_pdf(Library(), tmp_path, medicine="baclofen", brand=brand_dir / "brand.yaml")
+    first = reader.pages[0].extract_text()
+    assert not (words(name + " " + note) - words(first))
+    runs = text_runs(reader, 0)
+    label = next(r for r in runs if r[0].startswith("Page 1 of"))
+    label_left = label[2]
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    for text_, size, x, y in runs:
+        if text_ != label[0] and abs(y - label[3]) < size:
+            assert x + stringWidth(text_, "NotoSans", size) < label_left, f"'{text_}' runs into the page label"
