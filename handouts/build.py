@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ class Request:
     medicine: str
     lang: str = "en"
     level: str = "standard"
-    brand: Path | None = None  # a brand.yaml; None = the built-in sample brand
+    brand: Path | None = None  # a brand.yaml or a name in content/brands; None = the built-in sample
     layout: Path | None = None  # a layout file or a name in content/layouts; None = the medicine's own order
     paper: str | None = None  # None = the brand's default paper
     require_reviewed: bool = False
@@ -59,13 +60,21 @@ def prepare(library: Library, request: Request) -> Handout:
                 )
             ]
         )
-    brand = load_brand(request.brand.resolve() if request.brand else library.brand_path(DEFAULT_BRAND))
+    brand = load_brand(
+        _locate(request.brand, library.brand_path) if request.brand else library.brand_path(DEFAULT_BRAND)
+    )
     strings = load_strings(library.strings_path(medicine.doc.lang))
     sections = list(medicine.doc.sections)
     if request.layout is not None:
-        path = request.layout if request.layout.is_file() else library.layout_path(str(request.layout))
-        sections = layout_sections(medicine, load_layout(path.resolve()))
+        sections = layout_sections(medicine, load_layout(_locate(request.layout, library.layout_path)))
     return resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper)
+
+
+def _locate(value: Path, by_name: Callable[[str], Path]) -> Path:
+    """``--brand``/``--layout`` take a file path or a bare name from the content library."""
+    if value.suffix in (".yaml", ".yml") or len(value.parts) > 1:
+        return value.resolve()  # a path: if it is missing, loading says "file not found"
+    return by_name(str(value))
 
 
 def build(library: Library, request: Request) -> "RenderedPdf":

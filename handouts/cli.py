@@ -54,7 +54,8 @@ def main(ctx: click.Context, content: Path | None) -> None:
 @click.option(
     "--brand",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Brand YAML (organisation, logo, colours, contact). Default: the built-in sample brand.",
+    help="Brand YAML (organisation, logo, colours, contact), or a name in content/brands. "
+    "Default: the built-in sample brand.",
 )
 @click.option(
     "--layout",

@@ -75,7 +75,7 @@ def invoke(*args: object) -> Result:
 def build(content: Path, *options: object, medicine: str = "testamine") -> tuple[Result, Path]:
     """Build into a fresh, empty folder; return the result and that folder."""
     out = content.parent / "out"
-    out.mkdir()
+    out.mkdir(exist_ok=True)
     return invoke("--content", content, "build", medicine, "-o", out / "handout.pdf", *options), out
 
 
@@ -513,3 +513,10 @@ def test_validate_unknown_kind_of_file(content: Path) -> None:
     assert result.stderr.startswith(
         "x.yaml:1:1: error: cannot tell what kind of content file this is\n  hint: a medicine"
     )
+
+
+def test_unknown_brand_name_and_missing_brand_file(content: Path) -> None:
+    assert_build_fails(
+        content, "content/brands: error: no brand named 'defualt'\n  hint: did you mean 'default'?", "--brand", "defualt"
+    )
+    assert_build_fails(content, "nope/brand.yaml: error: file not found", "--brand", "nope/brand.yaml")
