@@ -123,11 +123,8 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
     if kind == "literal_error":
         return source.error(keypath, f"'{value}' is not allowed here; must be {err['ctx']['expected']}")
     if kind == "string_pattern_mismatch":
-        return source.error(
-            keypath,
-            f"'{value}' is not a valid {_pattern_name(err['ctx']['pattern'])}",
-            _pattern_hint(err["ctx"]["pattern"]),
-        )
+        what, hint = _PATTERNS.get(err["ctx"]["pattern"], ("value", ""))
+        return source.error(keypath, f"'{value}' is not a valid {what}", hint)
     if kind == "fact_kind":
         return source.error(keypath, f"a fact is text or a number, not {_describe(value)}", "write e.g. 5 mg")
     if kind == "finite_number":
@@ -139,20 +136,11 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
     return source.error(keypath, err["msg"])
 
 
-def _pattern_name(pattern: str) -> str:
-    return {
-        schema.HexColor.__metadata__[0].pattern: "colour",
-        schema.Slug.__metadata__[0].pattern: "id",
-        schema.LangCode.__metadata__[0].pattern: "language code",
-    }.get(pattern, "value")
-
-
-def _pattern_hint(pattern: str) -> str:
-    return {
-        schema.HexColor.__metadata__[0].pattern: "write colours as #RRGGBB, e.g. '#1F4E79' (quoted)",
-        schema.Slug.__metadata__[0].pattern: "use lower-case letters, digits and _ , starting with a letter",
-        schema.LangCode.__metadata__[0].pattern: "use a code like en, es or zh-Hans",
-    }.get(pattern, "")
+_PATTERNS = {  # regex -> (what it is, how to write it)
+    schema.HexColor.__metadata__[0].pattern: ("colour", "write colours as #RRGGBB, e.g. '#1F4E79' (quoted)"),
+    schema.Slug.__metadata__[0].pattern: ("id", "use lower-case letters, digits and _ , starting with a letter"),
+    schema.LangCode.__metadata__[0].pattern: ("language code", "use a code like en, es or zh-Hans"),
+}
 
 
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
