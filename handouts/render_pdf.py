@@ -197,6 +197,7 @@ def _callout(block: Callout, st: Styles, width: float) -> Table:
     rows = [[Paragraph(_text(block.label), st.label)]]
     rows += [[flowable] for flowable in _blocks(block.blocks, st, width - 2 * pad)]
     table = Table(rows, colWidths=[width], repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
+    table.spaceBefore = table.spaceAfter = st.body.fontSize * 0.6
     table.setStyle(
         TableStyle(
             [
