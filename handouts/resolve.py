@@ -120,10 +120,15 @@ def coverage_check(source: Source, text: str, keypath: KeyPath, note: str = "") 
         )
 
 
+def jinja_context(doc: schema.MedicineFile) -> dict[str, Any]:
+    """What every text of a medicine may use; templates also get ``params``."""
+    return {"facts": dict(doc.facts), "medicine": {"id": doc.medicine, "name": doc.name}}
+
+
 def resolve_section(library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str) -> Section:
     doc = medicine.doc
     section = doc.sections[sid]
-    base = {"facts": dict(doc.facts), "medicine": {"id": doc.medicine, "name": doc.name}}
+    base = jinja_context(doc)
     own = _Writer(medicine.source, base)
     where: KeyPath = ("sections", sid)
     if section.template is None:
@@ -216,7 +221,7 @@ def resolve(
             sections.append(resolve_section(library, medicine, sid, level))
         except ContentError as exc:
             problems.extend(exc.diagnostics)
-    writer = _Writer(medicine.source, {"facts": dict(doc.facts), "medicine": {"id": doc.medicine, "name": doc.name}})
+    writer = _Writer(medicine.source, jinja_context(doc))
     try:
         summary_raw, summary_at = pick(doc.summary, level, ("summary",))
         summary = writer.text(summary_raw, summary_at)
