@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import schema
-from .content import DEFAULT_BRAND, Library, load_brand, load_layout, load_medicine, load_strings
+from .content import DEFAULT_BRAND, Library, load_brand, load_layout, load_strings
 from .errors import ContentError, Diagnostic
 from .model import Handout
 from .resolve import layout_sections, resolve
+from .translate import medicine_for, source_of
 
 if TYPE_CHECKING:
     from .render_pdf import RenderedPdf
@@ -49,7 +50,11 @@ def prepare(library: Library, request: Request) -> Handout:
                 )
             ]
         )
-    medicine = load_medicine(library.medicine_path(request.medicine, request.lang))
+    source = source_of(library, request.medicine, request.lang)
+    sections = list(source.doc.sections)
+    if request.layout is not None:
+        sections = layout_sections(source, load_layout(_locate(request.layout, library.layout_path)))
+    medicine = medicine_for(library, request.medicine, request.lang, request.level, sections)
     if request.require_reviewed and medicine.doc.status != "reviewed":
         raise ContentError(
             [
@@ -64,9 +69,6 @@ def prepare(library: Library, request: Request) -> Handout:
         _locate(request.brand, library.brand_path) if request.brand else library.brand_path(DEFAULT_BRAND)
     )
     strings = load_strings(library.strings_path(medicine.doc.lang))
-    sections = list(medicine.doc.sections)
-    if request.layout is not None:
-        sections = layout_sections(medicine, load_layout(_locate(request.layout, library.layout_path)))
     return resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper)
 
 

@@ -117,6 +117,19 @@ class Library:
 def load_medicine(path: Path) -> Loaded[schema.MedicineFile]:
     source = load_yaml(path)
     doc = check(source, schema.MedicineFile)
+    _check_place(source, doc, path)
+    return Loaded(source, doc)
+
+
+@lru_cache(maxsize=512)
+def is_translation(path: Path) -> bool:
+    """A translation names its source language; a source file has the facts."""
+    data = load_yaml(path).data
+    return isinstance(data, dict) and "translation_of" in data
+
+
+def _check_place(source: Source, doc, path: Path) -> None:
+    """A medicine file lives in medicines/<id>/<lang>.yaml and says so inside."""
     problems = []
     if doc.medicine != path.parent.name:
         problems.append(
@@ -136,21 +149,38 @@ def load_medicine(path: Path) -> Loaded[schema.MedicineFile]:
         )
     if problems:
         raise ContentError(problems)
+
+
+@lru_cache(maxsize=256)
+def load_medicine_translation(path: Path) -> Loaded[schema.MedicineTranslation]:
+    source = load_yaml(path)
+    doc = check(source, schema.MedicineTranslation)
+    _check_place(source, doc, path)
+    if doc.translation_of == doc.lang:
+        raise ContentError([source.error(("translation_of",), "a file cannot be a translation of itself")])
     return Loaded(source, doc)
+
+
+@lru_cache(maxsize=256)
+def load_template_translation(path: Path) -> Loaded[schema.TemplateTranslation]:
+    source = load_yaml(path)
+    doc = check(source, schema.TemplateTranslation)
+    _check_template_name(source, doc.template, path)
+    return Loaded(source, doc)
+
+
+def _check_template_name(source: Source, name: str, path: Path) -> None:
+    if name != path.parent.name:
+        raise ContentError(
+            [source.error(("template",), f"template name '{name}' does not match its folder '{path.parent.name}'")]
+        )
 
 
 @lru_cache(maxsize=256)
 def load_template(path: Path) -> Loaded[schema.TemplateFile]:
     source = load_yaml(path)
     doc = check(source, schema.TemplateFile)
-    if doc.template != path.parent.name:
-        raise ContentError(
-            [
-                source.error(
-                    ("template",), f"template name '{doc.template}' does not match its folder '{path.parent.name}'"
-                )
-            ]
-        )
+    _check_template_name(source, doc.template, path)
     return Loaded(source, doc)
 
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import fonts, schema
-from .content import Library, Loaded, load_template
+from . import fonts, l10n, schema
+from .content import Library, Loaded
 from .errors import ContentError, Diagnostic, did_you_mean
 from .loader import KeyPath, Source, format_keypath
 from .model import Block, Brand, BulletList, Callout, Handout, Paragraph, Section, Strings, Subhead
@@ -121,8 +121,18 @@ def coverage_check(source: Source, text: str, keypath: KeyPath, note: str = "") 
 
 
 def jinja_context(doc: schema.MedicineFile) -> dict[str, Any]:
-    """What every text of a medicine may use; templates also get ``params``."""
-    return {"facts": dict(doc.facts), "medicine": {"id": doc.medicine, "name": doc.name}}
+    """What every text of a medicine may use; templates also get ``params``. Facts arrive
+    already printed in the handout's language ("5 mg", "3 días")."""
+    facts = {key: fact_text(value, doc.lang) for key, value in doc.facts.items()}
+    return {"facts": facts, "medicine": {"id": doc.medicine, "name": doc.name}}
+
+
+def fact_text(value: schema.FactValue, lang: str) -> str:
+    if isinstance(value, schema.Quantity):
+        return l10n.quantity(value.value, value.unit, lang, upto=value.to)
+    if isinstance(value, str):
+        return value
+    return l10n.number(value, lang)
 
 
 def resolve_section(library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str) -> Section:
@@ -135,7 +145,7 @@ def resolve_section(library: Library, medicine: Loaded[schema.MedicineFile], sid
         title, title_at = pick(section.title, level, where + ("title",))
         body, body_at = pick(section.body, level, where + ("body",))
         return Section(sid, own.text(title, title_at), own.blocks(body, body_at, {}))
-    template = _template(library, medicine, sid)
+    template = _template(library, medicine, sid, level)
     params = _params(own, template, section, sid, level)
     shared = _Writer(template.source, {**base, "params": params})
     if section.title is not None:  # a medicine may retitle a shared section
@@ -146,10 +156,14 @@ def resolve_section(library: Library, medicine: Loaded[schema.MedicineFile], sid
     return Section(sid, title, shared.blocks(body, body_at, params))
 
 
-def _template(library: Library, medicine: Loaded[schema.MedicineFile], sid: str) -> Loaded[schema.TemplateFile]:
+def _template(
+    library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str
+) -> Loaded[schema.TemplateFile]:
+    from .translate import template_for  # translate builds on content and resolve's inputs
+
     name = medicine.doc.sections[sid].template
-    path = library.template_path(name, medicine.doc.lang)
-    if path is None:
+    template = template_for(library, name, medicine.doc.lang, level)
+    if template is None:
         raise ContentError(
             [
                 medicine.source.error(
@@ -159,7 +173,7 @@ def _template(library: Library, medicine: Loaded[schema.MedicineFile], sid: str)
                 )
             ]
         )
-    return load_template(path)
+    return template
 
 
 def _params(
@@ -208,7 +222,8 @@ def resolve(
     the author sees all problems of a file at once."""
     doc = medicine.doc
     problems: list[Diagnostic] = []
-    for keypath, value in [(("name",), doc.name)] + [(("facts", k), str(v)) for k, v in doc.facts.items()]:
+    facts = [(("facts", k), fact_text(v, doc.lang)) for k, v in doc.facts.items()]
+    for keypath, value in [(("name",), doc.name)] + facts:
         try:  # checked where they are written, not at every place they are filled in
             coverage_check(medicine.source, value, keypath)
         except ContentError as exc:

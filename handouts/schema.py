@@ -13,6 +13,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
 
+from .l10n import UNITS
+
 LEVELS: tuple[str, ...] = ("easy", "standard", "detailed")
 Level = Literal["easy", "standard", "detailed"]
 Paper = Literal["letter", "a4"]
@@ -54,7 +56,19 @@ def leveled(inner: Any) -> Any:
 def _fact_tag(value: Any) -> str | None:
     if isinstance(value, bool):
         return None
-    return {str: "text", int: "whole", float: "decimal"}.get(type(value))
+    return {str: "text", int: "whole", float: "decimal", dict: "quantity"}.get(type(value))
+
+
+Number = Union[int, Annotated[float, Field(allow_inf_nan=False)]]
+
+
+class Quantity(Strict):
+    """``{value: 5, unit: mg}`` or a range ``{value: 1, to: 2, unit: week}``: printed in each
+    reader's language by l10n.quantity, so translations never retype a dose."""
+
+    value: Number
+    to: Number | None = None
+    unit: Literal[tuple(UNITS)]  # type: ignore[valid-type]
 
 
 FactValue = Annotated[
@@ -62,8 +76,13 @@ FactValue = Annotated[
         Annotated[Text, Tag("text")],
         Annotated[int, Tag("whole")],
         Annotated[float, Field(allow_inf_nan=False), Tag("decimal")],
+        Annotated[Quantity, Tag("quantity")],
     ],
-    Discriminator(_fact_tag, custom_error_type="fact_kind", custom_error_message="a fact is text or a number"),
+    Discriminator(
+        _fact_tag,
+        custom_error_type="fact_kind",
+        custom_error_message="a fact is text, a number, or {value: NUMBER, unit: UNIT}",
+    ),
 ]
 
 
@@ -207,3 +226,110 @@ class StringsFile(Strict):
     version: Text = Field(description="must contain {version}")
     draft_mark: Text = Field(description="the large watermark word on draft pages")
     draft_notice: Text = Field(description="one line under the header of draft pages")
+
+
+# --- translations -------------------------------------------------------------------
+# A translation mirrors its source file key for key. Every unit of text carries ``src``,
+# the fingerprint of the source text it was translated from (written by `translate
+# init`), so a later change to the source shows up as "stale". An empty text is a unit
+# not translated yet. Facts, required flags and template choices are not repeated: they
+# come from the source, so a dose is never retyped.
+
+Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}$")]
+Draft = Annotated[str, StringConstraints(strip_whitespace=False)]  # "" = not translated yet
+
+
+class Unit(Strict):
+    text: Draft
+    src: Fingerprint
+
+
+class ListUnit(Strict):
+    items: list[Draft] = Field(alias="list")
+    src: Fingerprint
+
+
+class SomeLevels(Strict, Generic[T]):
+    """Per-level values of a translation; a level not translated yet may be left out."""
+
+    easy: T | None = None
+    standard: T | None = None
+    detailed: T | None = None
+
+
+def _some_levels_tag(value: Any) -> str:
+    return "by_level" if isinstance(value, dict) and set(value) & set(LEVELS) else "same"
+
+
+def some_leveled(inner: Any) -> Any:
+    return Annotated[
+        Union[Annotated[inner, Tag("same")], Annotated[SomeLevels[inner], Tag("by_level")]],
+        Discriminator(_some_levels_tag),
+    ]
+
+
+class TParagraph(Strict):
+    p: Draft
+    src: Fingerprint
+
+
+class TSubhead(Strict):
+    subhead: Draft
+    src: Fingerprint
+
+
+class TBulletList(Strict):
+    items: Union[list[Draft], ParamRef] = Field(alias="list")
+    src: Fingerprint | None = None  # none for {param: ...}: nothing to translate there
+
+
+class TCalloutBody(Strict):
+    label: Draft
+    src: Fingerprint
+    body: list["TInnerBlock"]
+
+
+class TCallout(Strict):
+    warning: TCalloutBody
+
+
+TInnerBlock = _block_union((TParagraph, "p"), (TSubhead, "subhead"), (TBulletList, "list"))
+TBlock = _block_union((TParagraph, "p"), (TSubhead, "subhead"), (TBulletList, "list"), (TCallout, "warning"))
+TCalloutBody.model_rebuild()
+
+
+def _param_tag(value: Any) -> str | None:
+    return "list" if isinstance(value, dict) and "list" in value else "text"
+
+
+TParam = Annotated[
+    Union[Annotated[Unit, Tag("text")], Annotated[ListUnit, Tag("list")]], Discriminator(_param_tag)
+]
+
+
+class SectionTranslation(Strict):
+    title: some_leveled(Unit) | None = None
+    body: some_leveled(list[TBlock]) | None = None
+    params: dict[Slug, some_leveled(TParam)] = {}
+
+
+class MedicineTranslation(Strict):
+    """``content/medicines/<id>/<lang>.yaml`` with ``translation_of: en``."""
+
+    medicine: Slug
+    lang: LangCode
+    translation_of: LangCode = Field(description="language of the source file this translates, e.g. en")
+    status: Literal["draft", "reviewed"]
+    revised: datetime.date
+    name: Unit
+    summary: some_leveled(Unit)
+    sections: dict[Slug, SectionTranslation] = {}
+
+
+class TemplateTranslation(Strict):
+    """``templates/<name>/<lang>.yaml`` with ``translation_of: en``."""
+
+    template: Slug
+    translation_of: LangCode
+    title: some_leveled(Unit)
+    body: some_leveled(list[TBlock])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from handouts import schema
 from handouts.content import load_medicine
 from handouts.loader import load_yaml
 
@@ -40,7 +41,8 @@ def test_baclofen_requires_the_five_sections_and_is_a_draft(library):
     required = {sid for sid, section in doc.sections.items() if section.required}
     assert required == {"what_it_is", "how_to_take", "side_effects", "do_not_stop", "buying_online"}
     assert doc.status == "draft"  # no pharmacist has reviewed it: it must print as a draft
-    assert doc.facts["max_daily_dose"] == "80 mg" and doc.facts["start_dose"] == "5 mg"
+    assert doc.facts["max_daily_dose"] == schema.Quantity(value=80, unit="mg")
+    assert doc.facts["start_dose"] == schema.Quantity(value=5, unit="mg")
 
 
 def test_loader_accepts_bom_and_crlf_and_keeps_positions(tmp_path):

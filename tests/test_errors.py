@@ -155,14 +155,14 @@ MEDICINE_CASES = [
         id="invalid-status",
     ),
     pytest.param(
-        "  dose: 20 mg\n",
-        "  dose: 20 mg\n  dose: 30 mg\n",
+        "  dose: {value: 20, unit: mg}\n",
+        "  dose: {value: 20, unit: mg}\n  dose: 30 mg\n",
         f"{M}:11:3: error: duplicate key 'dose' (first defined on line 10) (at facts.dose)\n"
         "  hint: YAML keeps only one of them: merge the two entries or rename one",
         id="duplicate-key",
     ),
     pytest.param(
-        "  dose: 20 mg\n",
+        "  dose: {value: 20, unit: mg}\n",
         "\tdose: 20 mg\n",
         f"{M}:10:1: error: not valid YAML: tab character used for indentation\n"
         "  hint: YAML indents with spaces only: replace the tab with spaces",
@@ -171,7 +171,7 @@ MEDICINE_CASES = [
     pytest.param(
         "made-up medicine used",
         b"made-up m\xe9dicine used",  # a Latin-1 e-acute
-        f"{M}:18:36: error: file is not UTF-8: byte 0xE9 at offset 494\n"
+        f"{M}:18:36: error: file is not UTF-8: byte 0xE9 at offset 525\n"
         "  hint: save the file as UTF-8 (most editors: File > Save with encoding > UTF-8)",
         id="not-utf8",
     ),
@@ -454,7 +454,7 @@ MORE_MEDICINE_CASES = [
         id="deep-nesting",
     ),
     pytest.param(
-        "  dose: 20 mg",
+        "  dose: {value: 20, unit: mg}",
         "  dose: .nan",
         f"{M}:10:9: error: nan is not a number that can be printed (at facts.dose)\n"
         "  hint: write the amount, e.g. 5 mg",

@@ -33,7 +33,7 @@ def test_parameters_differ_and_shared_text_is_identical(library, test_library, t
     assert shared in " ".join(bac_text.split()) and shared in " ".join(tst_text.split())
 
     # the parameters each medicine passed
-    assert "about 1 to 2 weeks" in " ".join(bac_text.split())
+    assert "about 1–2 weeks" in " ".join(bac_text.split())
     assert "about 4 weeks" in " ".join(tst_text.split())
     assert "Feeling restless." in tst_text and "Feeling restless." not in bac_text
     assert "call 112 or your local emergency number" in " ".join(tst_text.split())

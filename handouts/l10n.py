@@ -1,0 +1,86 @@
+"""Numbers, quantities and dates in the reader's language, from CLDR via Babel.
+
+Facts are written once, in the source file, as numbers with a unit (``{value: 5, unit:
+mg}``); each language prints them its own way: "5 mg", "5 мг", "5 ملغم", "3 días",
+"2026年11月21日". Nothing here formats by hand; the two things Babel leaves out are
+filled from CLDR data Babel already ships:
+
+- a unit pattern in the requested length: several locales (zh, vi, ja) only have the
+  short form of durations, so lengths fall back long -> short -> narrow instead of
+  printing "3 duration-day";
+- a number range: CLDR's range pattern ("{0}–{1}") is not exposed by Babel, so the root
+  pattern is used, with the plural form of the upper bound ("1–2 weeks").
+
+Digits stay Latin ("latn"), Babel's default for every shipped locale: medicine boxes and
+prescriptions print doses that way, and a reader compares the leaflet with the box.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Units authors may use in facts -> CLDR unit id and the length that reads naturally:
+# symbols for doses ("5 mg"), words for time ("3 days").
+UNITS: dict[str, tuple[str, str]] = {
+    "mg": ("mass-milligram", "short"),
+    "mcg": ("mass-microgram", "short"),
+    "g": ("mass-gram", "short"),
+    "ml": ("volume-milliliter", "short"),
+    "minute": ("duration-minute", "long"),
+    "hour": ("duration-hour", "long"),
+    "day": ("duration-day", "long"),
+    "week": ("duration-week", "long"),
+    "month": ("duration-month", "long"),
+}
+RANGE = "{0}–{1}"
+_LENGTHS = ("long", "short", "narrow")
+
+
+@lru_cache(maxsize=64)
+def babel_locale(lang: str) -> "Locale":
+    """``zh-Hans`` (BCP 47, as in file names) -> Babel's ``zh_Hans``."""
+    from babel import Locale  # imported lazily: CLDR data loads on first use
+
+    return Locale.parse(lang, sep="-")
+
+
+def is_known(lang: str) -> bool:
+    from babel import UnknownLocaleError
+
+    try:
+        babel_locale(lang)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def number(value: int | float, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=babel_locale(lang))
+
+
+def date(value: datetime.date, lang: str) -> str:
+    """The long date form of the language: "November 21, 2026", "21 ноября 2026 г."."""
+    from babel.dates import format_date
+
+    return format_date(value, "long", locale=babel_locale(lang))
+
+
+def quantity(value: int | float, unit: str, lang: str, upto: int | float | None = None) -> str:
+    """``5 mg``, or a range ``1–2 weeks`` when ``upto`` is given."""
+    locale = babel_locale(lang)
+    unit_id, length = UNITS[unit]
+    patterns = locale._data["unit_patterns"][unit_id]
+    lengths = [length] + [other for other in _LENGTHS if other != length]
+    table = next(patterns[name] for name in lengths if name in patterns)
+    last = value if upto is None else upto
+    plural = locale.plural_form(last)
+    pattern = table[plural] if plural in table else table["other"]
+    text = number(value, lang) if upto is None else RANGE.format(number(value, lang), number(upto, lang))
+    return pattern.format(text)

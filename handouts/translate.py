@@ -1,0 +1,344 @@
+"""Translations: pairing each translated unit of text with its source, for building,
+status and QA.
+
+A translation file mirrors its source key for key (see schema.MedicineTranslation). For
+one level, `localize` walks source and translation side by side and produces an ordinary
+source-shaped document (so resolve.py needs no second code path), plus one `Pair` per
+unit of text: where it sits in both files, the source text, the translation and the
+fingerprint the translator started from. Status (complete / missing / stale) and the QA
+checks in qa.py are computed from those pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from . import schema
+from .content import (
+    Library,
+    Loaded,
+    is_translation,
+    load_medicine,
+    load_medicine_translation,
+    load_template,
+    load_template_translation,
+)
+from .errors import ContentError, Diagnostic
+from .loader import KeyPath, Source
+from .text import normalize_space
+
+State = Literal["complete", "missing", "stale"]
+SUMMARY = "(title)"  # the status row for the medicine's name and summary line
+
+
+def fingerprint(text: str) -> str:
+    """What ``src:`` records: 8 hex digits of the source text, blind to line wrapping."""
+    return hashlib.sha256(normalize_space(text).encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One unit of text (a title, a paragraph, a whole list, a warning label)."""
+
+    section: str
+    level: str
+    source: Loaded[Any]
+    source_at: KeyPath
+    source_text: str  # list items joined by newlines
+    translation: Loaded[Any] | None
+    at: KeyPath  # in the translation file; the nearest existing key when the unit is missing
+    text: str | None  # None: not translated yet
+    src: str | None  # the fingerprint the translator started from
+
+    @property
+    def state(self) -> State:
+        if not self.text or not self.text.strip():
+            return "missing"
+        return "complete" if self.src == fingerprint(self.source_text) else "stale"
+
+
+def block_text(block: Any) -> str | None:
+    """The translatable text of a block, as fingerprinted (None: nothing to translate)."""
+    if isinstance(block, (schema.Paragraph, schema.TParagraph)):
+        return block.p
+    if isinstance(block, (schema.Subhead, schema.TSubhead)):
+        return block.subhead
+    if isinstance(block, (schema.BulletList, schema.TBulletList)):
+        return None if isinstance(block.items, schema.ParamRef) else "\n".join(block.items)
+    return block.warning.label
+
+
+def _kind(block: Any) -> str:
+    return next(key for key in schema.BLOCK_KEYS if hasattr(block, key if key != "list" else "items"))
+
+
+@dataclass
+class _Walk:
+    """Merges one level of a translation into its source's shape, recording every pair,
+    the key-path aliases for error positions and the structural problems found."""
+
+    source: Loaded[Any]
+    translation: Loaded[Any]
+    level: str
+    section: str = SUMMARY
+    pairs: list[Pair] = field(default_factory=list)
+    aliases: list[tuple[KeyPath, KeyPath]] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def _pair(self, source_at: KeyPath, source_text: str, at: KeyPath, text: str | None, src: str | None) -> None:
+        self.pairs.append(
+            Pair(self.section, self.level, self.source, source_at, source_text, self.translation, at, text, src)
+        )
+
+    def _pick(self, value: Any, at: KeyPath) -> tuple[Any, KeyPath]:
+        if isinstance(value, (schema.SomeLevels, schema.ByLevel)):
+            return getattr(value, self.level), at + (self.level,)
+        return value, at
+
+    def unit(self, source_value: Any, source_at: KeyPath, unit: Any, at: KeyPath, merged_at: KeyPath) -> Any:
+        """A text or list unit; returns the merged value (the translation, else None)."""
+        raw, source_at = self._pick(source_value, source_at)
+        unit, at = self._pick(unit, at) if unit is not None else (None, at)
+        is_list = isinstance(raw, list)
+        source_text = "\n".join(raw) if is_list else raw
+        if unit is None:
+            self._pair(source_at, source_text, at, None, None)
+            return None
+        if is_list != isinstance(unit, schema.ListUnit):
+            want, got = ("a list", "text") if is_list else ("text", "a list")
+            self.problems.append(self.translation.source.error(at, f"the source has {want} here, not {got}"))
+            return None
+        value = unit.items if is_list else unit.text
+        self._pair(source_at, source_text, at, "\n".join(value) if is_list else value, unit.src)
+        self.aliases.append((merged_at, at + (("list",) if is_list else ("text",))))
+        return value
+
+    def blocks(self, source_blocks: list[Any], source_at: KeyPath, blocks: list[Any], at: KeyPath) -> list[Any]:
+        if len(blocks) != len(source_blocks):
+            self.problems.append(
+                self.translation.source.error(
+                    at,
+                    f"{len(blocks)} blocks here but {len(source_blocks)} in the source",
+                    "keep one translated block per source block, in the same order "
+                    "(`translate init` writes the right skeleton)",
+                )
+            )
+            return []
+        return [self.block(s, source_at + (i,), t, at + (i,)) for i, (s, t) in enumerate(zip(source_blocks, blocks))]
+
+    def block(self, source_block: Any, source_at: KeyPath, block: Any, at: KeyPath) -> Any:
+        want, got = _kind(source_block), _kind(block)
+        if want != got:
+            self.problems.append(
+                self.translation.source.error(at, f"this block is '{got}' but the source block is '{want}'")
+            )
+            return source_block
+        text = block_text(block)
+        if want == "list" and (text is None) != (block_text(source_block) is None):
+            fix = "{param: ...} as in the source" if text is not None else "the translated items"
+            self.problems.append(self.translation.source.error(at + ("list",), f"this list must be {fix}"))
+            return source_block
+        if want == "warning":
+            label = block.warning.label
+            self._pair(source_at + ("warning", "label"), source_block.warning.label, at + ("warning", "label"), label,
+                       block.warning.src)
+            inner = self.blocks(
+                source_block.warning.body, source_at + ("warning", "body"), block.warning.body, at + ("warning", "body")
+            )
+            return schema.Callout.model_construct(warning=schema.CalloutBody.model_construct(label=label, body=inner))
+        if text is None:  # {param: ...}: nothing to translate
+            return source_block
+        self._pair(source_at + (want,), block_text(source_block), at + (want,), text, block.src)
+        if want == "p":
+            return schema.Paragraph.model_construct(p=text)
+        if want == "subhead":
+            return schema.Subhead.model_construct(subhead=text)
+        return schema.BulletList.model_construct(items=list(block.items))
+
+    def body(self, source_body: Any, source_at: KeyPath, body: Any, at: KeyPath, merged_at: KeyPath) -> list | None:
+        raw, source_at = self._pick(source_body, source_at)
+        blocks, at = self._pick(body, at) if body is not None else (None, at)
+        if blocks is None:
+            self._pair(source_at, "", at, None, None)
+            return None
+        self.aliases.append((merged_at, at))
+        return self.blocks(raw, source_at, blocks, at)
+
+
+def _by_level(level: str, value: Any) -> schema.ByLevel:
+    """A ByLevel holding only the level being built: resolve picks nothing else."""
+    return schema.ByLevel.model_construct(**{level: value})
+
+
+def _aliased(source: Source, aliases: list[tuple[KeyPath, KeyPath]]) -> Source:
+    """The translation file's positions, also reachable by the merged document's key paths,
+    so errors found later (Jinja, glyphs) point into the translation file."""
+    value_pos = dict(source.value_pos)
+    key_pos = dict(source.key_pos)
+    for merged, real in aliases:
+        n = len(real)
+        for table, out in ((source.value_pos, value_pos), (source.key_pos, key_pos)):
+            for keypath, pos in table.items():
+                if keypath[:n] == real:
+                    out.setdefault(merged + keypath[n:], pos)
+    return replace(source, value_pos=value_pos, key_pos=key_pos)
+
+
+def walk_medicine(
+    source: Loaded[schema.MedicineFile], translation: Loaded[schema.MedicineTranslation], level: str
+) -> tuple[_Walk, dict[str, Any]]:
+    """Pairs of every section at one level, and the merged pieces of the document."""
+    w = _Walk(source, translation, level)
+    src, tr = source.doc, translation.doc
+    merged: dict[str, Any] = {
+        "name": w.unit(src.name, ("name",), tr.name, ("name",), ("name",)),
+        "summary": w.unit(src.summary, ("summary",), tr.summary, ("summary",), ("summary", level)),
+    }
+    sections: dict[str, Any] = {}
+    for sid, section in src.sections.items():
+        w.section = sid
+        t = tr.sections.get(sid, schema.SectionTranslation())
+        where: KeyPath = ("sections", sid)
+        t_where = where if sid in tr.sections else ("sections",)
+        title = body = None
+        if section.title is not None:
+            title = w.unit(section.title, where + ("title",), t.title, t_where + ("title",), where + ("title", level))
+        if section.body is not None:
+            body = w.body(section.body, where + ("body",), t.body, t_where + ("body",), where + ("body", level))
+        params = {}
+        for name, value in section.params.items():
+            at = t_where + ("params", name)
+            params[name] = w.unit(value, where + ("params", name), t.params.get(name), at, where + ("params", name, level))
+        unknown = set(t.params) - set(section.params)
+        w.problems += [
+            translation.source.error(where + ("params", name), f"the source has no parameter '{name}'", key=True)
+            for name in sorted(unknown)
+        ]
+        sections[sid] = (section, title, body, params)
+    w.problems += [
+        translation.source.error(("sections", sid), f"the source has no section '{sid}'", key=True)
+        for sid in tr.sections
+        if sid not in src.sections
+    ]
+    merged["sections"] = sections
+    return w, merged
+
+
+def localize(
+    source: Loaded[schema.MedicineFile],
+    translation: Loaded[schema.MedicineTranslation],
+    level: str,
+    section_ids: list[str],
+) -> Loaded[schema.MedicineFile]:
+    """The translation at one level as a source-shaped medicine, facts from the source.
+    Raises ContentError when a unit of a wanted section is missing or misshapen."""
+    w, merged = walk_medicine(source, translation, level)
+    wanted = set(section_ids) | {SUMMARY}
+    problems = [p for p in w.problems]
+    problems += [_missing(pair) for pair in w.pairs if pair.section in wanted and pair.state == "missing"]
+    if problems:
+        raise ContentError(problems)
+    tr = translation.doc
+    sections = {}
+    for sid, (section, title, body, params) in merged["sections"].items():
+        sections[sid] = schema.SectionSource.model_construct(
+            required=section.required,
+            title=None if title is None else _by_level(level, title),
+            body=None if body is None else _by_level(level, body),
+            template=section.template,
+            params={name: _by_level(level, value) for name, value in params.items()},
+        )
+    doc = schema.MedicineFile.model_construct(
+        medicine=tr.medicine,
+        name=merged["name"],
+        lang=tr.lang,
+        status="reviewed" if tr.status == source.doc.status == "reviewed" else "draft",
+        revised=tr.revised,
+        summary=_by_level(level, merged["summary"]),
+        facts=source.doc.facts,
+        sections=sections,
+    )
+    return Loaded(_aliased(translation.source, w.aliases), doc)
+
+
+def walk_template(
+    source: Loaded[schema.TemplateFile], translation: Loaded[schema.TemplateTranslation], level: str
+) -> tuple[_Walk, dict[str, Any]]:
+    w = _Walk(source, translation, level, section=source.doc.template)
+    src, tr = source.doc, translation.doc
+    title = w.unit(src.title, ("title",), tr.title, ("title",), ("title", level))
+    body = w.body(src.body, ("body",), tr.body, ("body",), ("body", level))
+    return w, {"title": title, "body": body}
+
+
+def localize_template(
+    source: Loaded[schema.TemplateFile], translation: Loaded[schema.TemplateTranslation], level: str
+) -> Loaded[schema.TemplateFile]:
+    w, merged = walk_template(source, translation, level)
+    problems = w.problems + [_missing(pair) for pair in w.pairs if pair.state == "missing"]
+    if problems:
+        raise ContentError(problems)
+    doc = schema.TemplateFile.model_construct(
+        template=source.doc.template,
+        params=source.doc.params,
+        title=_by_level(level, merged["title"]),
+        body=_by_level(level, merged["body"]),
+    )
+    return Loaded(_aliased(translation.source, w.aliases), doc)
+
+
+def _missing(pair: Pair) -> Diagnostic:
+    where = "" if pair.section == SUMMARY else f"section '{pair.section}', "
+    return pair.translation.source.error(
+        pair.at,
+        f"not translated yet: {where}level {pair.level}",
+        f"source text ({pair.source.source.path.name}): {_clip(pair.source_text)}" if pair.source_text else
+        "run 'python generate.py translate init' for a skeleton with every key",
+    )
+
+
+def _clip(text: str, limit: int = 90) -> str:
+    text = normalize_space(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def iter_pairs(walks: list[_Walk]) -> Iterator[Pair]:
+    for w in walks:
+        yield from w.pairs
+
+
+def source_of(library: Library, medicine: str, lang: str) -> Loaded[schema.MedicineFile]:
+    """The source-language medicine behind ``lang`` (itself when it is not a translation):
+    sections, required flags, templates and facts always come from there."""
+    path = library.medicine_path(medicine, lang)
+    if not is_translation(path):
+        return load_medicine(path)
+    return load_medicine(library.medicine_path(medicine, load_medicine_translation(path).doc.translation_of))
+
+
+def medicine_for(
+    library: Library, medicine: str, lang: str, level: str, section_ids: list[str]
+) -> Loaded[schema.MedicineFile]:
+    path = library.medicine_path(medicine, lang)
+    if not is_translation(path):
+        return load_medicine(path)
+    translation = load_medicine_translation(path)
+    return localize(source_of(library, medicine, lang), translation, level, section_ids)
+
+
+def template_for(library: Library, name: str, lang: str, level: str) -> Loaded[schema.TemplateFile] | None:
+    path = library.template_path(name, lang)
+    if path is None:
+        return None
+    if not is_translation(path):
+        return load_template(path)
+    translation = load_template_translation(path)
+    source_path = library.template_path(name, translation.doc.translation_of)
+    if source_path is None:
+        raise ContentError(
+            [translation.source.error(("translation_of",), f"no '{translation.doc.translation_of}' source for this")]
+        )
+    return localize_template(load_template(source_path), translation, level)
