@@ -4,13 +4,24 @@ problem instead of stopping at the first, so an author fixes a file in one pass.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from . import schema
-from .content import DEFAULT_BRAND, Library, load_brand, load_layout, load_medicine, load_strings, load_template
+from .content import (
+    DEFAULT_BRAND,
+    Library,
+    load_brand,
+    load_layout,
+    load_medicine,
+    load_medicine_translation,
+    load_strings,
+    load_template,
+)
 from .errors import ContentError, Diagnostic
 from .loader import load_yaml
 from .resolve import resolve
+from .translate import SUMMARY, medicine_for, missing_unit, source_of, walk_medicine
 
 
 def library_files(library: Library) -> list[Path]:
@@ -51,6 +62,8 @@ def _checker(path: Path) -> Callable[[Library, Path], None]:
     """Tell a file's kind by its top-level keys, so files can be checked wherever they are."""
     data = load_yaml(path).data
     keys = set(data) if isinstance(data, dict) else set()
+    if "translation_of" in keys:
+        return _check_translation
     if "medicine" in keys:
         return _check_medicine
     if "template" in keys:
@@ -88,6 +101,57 @@ def _check_medicine(library: Library, path: Path) -> None:
             problems += exc.diagnostics
     if problems:
         raise ContentError(problems)
+
+
+def _check_translation(library: Library, path: Path) -> None:
+    """Every unit paired with its source and QA-checked; every level whose sections are all
+    translated is then resolved like a source file (Jinja, templates, glyphs)."""
+    from .content import load_template, load_template_translation
+    from .qa import check_pair
+    from .translate import walk_template
+
+    if "template" in load_yaml(path).data:
+        translation = load_template_translation(path)
+        source_path = library.template_path(translation.doc.template, translation.doc.translation_of)
+        if source_path is None:
+            raise ContentError([translation.source.error(("translation_of",), "no source template in that language")])
+        problems: list[Diagnostic] = []
+        for level in schema.LEVELS:
+            w, _ = walk_template(load_template(source_path), translation, level)
+            problems += w.problems + [_gap(p, "error") for p in w.pairs if p.state == "missing"]
+            problems += [d for p in w.pairs for d in check_pair(p)]
+        if problems:
+            raise ContentError(problems)
+        return
+    medicine = load_medicine_translation(path)
+    lang = medicine.doc.lang
+    source = source_of(library, medicine.doc.medicine, lang)
+    brand = load_brand(library.brand_path(DEFAULT_BRAND))
+    strings = load_strings(library.strings_path(lang))
+    problems = []
+    for level in schema.LEVELS:
+        w, _ = walk_medicine(source, medicine, level)
+        problems += w.problems + [d for p in w.pairs for d in check_pair(p)]
+        gaps = {p.section for p in w.pairs if p.state == "missing"}
+        problems += [
+            _gap(p, "error" if p.section == SUMMARY or source.doc.sections[p.section].required else "warning")
+            for p in w.pairs
+            if p.state == "missing"
+        ]
+        complete = [sid for sid in source.doc.sections if sid not in gaps]
+        if SUMMARY in gaps or w.problems:
+            continue
+        try:
+            doc = medicine_for(library, medicine.doc.medicine, lang, level, complete)
+            resolve(library, doc, level, complete, brand, strings, brand.paper)
+        except ContentError as exc:
+            problems += exc.diagnostics
+    if problems:
+        raise ContentError(problems)
+
+
+def _gap(pair, severity: str) -> Diagnostic:
+    return replace(missing_unit(pair), severity=severity)
 
 
 def _unique(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:

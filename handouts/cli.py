@@ -177,3 +177,112 @@ def readability_cmd(library: Library, medicine: str, lang: str, level: str | Non
         click.echo("  " + ("OK" if report.ok else "MISSED: " + "; ".join(report.problems)))
         failed |= not report.ok
     sys.exit(EXIT_TARGET_MISSED if failed else 0)
+
+
+@main.group("translate")
+def translate_group() -> None:
+    """Start a translation and see what is complete, missing or stale.
+
+    \b
+    1. python generate.py translate init baclofen --lang es
+    2. fill in every "" in the files it names (the source text is in the comment above)
+    3. python generate.py validate content/medicines/baclofen/es.yaml
+    4. python generate.py translate status baclofen
+    """
+
+
+@translate_group.command("init")
+@click.argument("medicine")
+@click.option("--lang", required=True, help="BCP 47 code of the new language, e.g. es, zh-Hans, ar.")
+@click.option("--from", "source_lang", default="en", show_default=True, help="Language to translate from.")
+@click.option("--force", is_flag=True, help="Overwrite an existing translation file (its text is lost).")
+@click.pass_obj
+def translate_init(library: Library, medicine: str, lang: str, source_lang: str, force: bool) -> None:
+    """Write skeleton files for translating MEDICINE: the medicine, the shared templates it
+    uses and the interface strings (the last two only when missing)."""
+    import datetime
+
+    from . import l10n
+    from .content import load_medicine, load_strings_file, load_template
+    from .resolve import fact_text
+    from .skeleton import medicine_skeleton, strings_skeleton, template_skeleton
+
+    if not l10n.is_known(lang):
+        _fail([Diagnostic(Path("--lang"), 0, 0, f"'{lang}' is not a language code CLDR knows", hint="e.g. es, zh-Hans")])
+    try:
+        source = load_medicine(library.medicine_path(medicine, source_lang))
+    except ContentError as exc:
+        _fail(exc.diagnostics)
+    doc = source.doc
+    target = library.roots[0] / "medicines" / medicine / f"{lang}.yaml"
+    if target.exists() and not force:
+        _fail([Diagnostic(target, 0, 0, "a translation already exists", hint="edit it, or pass --force to start over")])
+    facts = {key: fact_text(value, lang) for key, value in doc.facts.items()}
+    files = {target: medicine_skeleton(doc, lang, facts, datetime.date.today().isoformat())}
+    for name in sorted({s.template for s in doc.sections.values() if s.template}):
+        if library.template_path(name, lang) is None:
+            template = load_template(library.template_path(name, source_lang)).doc
+            files[library.templates / name / f"{lang}.yaml"] = template_skeleton(template, source_lang, lang)
+    strings_target = library.roots[0] / "strings" / f"{lang}.yaml"
+    if not any((root / "strings" / f"{lang}.yaml").is_file() for root in library.roots):
+        strings = load_strings_file(library.strings_path(source_lang)).doc
+        files[strings_target] = strings_skeleton(strings, lang)
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text.encode())
+        click.echo(f"wrote {display_path(path)}")
+
+
+@translate_group.command("status")
+@click.argument("medicine", required=False)
+@click.option("--details", is_flag=True, help="List every missing or stale unit with file:line and the source text.")
+@click.pass_obj
+def translate_status(library: Library, medicine: str | None, details: bool) -> None:
+    """Matrix language x section x level: complete, missing or stale. Exit 1 unless all complete."""
+    from .content import is_translation
+    from .qa import check_pair
+    from .translate import all_pairs, missing_unit
+
+    rows = [("MEDICINE", "LANG", "SECTION", *schema.LEVELS)]
+    incomplete = False
+    for med, lang, path in library.medicines():
+        if (medicine and med != medicine) or not is_translation(path):
+            continue
+        try:
+            pairs = all_pairs(library, med, lang)
+        except ContentError as exc:
+            _fail(exc.diagnostics)
+        states: dict[tuple[str, str], set[str]] = {}
+        for pair in pairs:
+            states.setdefault((pair.section, pair.level), set()).add(pair.state)
+        for section in dict.fromkeys(pair.section for pair in pairs):
+            cells = []
+            for level in schema.LEVELS:
+                found = states.get((section, level), {"complete"})
+                cells.append(next(s for s in ("missing", "stale", "complete") if s in found))
+            incomplete |= cells != ["complete"] * 3
+            rows.append((med, lang, section, *cells))
+        if details:
+            for pair in pairs:
+                if pair.state == "missing" and pair.translation is not None:
+                    click.echo(missing_unit(pair).format())
+                elif pair.state == "stale":
+                    click.echo("\n".join(d.format() for d in check_pair(pair) if "stale" in d.message))
+    if len(rows) == 1:
+        click.echo("no translations found" + (f" of '{medicine}'" if medicine else ""))
+        return
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    sys.exit(EXIT_TARGET_MISSED if incomplete else 0)
+
+
+@main.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("handout.schema.json"),
+              show_default=True, help="Where to write the JSON Schema.")
+def schema_cmd(output: Path) -> None:
+    """Write a JSON Schema of every content file kind, for editors (see README: VS Code)."""
+    from .jsonschema import content_schema
+
+    write_atomic(output, content_schema().encode())
+    click.echo(f"wrote {display_path(output)}")

@@ -197,7 +197,7 @@ def load_layout(path: Path) -> Loaded[schema.LayoutFile]:
 
 
 @lru_cache(maxsize=64)
-def load_strings(path: Path) -> Strings:
+def load_strings_file(path: Path) -> Loaded[schema.StringsFile]:
     source = load_yaml(path)
     doc = check(source, schema.StringsFile)
     required = {"page": {"page", "pages"}, "revised": {"date"}, "version": {"version"}}
@@ -219,6 +219,11 @@ def load_strings(path: Path) -> Strings:
             )
     if problems:
         raise ContentError(problems)
+    return Loaded(source, doc)
+
+
+def load_strings(path: Path) -> Strings:
+    doc = load_strings_file(path).doc
     return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice)
 
 

@@ -112,8 +112,9 @@ class _Walk:
             self.problems.append(self.translation.source.error(at, f"the source has {want} here, not {got}"))
             return None
         value = unit.items if is_list else unit.text
+        at += ("list",) if is_list else ("text",)
         self._pair(source_at, source_text, at, "\n".join(value) if is_list else value, unit.src)
-        self.aliases.append((merged_at, at + (("list",) if is_list else ("text",))))
+        self.aliases.append((merged_at, at))
         return value
 
     def blocks(self, source_blocks: list[Any], source_at: KeyPath, blocks: list[Any], at: KeyPath) -> list[Any]:
@@ -238,7 +239,7 @@ def localize(
     w, merged = walk_medicine(source, translation, level)
     wanted = set(section_ids) | {SUMMARY}
     problems = [p for p in w.problems]
-    problems += [_missing(pair) for pair in w.pairs if pair.section in wanted and pair.state == "missing"]
+    problems += [missing_unit(pair) for pair in w.pairs if pair.section in wanted and pair.state == "missing"]
     if problems:
         raise ContentError(problems)
     tr = translation.doc
@@ -278,7 +279,7 @@ def localize_template(
     source: Loaded[schema.TemplateFile], translation: Loaded[schema.TemplateTranslation], level: str
 ) -> Loaded[schema.TemplateFile]:
     w, merged = walk_template(source, translation, level)
-    problems = w.problems + [_missing(pair) for pair in w.pairs if pair.state == "missing"]
+    problems = w.problems + [missing_unit(pair) for pair in w.pairs if pair.state == "missing"]
     if problems:
         raise ContentError(problems)
     doc = schema.TemplateFile.model_construct(
@@ -290,7 +291,7 @@ def localize_template(
     return Loaded(_aliased(translation.source, w.aliases), doc)
 
 
-def _missing(pair: Pair) -> Diagnostic:
+def missing_unit(pair: Pair) -> Diagnostic:
     where = "" if pair.section == SUMMARY else f"section '{pair.section}', "
     return pair.translation.source.error(
         pair.at,
@@ -342,3 +343,34 @@ def template_for(library: Library, name: str, lang: str, level: str) -> Loaded[s
             [translation.source.error(("translation_of",), f"no '{translation.doc.translation_of}' source for this")]
         )
     return localize_template(load_template(source_path), translation, level)
+
+
+def all_pairs(library: Library, medicine: str, lang: str) -> list[Pair]:
+    """Every unit of a translation at every level, shared-template sections included
+    (their text lives in templates/NAME/LANG.yaml but belongs to this medicine's row)."""
+    translation = load_medicine_translation(library.medicine_path(medicine, lang))
+    source = source_of(library, medicine, lang)
+    pairs: list[Pair] = []
+    for level in schema.LEVELS:
+        w, _ = walk_medicine(source, translation, level)
+        pairs += w.pairs
+        for sid, section in source.doc.sections.items():
+            if section.template is not None:
+                found = _template_pairs(library, section.template, source.doc.lang, lang, level)
+                pairs += [replace(p, section=sid) for p in found]
+    return pairs
+
+
+def _template_pairs(library: Library, name: str, source_lang: str, lang: str, level: str) -> list[Pair]:
+    """The pairs of a shared template; one "missing" pair when it has no translation yet."""
+    path = library.template_path(name, lang)
+    source_path = library.template_path(name, source_lang)
+    if source_path is None:
+        return []  # the source medicine itself is broken: validate reports it there
+    source = load_template(source_path)
+    if path is None:
+        return [Pair(name, level, source, (), "", None, (), None, None)]
+    if not is_translation(path):
+        return []  # written natively in this language: nothing to keep in step
+    w, _ = walk_template(source, load_template_translation(path), level)
+    return w.pairs

@@ -53,8 +53,12 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[KeyPath, Any]:
     return that key path and the value found there."""
     path: list[str | int] = []
     node = data
-    for part in loc:
+    for i, part in enumerate(loc):
+        following = loc[i + 1] if i + 1 < len(loc) else None
         if isinstance(node, dict) and part in node:
+            inner = node[part]
+            if following in node and not (isinstance(inner, dict) and following in inner):
+                continue  # a union tag that is also a key here, e.g. 'p' in ('p', 'src')
             path.append(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):

@@ -1,0 +1,33 @@
+"""One JSON Schema for every kind of content file, so an editor (VS Code with the YAML
+extension, or any yaml-language-server client) flags a wrong key or a missing field while
+a translator types, long before `validate` runs."""
+
+from __future__ import annotations
+
+import json
+from typing import Union
+
+from pydantic import TypeAdapter
+
+from . import schema
+
+KINDS = (
+    schema.MedicineFile,
+    schema.MedicineTranslation,
+    schema.TemplateFile,
+    schema.TemplateTranslation,
+    schema.BrandFile,
+    schema.LayoutFile,
+    schema.StringsFile,
+)
+
+
+def content_schema() -> str:
+    body = TypeAdapter(Union[KINDS]).json_schema(by_alias=True)  # type: ignore[arg-type]
+    body = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Patient handout content file",
+        "description": "A medicine, a translation, a shared template, a brand, a layout or interface strings.",
+        **body,
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"

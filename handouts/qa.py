@@ -1,0 +1,101 @@
+"""Checks on every translated unit against its source: what a reviewer would catch first.
+
+- numbers: the same numbers as the source, digit for digit (Arabic-Indic or Devanagari
+  digits count as the same number), and the same unit symbols after them ("5 mg");
+- variables: the same ``{{ ... }}`` expressions, so facts and names are still filled in;
+- untranslated: text identical to the source (a warning: a name or "MS" can be legit);
+- stale: the source changed after this unit was translated (a warning with the new text
+  and the fingerprint to record once the translation is updated).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import replace
+
+from .errors import Diagnostic
+from .text import normalize_space
+from .translate import Pair, fingerprint
+
+_VARIABLE = re.compile(r"{{\s*(.*?)\s*}}", re.S)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SYMBOL = re.compile(r"(\d+(?:[.,]\d+)*)\s*(mg|mcg|µg|ml|mL|g|kg|%)(?![A-Za-z])")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def _digits(text: str) -> str:
+    """Any script's decimal digits as ASCII, so "٥" and "५" compare equal to "5"."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def _outside_variables(text: str) -> str:
+    return _VARIABLE.sub(" ", _digits(text))
+
+
+def _numbers(text: str) -> Counter[str]:
+    return Counter(_NUMBER.findall(_outside_variables(text)))
+
+
+def _symbols(text: str) -> Counter[tuple[str, str]]:
+    return Counter((n, u.lower()) for n, u in _SYMBOL.findall(_outside_variables(text)))
+
+
+def _variables(text: str) -> Counter[str]:
+    return Counter(" ".join(v.split()) for v in _VARIABLE.findall(text))
+
+
+def _diff(source: Counter, translation: Counter) -> str:
+    missing = ", ".join(sorted(map(str, (source - translation).elements())))
+    extra = ", ".join(sorted(map(str, (translation - source).elements())))
+    return "; ".join(part for part in (missing and f"missing {missing}", extra and f"not in the source {extra}") if part)
+
+
+def check_pair(pair: Pair) -> list[Diagnostic]:
+    """Diagnostics for one translated unit (nothing for a unit not translated yet)."""
+    if pair.state == "missing" or pair.translation is None or pair.text is None:
+        return []
+    source, text = pair.source_text, pair.text
+    error = pair.translation.source.error
+    out: list[Diagnostic] = []
+    for what, count in (("variables", _variables), ("numbers", _numbers), ("doses", _symbols)):
+        difference = _diff(count(source), count(text))
+        if difference:
+            shown = {
+                "variables": lambda c: ", ".join("{{ " + v + " }}" for v in sorted(c)),
+                "numbers": lambda c: ", ".join(sorted(c)),
+                "doses": lambda c: ", ".join(f"{n} {u}" for n, u in sorted(c)),
+            }[what]
+            out.append(
+                error(
+                    pair.at,
+                    f"{what} differ from the source: {difference}",
+                    f"the source has: {shown(count(source)) or 'none'}",
+                )
+            )
+    if normalize_space(text) == normalize_space(source) and _LETTERS.search(_VARIABLE.sub("", source)):
+        out.append(
+            replace(
+                error(pair.at, "text is identical to the source: not translated?", "translate it"),
+                severity="warning",
+            )
+        )
+    if pair.state == "stale":
+        out.append(
+            replace(
+                error(
+                    pair.at[:-1] + ("src",),
+                    "stale: the source text changed after this was translated",
+                    f"the source now reads: {_clip(source)} -- update the translation, then set src: "
+                    f'"{fingerprint(source)}"',
+                ),
+                severity="warning",
+            )
+        )
+    return out
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    text = normalize_space(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
