@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from . import schema
@@ -33,10 +34,18 @@ def _comment(pad: str, lang: str, text: str) -> list[str]:
     return [f"{pad}# {lang}: {lines[0]}"] + [f"{pad}#     {line}" for line in lines[1:]]
 
 
+def _empty(_: str) -> str:
+    return ""
+
+
 class _Writer:
-    def __init__(self, source_lang: str):
+    def __init__(self, source_lang: str, fill: Callable[[str], str] = _empty):
         self.lang = source_lang
+        self.fill = fill  # what goes in each field: "" for translators; tests pre-fill it
         self.out: list[str] = []
+
+    def value(self, source_text: str) -> str:
+        return _q(self.fill(source_text))
 
     def unit(self, key: str, value: Any, pad: str) -> None:
         """``key: {text, src}`` for a text, ``key: {list, src}`` for a list; by level when
@@ -52,10 +61,10 @@ class _Writer:
             self.out.append(f"{inner}list:")
             for item in value:
                 self.out += _comment(inner + INDENT, self.lang, item)
-                self.out.append(f'{inner}{INDENT}- ""')
+                self.out.append(f"{inner}{INDENT}- {self.value(item)}")
         else:
             self.out += _comment(inner, self.lang, value)
-            self.out.append(f'{inner}text: ""')
+            self.out.append(f"{inner}text: {self.value(value)}")
         self.out.append(f"{inner}src: {_src(chr(10).join(value) if isinstance(value, list) else value)}")
 
     def body(self, key: str, value: Any, pad: str) -> None:
@@ -77,7 +86,7 @@ class _Writer:
             self.out.append(f"{pad}- warning:")
             inner = more + INDENT
             self.out += _comment(inner, self.lang, block.warning.label)
-            self.out.append(f'{inner}label: ""')
+            self.out.append(f"{inner}label: {self.value(block.warning.label)}")
             self.out.append(f"{inner}src: {_src(block.warning.label)}")
             self.out.append(f"{inner}body:")
             self.blocks(block.warning.body, inner + INDENT)
@@ -89,17 +98,19 @@ class _Writer:
             self.out.append(f"{pad}- list:")
             for item in block.items:
                 self.out += _comment(more + INDENT, self.lang, item)
-                self.out.append(f'{more}{INDENT}- ""')
+                self.out.append(f"{more}{INDENT}- {self.value(item)}")
             self.out.append(f"{more}src: {_src(chr(10).join(block.items))}")
             return
         key, text = ("p", block.p) if isinstance(block, schema.Paragraph) else ("subhead", block.subhead)
         self.out += _comment(pad, self.lang, text)
-        self.out.append(f'{pad}- {key}: ""')
+        self.out.append(f"{pad}- {key}: {self.value(text)}")
         self.out.append(f"{more}src: {_src(text)}")
 
 
-def medicine_skeleton(source: schema.MedicineFile, lang: str, facts: dict[str, str], today: str) -> str:
-    w = _Writer(source.lang)
+def medicine_skeleton(
+    source: schema.MedicineFile, lang: str, facts: dict[str, str], today: str, fill: Callable[[str], str] = _empty
+) -> str:
+    w = _Writer(source.lang, fill)
     w.out += [
         f"# {source.name}: translation of {source.lang}.yaml into '{lang}'. Written by `translate init`.",
         "# Fill in every empty \"\" with the translation of the comment above it. Keep {{ ... }} as",
@@ -132,8 +143,10 @@ def medicine_skeleton(source: schema.MedicineFile, lang: str, facts: dict[str, s
     return "\n".join(w.out) + "\n"
 
 
-def template_skeleton(source: schema.TemplateFile, source_lang: str, lang: str) -> str:
-    w = _Writer(source_lang)
+def template_skeleton(
+    source: schema.TemplateFile, source_lang: str, lang: str, fill: Callable[[str], str] = _empty
+) -> str:
+    w = _Writer(source_lang, fill)
     w.out += [
         f"# Shared section '{source.template}': translation of {source_lang}.yaml into '{lang}'.",
         "# Fill in every empty \"\"; keep {{ ... }}, {param: ...} and every `src:` line as they are.",
