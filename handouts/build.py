@@ -79,7 +79,7 @@ def _locate(value: Path, by_name: Callable[[str], Path]) -> Path:
     return by_name(str(value))
 
 
-def build(library: Library, request: Request) -> "RenderedPdf":
+def build(library: Library, request: Request) -> RenderedPdf:
     from .render_pdf import render  # reportlab is imported only when a PDF is made
 
     return render(prepare(library, request))

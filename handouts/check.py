@@ -30,7 +30,7 @@ def library_files(library: Library) -> list[Path]:
         files += sorted((root / "brands").glob("*/brand.yaml"))
         files += sorted((root / "layouts").glob("*.yaml"))
         files += sorted((root / "strings").glob("*.yaml"))
-    files += sorted(library.templates.glob("*/*.yaml"))
+    files += [path for folder in library.template_dirs for path in sorted(folder.glob("*/*.yaml"))]
     return files
 
 
@@ -127,8 +127,12 @@ def _check_translation(library: Library, path: Path) -> None:
     lang = medicine.doc.lang
     source = source_of(library, medicine.doc.medicine, lang)
     brand = load_brand(library.brand_path(DEFAULT_BRAND))
-    strings = load_strings(library.strings_path(lang))
     problems = []
+    try:
+        strings = load_strings(library.strings_path(lang))
+    except ContentError as exc:  # reported, and every unit is still checked
+        problems += exc.diagnostics
+        strings = None
     for level in schema.LEVELS:
         w, _ = walk_medicine(source, medicine, level)
         problems += w.problems + [d for p in w.pairs for d in check_pair(p)]
@@ -139,7 +143,7 @@ def _check_translation(library: Library, path: Path) -> None:
             if p.state == "missing"
         ]
         complete = [sid for sid in source.doc.sections if sid not in gaps]
-        if SUMMARY in gaps or w.problems:
+        if SUMMARY in gaps or w.problems or strings is None:
             continue
         try:
             doc = medicine_for(library, medicine.doc.medicine, lang, level, complete)

@@ -208,7 +208,9 @@ def translate_init(library: Library, medicine: str, lang: str, source_lang: str,
     from .skeleton import medicine_skeleton, strings_skeleton, template_skeleton
 
     if not l10n.is_known(lang):
-        _fail([Diagnostic(Path("--lang"), 0, 0, f"'{lang}' is not a language code CLDR knows", hint="e.g. es, zh-Hans")])
+        _fail(
+            [Diagnostic(Path("--lang"), 0, 0, f"'{lang}' is not a language code CLDR knows", hint="e.g. es, zh-Hans")]
+        )
     try:
         source = load_medicine(library.medicine_path(medicine, source_lang))
     except ContentError as exc:
@@ -222,7 +224,7 @@ def translate_init(library: Library, medicine: str, lang: str, source_lang: str,
     for name in sorted({s.template for s in doc.sections.values() if s.template}):
         if library.template_path(name, lang) is None:
             template = load_template(library.template_path(name, source_lang)).doc
-            files[library.templates / name / f"{lang}.yaml"] = template_skeleton(template, source_lang, lang)
+            files[library.template_dirs[0] / name / f"{lang}.yaml"] = template_skeleton(template, source_lang, lang)
     strings_target = library.roots[0] / "strings" / f"{lang}.yaml"
     if not any((root / "strings" / f"{lang}.yaml").is_file() for root in library.roots):
         strings = load_strings_file(library.strings_path(source_lang)).doc
@@ -278,8 +280,14 @@ def translate_status(library: Library, medicine: str | None, details: bool) -> N
 
 
 @main.command("schema")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("handout.schema.json"),
-              show_default=True, help="Where to write the JSON Schema.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("handout.schema.json"),
+    show_default=True,
+    help="Where to write the JSON Schema.",
+)
 def schema_cmd(output: Path) -> None:
     """Write a JSON Schema of every content file kind, for editors (see README: VS Code)."""
     from .jsonschema import content_schema

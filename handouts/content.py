@@ -9,8 +9,9 @@ hold just its medicines and brands while layouts and strings come from the built
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -29,6 +30,34 @@ LOGO_FORMATS = {"PNG", "JPEG"}
 MAX_LOGO_PIXELS = 25_000_000
 
 
+R = TypeVar("R")
+
+
+def file_cache(maxsize: int) -> Callable[[Callable[[Path], R]], Callable[[Path], R]]:
+    """Cache a loader per file *and* per modification time and size: unchanged files are
+    parsed once per process (a batch reuses them thousands of times), an edited file is
+    read again (a long-running process, or a test editing a file, never sees old text)."""
+
+    def decorate(load: Callable[[Path], R]) -> Callable[[Path], R]:
+        @lru_cache(maxsize)
+        def by_stamp(path: Path, stamp: tuple[int, int] | None) -> R:
+            return load(path)
+
+        @wraps(load)
+        def cached(path: Path) -> R:
+            try:
+                stat = Path(path).stat()
+                stamp = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                stamp = None  # missing: the loader itself reports it
+            return by_stamp(Path(path), stamp)
+
+        cached.cache_clear = by_stamp.cache_clear  # type: ignore[attr-defined]
+        return cached
+
+    return decorate
+
+
 @dataclass(frozen=True)
 class Loaded(Generic[M]):
     """A validated file: the schema object plus its Source for error positions."""
@@ -43,7 +72,7 @@ class Library:
     templates: Path = paths.TEMPLATES
 
     @classmethod
-    def with_content(cls, content: Path | None) -> "Library":
+    def with_content(cls, content: Path | None) -> Library:
         """The built-in library, with ``content`` searched first when given."""
         if content is None:
             return cls()
@@ -102,18 +131,29 @@ class Library:
     def strings_path(self, lang: str) -> Path:
         return self._find("strings/{}.yaml", lang, "interface strings for language", "add content/strings/LANG.yaml")
 
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """A user content folder may carry its own templates/ (e.g. a translator's new
+        language); the built-in templates come last."""
+        return tuple(root / "templates" for root in self.roots if root != paths.CONTENT) + (self.templates,)
+
     def template_path(self, name: str, lang: str) -> Path | None:
-        path = self.templates / name / f"{lang}.yaml"
-        return path if path.is_file() else None
+        for folder in self.template_dirs:
+            path = folder / name / f"{lang}.yaml"
+            if path.is_file():
+                return path.resolve()
+        return None
 
     def template_names(self) -> list[str]:
-        return sorted(p.name for p in self.templates.iterdir() if p.is_dir())
+        return sorted(
+            {p.name for folder in self.template_dirs if folder.is_dir() for p in folder.iterdir() if p.is_dir()}
+        )
 
 
 # --- loaders: one per file kind; cached because batches reuse them thousands of times ---
 
 
-@lru_cache(maxsize=256)
+@file_cache(256)
 def load_medicine(path: Path) -> Loaded[schema.MedicineFile]:
     source = load_yaml(path)
     doc = check(source, schema.MedicineFile)
@@ -121,7 +161,7 @@ def load_medicine(path: Path) -> Loaded[schema.MedicineFile]:
     return Loaded(source, doc)
 
 
-@lru_cache(maxsize=512)
+@file_cache(512)
 def is_translation(path: Path) -> bool:
     """A translation names its source language; a source file has the facts."""
     data = load_yaml(path).data
@@ -151,7 +191,7 @@ def _check_place(source: Source, doc, path: Path) -> None:
         raise ContentError(problems)
 
 
-@lru_cache(maxsize=256)
+@file_cache(256)
 def load_medicine_translation(path: Path) -> Loaded[schema.MedicineTranslation]:
     source = load_yaml(path)
     doc = check(source, schema.MedicineTranslation)
@@ -161,7 +201,7 @@ def load_medicine_translation(path: Path) -> Loaded[schema.MedicineTranslation]:
     return Loaded(source, doc)
 
 
-@lru_cache(maxsize=256)
+@file_cache(256)
 def load_template_translation(path: Path) -> Loaded[schema.TemplateTranslation]:
     source = load_yaml(path)
     doc = check(source, schema.TemplateTranslation)
@@ -176,7 +216,7 @@ def _check_template_name(source: Source, name: str, path: Path) -> None:
         )
 
 
-@lru_cache(maxsize=256)
+@file_cache(256)
 def load_template(path: Path) -> Loaded[schema.TemplateFile]:
     source = load_yaml(path)
     doc = check(source, schema.TemplateFile)
@@ -184,7 +224,7 @@ def load_template(path: Path) -> Loaded[schema.TemplateFile]:
     return Loaded(source, doc)
 
 
-@lru_cache(maxsize=64)
+@file_cache(64)
 def load_layout(path: Path) -> Loaded[schema.LayoutFile]:
     source = load_yaml(path)
     doc = check(source, schema.LayoutFile)
@@ -196,7 +236,7 @@ def load_layout(path: Path) -> Loaded[schema.LayoutFile]:
     return Loaded(source, doc)
 
 
-@lru_cache(maxsize=64)
+@file_cache(64)
 def load_strings_file(path: Path) -> Loaded[schema.StringsFile]:
     source = load_yaml(path)
     doc = check(source, schema.StringsFile)
@@ -227,7 +267,7 @@ def load_strings(path: Path) -> Strings:
     return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice)
 
 
-@lru_cache(maxsize=64)
+@file_cache(64)
 def load_brand(path: Path) -> Brand:
     source = load_yaml(path)
     doc = check(source, schema.BrandFile)

@@ -42,7 +42,7 @@ _LENGTHS = ("long", "short", "narrow")
 
 
 @lru_cache(maxsize=64)
-def babel_locale(lang: str) -> "Locale":
+def babel_locale(lang: str) -> Locale:
     """``zh-Hans`` (BCP 47, as in file names) -> Babel's ``zh_Hans``."""
     from babel import Locale  # imported lazily: CLDR data loads on first use
 
@@ -59,7 +59,7 @@ def is_known(lang: str) -> bool:
     return True
 
 
-def number(value: int | float, lang: str) -> str:
+def number(value: float, lang: str) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(value, locale=babel_locale(lang))
@@ -72,7 +72,7 @@ def date(value: datetime.date, lang: str) -> str:
     return format_date(value, "long", locale=babel_locale(lang))
 
 
-def quantity(value: int | float, unit: str, lang: str, upto: int | float | None = None) -> str:
+def quantity(value: float, unit: str, lang: str, upto: float | None = None) -> str:
     """``5 mg``, or a range ``1–2 weeks`` when ``upto`` is given."""
     locale = babel_locale(lang)
     unit_id, length = UNITS[unit]

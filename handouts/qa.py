@@ -19,7 +19,7 @@ from .errors import Diagnostic
 from .text import normalize_space
 from .translate import Pair, fingerprint
 
-_VARIABLE = re.compile(r"{{\s*(.*?)\s*}}", re.S)
+_VARIABLE = re.compile(r"{{\s*(.*?)\s*}}", re.DOTALL)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SYMBOL = re.compile(r"(\d+(?:[.,]\d+)*)\s*(mg|mcg|µg|ml|mL|g|kg|%)(?![A-Za-z])")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
@@ -49,7 +49,9 @@ def _variables(text: str) -> Counter[str]:
 def _diff(source: Counter, translation: Counter) -> str:
     missing = ", ".join(sorted(map(str, (source - translation).elements())))
     extra = ", ".join(sorted(map(str, (translation - source).elements())))
-    return "; ".join(part for part in (missing and f"missing {missing}", extra and f"not in the source {extra}") if part)
+    return "; ".join(
+        part for part in (missing and f"missing {missing}", extra and f"not in the source {extra}") if part
+    )
 
 
 def check_pair(pair: Pair) -> list[Diagnostic]:

@@ -48,7 +48,7 @@ def _level_tag(value: Any) -> str:
 def leveled(inner: Any) -> Any:
     """A value that is either the same for every level or written once per level."""
     return Annotated[
-        Union[Annotated[inner, Tag("same")], Annotated[ByLevel[inner], Tag("by_level")]],
+        Annotated[inner, Tag("same")] | Annotated[ByLevel[inner], Tag("by_level")],
         Discriminator(_level_tag),
     ]
 
@@ -72,12 +72,10 @@ class Quantity(Strict):
 
 
 FactValue = Annotated[
-    Union[
-        Annotated[Text, Tag("text")],
-        Annotated[int, Tag("whole")],
-        Annotated[float, Field(allow_inf_nan=False), Tag("decimal")],
-        Annotated[Quantity, Tag("quantity")],
-    ],
+    Annotated[Text, Tag("text")]
+    | Annotated[int, Tag("whole")]
+    | Annotated[float, Field(allow_inf_nan=False), Tag("decimal")]
+    | Annotated[Quantity, Tag("quantity")],
     Discriminator(
         _fact_tag,
         custom_error_type="fact_kind",
@@ -112,12 +110,12 @@ class ParamRef(Strict):
 
 
 class BulletList(Strict):
-    items: Union[Annotated[list[Text], Field(min_length=1)], ParamRef] = Field(alias="list")
+    items: Annotated[list[Text], Field(min_length=1)] | ParamRef = Field(alias="list")
 
 
 def _block_union(*members: tuple[type, str]) -> Any:
     return Annotated[
-        Union[tuple(Annotated[cls, Tag(tag)] for cls, tag in members)],
+        Union[tuple(Annotated[cls, Tag(tag)] for cls, tag in members)],  # noqa: UP007 (built at run time)
         Discriminator(
             _block_tag,
             custom_error_type="block_kind",
@@ -158,7 +156,7 @@ class SectionSource(Strict):
     params: dict[Slug, leveled(ParamValue)] = {}
 
     @model_validator(mode="after")
-    def _body_or_template(self) -> "SectionSource":
+    def _body_or_template(self) -> SectionSource:
         if self.template is None:
             if self.body is None:
                 raise ValueError("a section needs a 'body' (or a 'template' to take it from)")
@@ -263,7 +261,7 @@ def _some_levels_tag(value: Any) -> str:
 
 def some_leveled(inner: Any) -> Any:
     return Annotated[
-        Union[Annotated[inner, Tag("same")], Annotated[SomeLevels[inner], Tag("by_level")]],
+        Annotated[inner, Tag("same")] | Annotated[SomeLevels[inner], Tag("by_level")],
         Discriminator(_some_levels_tag),
     ]
 
@@ -279,14 +277,14 @@ class TSubhead(Strict):
 
 
 class TBulletList(Strict):
-    items: Union[list[Draft], ParamRef] = Field(alias="list")
+    items: list[Draft] | ParamRef = Field(alias="list")
     src: Fingerprint | None = None  # none for {param: ...}: nothing to translate there
 
 
 class TCalloutBody(Strict):
     label: Draft
     src: Fingerprint
-    body: list["TInnerBlock"]
+    body: list[TInnerBlock]
 
 
 class TCallout(Strict):
@@ -302,9 +300,7 @@ def _param_tag(value: Any) -> str | None:
     return "list" if isinstance(value, dict) and "list" in value else "text"
 
 
-TParam = Annotated[
-    Union[Annotated[Unit, Tag("text")], Annotated[ListUnit, Tag("list")]], Discriminator(_param_tag)
-]
+TParam = Annotated[Annotated[Unit, Tag("text")] | Annotated[ListUnit, Tag("list")], Discriminator(_param_tag)]
 
 
 class SectionTranslation(Strict):

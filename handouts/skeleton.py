@@ -113,7 +113,7 @@ def medicine_skeleton(
     w = _Writer(source.lang, fill)
     w.out += [
         f"# {source.name}: translation of {source.lang}.yaml into '{lang}'. Written by `translate init`.",
-        "# Fill in every empty \"\" with the translation of the comment above it. Keep {{ ... }} as",
+        '# Fill in every empty "" with the translation of the comment above it. Keep {{ ... }} as',
         "# they are and keep every `src:` line: it records which source text you translated.",
         "# Facts come from the source file and print in this language automatically:",
         *[f"#   {{{{ facts.{key} }}}} -> {value}" for key, value in facts.items()],
@@ -149,7 +149,7 @@ def template_skeleton(
     w = _Writer(source_lang, fill)
     w.out += [
         f"# Shared section '{source.template}': translation of {source_lang}.yaml into '{lang}'.",
-        "# Fill in every empty \"\"; keep {{ ... }}, {param: ...} and every `src:` line as they are.",
+        '# Fill in every empty ""; keep {{ ... }}, {param: ...} and every `src:` line as they are.',
         "# Parameters (filled in by each medicine):",
         *[f"#   params.{name}: {' '.join(about.split())}" for name, about in source.params.items()],
         f"template: {source.template}",

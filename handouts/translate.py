@@ -71,6 +71,11 @@ def block_text(block: Any) -> str | None:
     return block.warning.label
 
 
+def _joined(items: list[str]) -> str | None:
+    """A list unit's text; None (not translated) while any item is still empty."""
+    return "\n".join(items) if items and all(item.strip() for item in items) else None
+
+
 def _kind(block: Any) -> str:
     return next(key for key in schema.BLOCK_KEYS if hasattr(block, key if key != "list" else "items"))
 
@@ -113,7 +118,7 @@ class _Walk:
             return None
         value = unit.items if is_list else unit.text
         at += ("list",) if is_list else ("text",)
-        self._pair(source_at, source_text, at, "\n".join(value) if is_list else value, unit.src)
+        self._pair(source_at, source_text, at, _joined(value) if is_list else value, unit.src)
         self.aliases.append((merged_at, at))
         return value
 
@@ -144,15 +149,26 @@ class _Walk:
             return source_block
         if want == "warning":
             label = block.warning.label
-            self._pair(source_at + ("warning", "label"), source_block.warning.label, at + ("warning", "label"), label,
-                       block.warning.src)
+            self._pair(
+                source_at + ("warning", "label"),
+                source_block.warning.label,
+                at + ("warning", "label"),
+                label,
+                block.warning.src,
+            )
             inner = self.blocks(
                 source_block.warning.body, source_at + ("warning", "body"), block.warning.body, at + ("warning", "body")
             )
             return schema.Callout.model_construct(warning=schema.CalloutBody.model_construct(label=label, body=inner))
         if text is None:  # {param: ...}: nothing to translate
             return source_block
-        self._pair(source_at + (want,), block_text(source_block), at + (want,), text, block.src)
+        self._pair(
+            source_at + (want,),
+            block_text(source_block),
+            at + (want,),
+            _joined(block.items) if want == "list" else text,
+            block.src,
+        )
         if want == "p":
             return schema.Paragraph.model_construct(p=text)
         if want == "subhead":
@@ -212,7 +228,9 @@ def walk_medicine(
         params = {}
         for name, value in section.params.items():
             at = t_where + ("params", name)
-            params[name] = w.unit(value, where + ("params", name), t.params.get(name), at, where + ("params", name, level))
+            params[name] = w.unit(
+                value, where + ("params", name), t.params.get(name), at, where + ("params", name, level)
+            )
         unknown = set(t.params) - set(section.params)
         w.problems += [
             translation.source.error(where + ("params", name), f"the source has no parameter '{name}'", key=True)
@@ -296,8 +314,9 @@ def missing_unit(pair: Pair) -> Diagnostic:
     return pair.translation.source.error(
         pair.at,
         f"not translated yet: {where}level {pair.level}",
-        f"source text ({pair.source.source.path.name}): {_clip(pair.source_text)}" if pair.source_text else
-        "run 'python generate.py translate init' for a skeleton with every key",
+        f"source text ({pair.source.source.path.name}): {_clip(pair.source_text)}"
+        if pair.source_text
+        else "run 'python generate.py translate init' for a skeleton with every key",
     )
 
 

@@ -9,7 +9,7 @@ from handouts import schema
 from handouts.content import load_medicine
 from handouts.loader import load_yaml
 
-JINJA = re.compile(r"\{\{.*?\}\}", re.S)
+JINJA = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 
 
 def _strings(node, path=()):
