@@ -125,13 +125,13 @@ def validate_cmd(library: Library, paths: tuple[Path, ...]) -> None:
 @click.pass_obj
 def list_cmd(library: Library) -> None:
     """List medicines x languages x levels with their review status."""
-    from .content import load_medicine
+    from .content import is_translation, load_medicine, load_medicine_translation
 
     rows = [("MEDICINE", "LANG", "LEVEL", "STATUS", "REVISED")]
     problems = []
     for medicine, lang, path in library.medicines():
         try:
-            doc = load_medicine(path).doc
+            doc = (load_medicine_translation if is_translation(path) else load_medicine)(path).doc
         except ContentError as exc:
             problems.extend(exc.diagnostics)
             rows += [(medicine, lang, "-", "invalid", "-")]

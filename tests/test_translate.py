@@ -112,6 +112,8 @@ def test_filled_translation_validates_builds_and_is_complete(runner, root, tmp_p
     assert "«FR» Testamine is a made-up medicine used only in tests." in text
     assert "«FR» Take 20 mg once a day with water." in text  # the fact, from the source file
     assert "4 semaines" in text  # a duration in French, through the shared template's parameter
+    listed = cli(runner, root, "list")
+    assert ["testamine", "fr", "easy", "draft", "2026-11-21"] in [line.split() for line in listed.output.splitlines()]
 
 
 def test_status_shows_stale_after_the_source_changes_and_missing_when_blank(runner, root):
