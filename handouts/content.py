@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 
 from . import paths, schema
 from .colors import MIN_CONTRAST, WHITE, contrast, tint
+from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, did_you_mean, display_path
 from .loader import Source, load_yaml
 from .model import Brand, Strings
@@ -257,6 +258,11 @@ def load_strings_file(path: Path) -> Loaded[schema.StringsFile]:
                     "keep the words in braces untranslated; they are filled in when printing",
                 )
             )
+    for key in schema.StringsFile.model_fields:
+        try:
+            coverage_check(source, getattr(doc, key), (key,))
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
     if problems:
         raise ContentError(problems)
     return Loaded(source, doc)

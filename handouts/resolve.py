@@ -14,8 +14,9 @@ from typing import Any
 
 from . import fonts, l10n, schema
 from .content import Library, Loaded
+from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, did_you_mean
-from .loader import KeyPath, Source, format_keypath
+from .loader import KeyPath, Source
 from .model import Block, Brand, BulletList, Callout, Handout, Paragraph, Section, Strings, Subhead
 from .text import normalize_space, parse_inline, render
 
@@ -57,13 +58,15 @@ class _Writer:
 
     source: Source
     context: Mapping[str, Any]
+    check_output: bool = True  # off once the name or a fact failed: one report, not one per use
 
     def text(self, raw: str, keypath: KeyPath) -> str:
         """Final text of one string. Glyphs are checked in the author's text (precise
         column) and again after Jinja, for characters only an expression produced."""
         coverage_check(self.source, raw, keypath)
         out = normalize_space(render(raw, self.context, self.source, keypath))
-        coverage_check(self.source, out, keypath, note=" (produced by a {{ ... }} expression here)")
+        if self.check_output:
+            coverage_check(self.source, out, keypath, note=" (produced by a {{ ... }} expression here)")
         return out
 
     def blocks(self, blocks: list[Any], keypath: KeyPath, params: Mapping[str, Any]) -> tuple[Block, ...]:
@@ -100,26 +103,6 @@ class _Writer:
         return tuple(parse_inline(self.text(t, keypath + (i,))) for i, t in enumerate(items))
 
 
-def coverage_check(source: Source, text: str, keypath: KeyPath, note: str = "") -> None:
-    """Refuse characters the bundled fonts cannot draw: they would print as empty boxes."""
-    missing = fonts.uncovered(text)
-    if missing:
-        line, col = source.pos(keypath)
-        raise ContentError(
-            [
-                Diagnostic(
-                    source.path,
-                    line,
-                    col + (i if "\n" not in text[:i] else 0),
-                    f"{fonts.describe(ch)} is not covered by any bundled font{note}",
-                    key=format_keypath(keypath),
-                    hint="replace the character, or ask for a font that has it",
-                )
-                for i, ch in missing[:10]
-            ]
-        )
-
-
 def jinja_context(doc: schema.MedicineFile) -> dict[str, Any]:
     """What every text of a medicine may use; templates also get ``params``. Facts arrive
     already printed in the handout's language ("5 mg", "3 días")."""
@@ -135,11 +118,13 @@ def fact_text(value: schema.FactValue, lang: str) -> str:
     return l10n.number(value, lang)
 
 
-def resolve_section(library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str) -> Section:
+def resolve_section(
+    library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str, check_output: bool = True
+) -> Section:
     doc = medicine.doc
     section = doc.sections[sid]
     base = jinja_context(doc)
-    own = _Writer(medicine.source, base)
+    own = _Writer(medicine.source, base, check_output)
     where: KeyPath = ("sections", sid)
     if section.template is None:
         title, title_at = pick(section.title, level, where + ("title",))
@@ -147,7 +132,7 @@ def resolve_section(library: Library, medicine: Loaded[schema.MedicineFile], sid
         return Section(sid, own.text(title, title_at), own.blocks(body, body_at, {}))
     template = _template(library, medicine, sid, level)
     params = _params(own, template, section, sid, level)
-    shared = _Writer(template.source, {**base, "params": params})
+    shared = _Writer(template.source, {**base, "params": params}, check_output)
     if section.title is not None:  # a medicine may retitle a shared section
         title = own.text(*pick(section.title, level, where + ("title",)))
     else:
@@ -222,21 +207,19 @@ def resolve(
     the author sees all problems of a file at once."""
     doc = medicine.doc
     problems: list[Diagnostic] = []
-    facts = [(("facts", k), fact_text(v, doc.lang)) for k, v in doc.facts.items()]
-    for keypath, value in [(("name",), doc.name)] + facts:
-        try:  # checked where they are written, not at every place they are filled in
-            coverage_check(medicine.source, value, keypath)
-        except ContentError as exc:
-            problems.extend(exc.diagnostics)
-    if problems:
-        raise ContentError(problems)
+    try:  # checked where they are written, not at every place they are filled in
+        coverage_check(medicine.source, doc.name, ("name",))
+    except ContentError as exc:
+        problems.extend(exc.diagnostics)
+    problems += _fact_coverage(medicine)
+    check_output = not problems
     sections: list[Section] = []
     for sid in section_ids:
         try:
-            sections.append(resolve_section(library, medicine, sid, level))
+            sections.append(resolve_section(library, medicine, sid, level, check_output))
         except ContentError as exc:
             problems.extend(exc.diagnostics)
-    writer = _Writer(medicine.source, jinja_context(doc))
+    writer = _Writer(medicine.source, jinja_context(doc), check_output)
     try:
         summary_raw, summary_at = pick(doc.summary, level, ("summary",))
         summary = writer.text(summary_raw, summary_at)
@@ -260,6 +243,33 @@ def resolve(
         strings=strings,
         paper=paper,
     )
+
+
+def _fact_coverage(medicine: Loaded[schema.MedicineFile]) -> list[Diagnostic]:
+    """Facts as printed in the handout's language ("3天") must be printable too. In a
+    translation the facts live in the source file, so the message names the fact."""
+    doc = medicine.doc
+    problems = []
+    for key, value in doc.facts.items():
+        text = fact_text(value, doc.lang)
+        keypath = ("facts", key)
+        if keypath in medicine.source.value_pos:
+            try:
+                coverage_check(medicine.source, text, keypath)
+            except ContentError as exc:
+                problems.extend(exc.diagnostics)
+            continue
+        problems += [
+            Diagnostic(
+                medicine.source.path,
+                0,
+                0,
+                f"{fonts.describe(ch)} is not covered by any bundled font (fact '{key}' prints as '{text}' in {doc.lang})",
+                hint="this comes from CLDR's unit names for the language; ask for a font that has it",
+            )
+            for _, ch in fonts.uncovered(text)[:10]
+        ]
+    return problems
 
 
 def content_version(*parts: Any) -> str:
