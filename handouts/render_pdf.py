@@ -24,6 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import paragraph as rl_paragraph
 
 from . import __version__, fonts, shaping
 from .colors import tint
@@ -209,6 +210,12 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 if not hasattr(ttfonts, "_rl_to_unicode_cmap"):
     ttfonts._rl_to_unicode_cmap = ttfonts.makeToUnicodeCMap
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+# reportlab's kinsoku table (lib/textsplit.py) misses the fullwidth comma and a few
+# other closing marks, so a Chinese line could start with "，"; its CJK wrapping reads
+# this module global.
+rl_paragraph.ALL_CANNOT_START += "".join(c for c in "，〉》！？：；" if c not in rl_paragraph.ALL_CANNOT_START)
 
 
 class _ShapedText(Flowable):
