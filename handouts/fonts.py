@@ -1,64 +1,143 @@
-"""The bundled fonts: registration with reportlab and glyph coverage.
+"""The bundled fonts: which file draws which character, and coverage checks.
 
 reportlab subsets and embeds TrueType fonts it is given, so every glyph a reader sees
 comes from a file in ``fonts/`` and nothing depends on the printer. Coverage is checked
-before rendering: a character the font lacks would print as an empty box (a missing "5"
+before rendering: a character no font has would print as an empty box (a missing "5"
 in "5 mg" is a dosing error), so it is an error instead.
+
+Coverage comes from ``fonts/manifest.json`` (written by ``fonts/make_manifest.py``):
+code point ranges per family, so checking an English handout never opens a 10 MB CJK
+font. Fonts are parsed only when a handout actually draws with them.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from . import paths
 
 
 @dataclass(frozen=True)
-class FontFamily:
+class Family:
+    """One typeface in the styles we print; ``italic`` is None where the script has no
+    italic (the summary line then uses the upright face)."""
+
+    name: str
     regular: str
     bold: str
-    italic: str
+    italic: str | None = None
+
+    def face(self, bold: bool = False, italic: bool = False) -> str:
+        """reportlab font name (also the file stem) of one style."""
+        if bold:
+            return self.bold
+        return (italic and self.italic) or self.regular
 
 
-BODY = FontFamily("NotoSans", "NotoSans-Bold", "NotoSans-Italic")
-_FILES = {BODY.regular: "NotoSans-Regular.ttf", BODY.bold: "NotoSans-Bold.ttf", BODY.italic: "NotoSans-Italic.ttf"}
+def _family(name: str, italic: bool = False) -> Family:
+    return Family(name, f"{name}-Regular", f"{name}-Bold", f"{name}-Italic" if italic else None)
+
+
+# Fallback order for characters outside a language's own chain (scripts.Script.fonts).
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
+        Family("NotoSans", "NotoSans", "NotoSans-Bold", "NotoSans-Italic"),  # Latin incl. Vietnamese, Cyrillic, Greek
+        _family("NotoSansArabic"),
+        _family("NotoSansHebrew"),
+        _family("NotoSansDevanagari"),
+        _family("NotoSansSC"),
+        _family("NotoSansTC"),
+        _family("NotoSansJP"),
+        _family("NotoSansKR"),
+    )
+}
+LATIN = FAMILIES["NotoSans"]
+MANIFEST = "manifest.json"
+
+
+class Coverage:
+    """Sorted, non-overlapping code point ranges; membership by binary search."""
+
+    def __init__(self, ranges: list[list[int]]):
+        self._starts = [r[0] for r in ranges]
+        self._ends = [r[1] for r in ranges]
+
+    def __contains__(self, cp: int) -> bool:
+        i = bisect.bisect_right(self._starts, cp) - 1
+        return i >= 0 and cp <= self._ends[i]
 
 
 @lru_cache(maxsize=1)
-def register() -> FontFamily:
-    """Register the bundled family once per process (workers reuse it for every job)."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for name, filename in _FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(paths.FONTS / filename)))
-    addMapping(BODY.regular, 0, 0, BODY.regular)
-    addMapping(BODY.regular, 1, 0, BODY.bold)
-    addMapping(BODY.regular, 0, 1, BODY.italic)
-    addMapping(BODY.regular, 1, 1, BODY.bold)
-    return BODY
+def _manifest() -> dict[str, list[list[int]]]:
+    return json.loads((paths.FONTS / MANIFEST).read_text(encoding="utf-8"))["coverage"]
 
 
-@lru_cache(maxsize=1)
-def _covered() -> frozenset[int]:
-    """Code points every face of the family can draw (all styles must have the glyph)."""
-    from reportlab.pdfbase import pdfmetrics
+@cache
+def coverage(family: str) -> Coverage:
+    """Code points every style of a family can draw (a bold word must not lose a glyph
+    the regular face has); built per family on first use."""
+    return Coverage(_manifest()[family])
 
-    register()
-    maps = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in _FILES]
-    return frozenset(set.intersection(*maps))
+
+def family_for(ch: str, chain: tuple[str, ...]) -> Family | None:
+    """The first family of the language's chain that has ``ch``, else the first bundled
+    family that has it (a Chinese drug name in an English text), else None."""
+    cp = ord(ch)
+    for name in chain + tuple(FAMILIES):
+        if cp in coverage(name):
+            return FAMILIES[name]
+    return None
+
+
+def faces(text: str, bold: Sequence[bool], chain: tuple[str, ...], italic: bool = False) -> list[str]:
+    """Face per character. Letters take the first family of the chain that has them;
+    digits, punctuation, spaces and marks stay in the previous character's font when it
+    has them, so "5" and "،" inside Arabic do not split the run. A character no font
+    has is an error: coverage is checked before rendering, and a .notdef box must
+    never reach paper."""
+    out: list[str] = []
+    prev: Family | None = None
+    for ch, b in zip(text, bold):
+        family = None
+        if prev and not unicodedata.category(ch).startswith("L") and ord(ch) in coverage(prev.name):
+            family = prev
+        family = family or family_for(ch, chain)
+        if family is None:
+            raise ValueError(f"{describe(ch)} is not covered by any bundled font")
+        out.append(family.face(b, italic))
+        prev = family
+    return out
 
 
 def uncovered(text: str) -> list[tuple[int, str]]:
     """(index, character) for every character no bundled font can draw; spaces and
     line breaks are layout, not glyphs."""
-    covered = _covered()
-    return [(i, ch) for i, ch in enumerate(text) if ord(ch) not in covered and not ch.isspace()]
+    return [(i, ch) for i, ch in enumerate(text) if not ch.isspace() and family_for(ch, ()) is None]
 
 
 def describe(ch: str) -> str:
     """``U+2192 RIGHTWARDS ARROW``: the form used in coverage errors."""
     return f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED CHARACTER')}"
+
+
+def path(face: str) -> str:
+    """The file of a face: its name, except Latin regular, which keeps the reportlab
+    name "NotoSans" it always had."""
+    return str(paths.FONTS / f"{'NotoSans-Regular' if face == 'NotoSans' else face}.ttf")
+
+
+def register(face: str) -> str:
+    """Register one face with reportlab on first use (parsing a CJK font takes ~0.1 s,
+    so an English build never does it); returns the name to use in styles."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if face not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(face, path(face)))
+    return face

@@ -9,29 +9,35 @@ draft mark) are drawn once the page count is known, by a deferred canvas.
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from functools import partial
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import paragraph as rl_paragraph
 
-from . import __version__, fonts
+from . import __version__, fonts, shaping
 from .colors import tint
 from .content import CALLOUT_TINT
-from .model import Block, BulletList, Callout, Handout, Inline, Section, Subhead
+from .model import Block, BulletList, Callout, Handout, Inline, Span, Subhead
 from .model import Paragraph as ParagraphBlock
+from .scripts import Script, script_for
 
 PAPER = {"letter": LETTER, "a4": A4}
 MARGIN = 18 * mm
 TEXT_COLOR = colors.HexColor("#111111")
 MUTED = colors.HexColor("#333333")
+BULLET = "•"
 
 
 @dataclass(frozen=True)
@@ -67,23 +73,28 @@ class Styles:
     callout_bg: colors.Color
 
 
-def _styles(handout: Handout) -> Styles:
-    family = fonts.register()
+def _styles(handout: Handout, script: Script) -> Styles:
+    """Styles whose fontName is the face of the language's own family; per-character
+    fallback happens in ``_Writer``. Right-to-left languages are right-aligned."""
+    family = fonts.FAMILIES[script.fonts[0]]
+    regular, bold, italic = (fonts.register(f) for f in (family.regular, family.bold, family.face(italic=True)))
     t = TYPOGRAPHY[handout.level]
     primary = colors.HexColor(handout.brand.primary)
     accent = colors.HexColor(handout.brand.accent)
     body = ParagraphStyle(
         "body",
-        fontName=family.regular,
+        fontName=regular,
         fontSize=t.body,
         leading=t.leading,
         textColor=TEXT_COLOR,
-        alignment=TA_LEFT,
+        alignment=TA_RIGHT if script.rtl else TA_LEFT,
         spaceAfter=t.body * 0.5,
         splitLongWords=True,
-        bulletFontName=family.regular,
+        bulletFontName=fonts.register(fonts.family_for(BULLET, script.fonts).regular),
         bulletFontSize=t.body,
+        wordWrap="CJK" if script.line_break == "cjk" else None,
     )
+    family = fonts.Family(family.name, regular, bold, italic)
     return Styles(
         body=body,
         bullet=ParagraphStyle(
@@ -136,6 +147,8 @@ def _styles(handout: Handout) -> Styles:
         ),
         chrome=ParagraphStyle(
             "chrome",
+            parent=body,
+            spaceAfter=0,
             fontName=family.regular,
             fontSize=t.chrome,
             leading=t.chrome * 1.3,
@@ -144,6 +157,8 @@ def _styles(handout: Handout) -> Styles:
         ),
         notice=ParagraphStyle(
             "notice",
+            parent=body,
+            spaceAfter=0,
             fontName=family.bold,
             fontSize=t.chrome,
             leading=t.chrome * 1.3,
@@ -151,51 +166,188 @@ def _styles(handout: Handout) -> Styles:
             splitLongWords=True,
         ),
         org=ParagraphStyle(
-            "org", fontName=family.bold, fontSize=14, leading=17, textColor=primary, splitLongWords=True
+            "org", parent=body, fontName=family.bold, fontSize=14, leading=17, textColor=primary, spaceAfter=0
         ),
         callout_bg=colors.HexColor(tint(handout.brand.accent, CALLOUT_TINT)),
     )
 
 
-def _markup(spans: Inline) -> str:
-    """Spans -> reportlab paragraph markup. Author text is always escaped: '<' and '&'
-    print literally and can never become tags."""
-    return "".join(f"<b>{escape(s.text)}</b>" if s.bold else escape(s.text) for s in spans)
+_PUA_START = 0xF0000  # Supplementary Private Use Area-A: no bundled font maps it
+_glyph_codes: dict[tuple[str, int, str], int] = {}
+_code_text: dict[int, str] = {}
 
 
-def _text(text: str) -> str:
-    return escape(text)
+def _code(face: str, glyph: shaping.Glyph) -> int:
+    """The character code reportlab should use for a shaped glyph. reportlab maps text to
+    glyphs through the font's cmap, but a conjunct or a final form has no code point of
+    its own, so we give it a private one. Its ToUnicode entry is the text the glyph
+    stands for, so copying from the PDF gives the Arabic or Hindi the author wrote."""
+    font = pdfmetrics.getFont(face).face
+    if len(glyph.text) == 1 and font.charToGlyph.get(ord(glyph.text)) == glyph.gid:
+        return ord(glyph.text)
+    key = (face, glyph.gid, glyph.text)
+    if key not in _glyph_codes:
+        code = _PUA_START + len(_code_text)
+        _glyph_codes[key] = code
+        _code_text[code] = glyph.text
+        font.charToGlyph[code] = glyph.gid
+        font.charWidths[code] = glyph.width
+    return _glyph_codes[key]
 
 
-class _Heading(Paragraph):
-    """A section heading that also becomes a PDF bookmark."""
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, but a private code maps to the text of its glyph
+    (several characters for a ligature; a glyph standing for none maps to U+200B ZERO
+    WIDTH SPACE, since an empty mapping makes viewers misread the rest of the CMap)."""
+    lines = ttfonts._rl_to_unicode_cmap(fontname, [0] * len(subset)).split("\n")
+    start = lines.index(f"{len(subset)} beginbfchar") + 1
+    for i, cp in enumerate(subset):
+        text = _code_text.get(cp, chr(cp)) or "\u200b"
+        lines[start + i] = f"<{i:02X}> <{text.encode('utf-16-be').hex().upper()}>"
+    return "\n".join(lines)
 
-    def __init__(self, section: Section, style: ParagraphStyle):
-        super().__init__(_text(section.title), style)
-        self.outline = (f"section-{section.id}", section.title)
+
+if not hasattr(ttfonts, "_rl_to_unicode_cmap"):
+    ttfonts._rl_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
-def _blocks(blocks: tuple[Block, ...], st: Styles, width: float) -> list[Flowable]:
+# reportlab's kinsoku table (lib/textsplit.py) misses the fullwidth comma and a few
+# other closing marks, so a Chinese line could start with "，"; its CJK wrapping reads
+# this module global.
+rl_paragraph.ALL_CANNOT_START += "".join(c for c in "，〉》！？：；" if c not in rl_paragraph.ALL_CANNOT_START)
+
+
+class _ShapedText(Flowable):
+    """A paragraph laid out by ``shaping.layout``: HarfBuzz glyphs, lines in visual
+    order, aligned by the style (right for RTL), the bullet on the reading side."""
+
+    def __init__(self, spans, style: ParagraphStyle, script: Script, bullet: str | None = None, italic: bool = False):
+        super().__init__()
+        self.spans, self.style, self.script, self.bullet, self.italic = spans, style, script, bullet, italic
+        self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
+        self.keepWithNext = getattr(style, "keepWithNext", False)
+        self.lines: list[shaping.Line] | None = None
+
+    def wrap(self, availWidth, availHeight):
+        start, end = self.style.leftIndent, self.style.rightIndent  # start: the bullet side
+        self.width = availWidth
+        if self.lines is None:
+            self.lines = shaping.layout(
+                self.spans,
+                self.script.fonts,
+                self.script.rtl,
+                self.style.fontSize,
+                availWidth - start - end,
+                self.italic,
+            )
+        self.height = len(self.lines) * self.style.leading
+        return availWidth, self.height
+
+    def split(self, availWidth, availHeight):
+        self.wrap(availWidth, availHeight)
+        fit = int(availHeight // self.style.leading)
+        if fit <= 0 or fit >= len(self.lines):
+            return []
+        head, tail = (_ShapedText(self.spans, self.style, self.script, b, self.italic) for b in (self.bullet, None))
+        head.lines, tail.lines = self.lines[:fit], self.lines[fit:]
+        head.spaceAfter = tail.spaceBefore = 0
+        return [head, tail]
+
+    def draw(self):
+        canv, st, rtl = self.canv, self.style, self.script.rtl
+        start, end = st.leftIndent, st.rightIndent  # in RTL the start (bullet) side is the right
+        canv.setFillColor(st.textColor)
+        y = self.height - st.fontSize
+        if self.bullet:
+            self._bullet(y)
+        for line in self.lines:
+            room = self.width - start - end - line.width
+            shift = {TA_RIGHT: room, TA_CENTER: room / 2}.get(st.alignment, 0)
+            x = (end if rtl else start) + shift
+            for run in line.runs:
+                face = fonts.register(run.face)
+                text = ShapedStr(
+                    "".join(chr(_code(face, g)) for g in run.glyphs),
+                    [ShapeData(i, g.advance, 0, g.dx, g.dy, g.width) for i, g in enumerate(run.glyphs)],
+                )
+                tx = canv.beginText(x, y)
+                tx.setFont(face, st.fontSize)
+                tx.textOut(text)
+                canv.drawText(tx)
+                x += run.advance * st.fontSize / shaping.UNITS
+            y -= st.leading
+
+    def _bullet(self, y: float) -> None:
+        st = self.style
+        self.canv.setFont(fonts.register(st.bulletFontName), st.fontSize)
+        if self.script.rtl:
+            self.canv.drawRightString(self.width - st.bulletIndent, y, self.bullet)
+        else:
+            self.canv.drawString(st.bulletIndent, y, self.bullet)
+
+
+_BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org"}
+
+
+class _Writer:
+    """Turns text into flowables for one language: reportlab Paragraphs with a font run
+    per character where no shaping is needed (Latin, Cyrillic, Greek, CJK), our shaped
+    lines (``_ShapedText``) for Arabic, Hebrew and Devanagari."""
+
+    def __init__(self, script: Script):
+        self.script = script
+
+    def para(self, spans: Inline, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
+        style_bold = style.name in _BOLD_STYLES
+        pairs = [(unicodedata.normalize("NFC", s.text), s.bold or style_bold) for s in spans]
+        if self.script.shape:
+            return _ShapedText(pairs, style, self.script, bullet, italic=style.name == "summary")
+        return Paragraph(self._markup(pairs, style), style, bulletText=bullet)
+
+    def text(self, text: str, style: ParagraphStyle) -> Flowable:
+        return self.para((Span(text),), style)
+
+    def _markup(self, pairs: list[tuple[str, bool]], style: ParagraphStyle) -> str:
+        """Reportlab markup with a <font> run wherever the face differs from the style's.
+        Author text is always escaped: '<' and '&' print literally, never as tags."""
+        text = "".join(t for t, _ in pairs)
+        bold = [b for t, b in pairs for _ in t]
+        faces = fonts.faces(text, bold, self.script.fonts, italic=style.name == "summary")
+        out, i = [], 0
+        while i < len(text):
+            j = i + 1
+            while j < len(text) and faces[j] == faces[i]:
+                j += 1
+            chunk = escape(text[i:j])
+            out.append(
+                chunk if faces[i] == style.fontName else f'<font face="{fonts.register(faces[i])}">{chunk}</font>'
+            )
+            i = j
+        return "".join(out)
+
+
+def _blocks(blocks: tuple[Block, ...], st: Styles, width: float, w: _Writer) -> list[Flowable]:
     out: list[Flowable] = []
     for block in blocks:
         if isinstance(block, ParagraphBlock):
-            out.append(Paragraph(_markup(block.spans), st.body))
+            out.append(w.para(block.spans, st.body))
         elif isinstance(block, Subhead):
-            out.append(Paragraph(_text(block.text), st.subhead))
+            out.append(w.text(block.text, st.subhead))
         elif isinstance(block, BulletList):
-            out.extend(Paragraph(_markup(item), st.bullet, bulletText="•") for item in block.items)
+            out.extend(w.para(item, st.bullet, bullet=BULLET) for item in block.items)
         elif isinstance(block, Callout):
-            out.append(_callout(block, st, width))
+            out.append(_callout(block, st, width, w))
     return out
 
 
-def _callout(block: Callout, st: Styles, width: float) -> Table:
+def _callout(block: Callout, st: Styles, width: float, w: _Writer) -> Table:
     """A boxed warning: one table row per paragraph or bullet so a long box can split
     across pages; the label row repeats on every part so no page shows an unlabelled box."""
     accent = st.label.textColor
     pad = 8
-    rows = [[Paragraph(_text(block.label), st.label)]]
-    rows += [[flowable] for flowable in _blocks(block.blocks, st, width - 2 * pad)]
+    rows = [[w.text(block.label, st.label)]]
+    rows += [[flowable] for flowable in _blocks(block.blocks, st, width - 2 * pad, w)]
     table = Table(rows, colWidths=[width], repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
     table.spaceBefore = table.spaceAfter = st.body.fontSize * 0.6
     table.setStyle(
@@ -218,11 +370,13 @@ def _callout(block: Callout, st: Styles, width: float) -> Table:
     return table
 
 
-def _story(handout: Handout, st: Styles, width: float) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph(_text(handout.title), st.title), Paragraph(_text(handout.summary), st.summary)]
+def _story(handout: Handout, st: Styles, width: float, w: _Writer) -> list[Flowable]:
+    story: list[Flowable] = [w.text(handout.title, st.title), w.text(handout.summary, st.summary)]
     for section in handout.sections:
-        story.append(_Heading(section, st.heading))
-        story.extend(_blocks(section.blocks, st, width))
+        heading = w.text(section.title, st.heading)
+        heading.outline = (f"section-{section.id}", section.title)  # becomes a PDF bookmark
+        story.append(heading)
+        story.extend(_blocks(section.blocks, st, width, w))
     story.append(Spacer(1, 1))
     return story
 
@@ -236,24 +390,24 @@ class _Chrome:
     """Header and footer, laid out once before the body so the body frame never overlaps
     them however long an organisation name, address or footer note is."""
 
-    paragraphs: tuple[tuple[Paragraph, float, float], ...]  # (paragraph, x, y of its bottom)
+    paragraphs: tuple[tuple[Flowable, float, float], ...]  # (paragraph, x, y of its bottom)
     header_rule: float  # y of the rule under the header
     footer_rule: float  # y of the rule over the footer
     label_y: float  # baseline of "Page X of Y"
 
 
-def _chrome(handout: Handout, st: Styles, page_w: float, page_h: float) -> _Chrome:
+def _chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: _Writer) -> _Chrome:
     brand, strings = handout.brand, handout.strings
     width = page_w - 2 * MARGIN
-    placed: list[tuple[Paragraph, float, float]] = []
+    placed: list[tuple[Flowable, float, float]] = []
 
     x = MARGIN + (LOGO_BOX[0] + LOGO_GAP if brand.logo else 0)
-    header = [Paragraph(_text(brand.name), st.org)]
+    header = [w.text(brand.name, st.org)]
     contact = " · ".join(x for x in (brand.phone, brand.website) if x)
     if contact:
-        header.append(Paragraph(_text(contact), st.chrome))
+        header.append(w.text(contact, st.chrome))
     if handout.draft:
-        header.append(Paragraph(_text(strings.draft_notice), st.notice))
+        header.append(w.text(strings.draft_notice, st.notice))
     y = page_h - MARGIN
     for para in header:
         y -= para.wrap(page_w - MARGIN - x, page_h)[1]
@@ -265,10 +419,10 @@ def _chrome(handout: Handout, st: Styles, page_w: float, page_h: float) -> _Chro
     meta = " · ".join(
         (strings.revised.format(date=handout.revised.isoformat()), strings.version.format(version=handout.version))
     )
-    footer = [(Paragraph(_text(meta), st.chrome), width - label_w)]
+    footer = [(w.text(meta, st.chrome), width - label_w)]
     address = " · ".join(x for x in (brand.address, brand.footer_note) if x)
     if address:
-        footer.insert(0, (Paragraph(_text(address), st.chrome), width))
+        footer.insert(0, (w.text(address, st.chrome), width))
     y = MARGIN
     for para, wrap_w in reversed(footer):
         placed.append((para, MARGIN, y))
@@ -283,13 +437,14 @@ class _PagedCanvas(Canvas):
     Bookmarks are deferred with their page: registered early they would all point at
     page 1, because the document has not received any page yet."""
 
-    def __init__(self, *args, handout: Handout, chrome: _Chrome, styles: Styles, **kwargs):
+    def __init__(self, *args, handout: Handout, chrome: _Chrome, styles: Styles, writer: _Writer, **kwargs):
         super().__init__(*args, **kwargs)
         self._saved: list[dict] = []
         self._bookmarks: list[tuple[str, dict]] = []
         self._handout = handout
         self._chrome = chrome
         self._st = styles
+        self._writer = writer
 
     def bookmarkPage(self, key, **kw):
         self._bookmarks.append((key, kw))
@@ -334,19 +489,33 @@ class _PagedCanvas(Canvas):
         self.line(MARGIN, chrome.header_rule, page_w - MARGIN, chrome.header_rule)
         self.setLineWidth(0.5)
         self.line(MARGIN, chrome.footer_rule, page_w - MARGIN, chrome.footer_rule)
-        self.setFont(st.chrome.fontName, st.chrome.fontSize)
-        self.setFillColor(st.chrome.textColor)
-        self.drawRightString(page_w - MARGIN, chrome.label_y, h.strings.page.format(page=self._pageNumber, pages=total))
+        label = h.strings.page.format(page=self._pageNumber, pages=total)
+        right = ParagraphStyle("page_label", parent=st.chrome, alignment=TA_RIGHT)
+        self._line(label, right, MARGIN, page_w - MARGIN, chrome.label_y)
         self.restoreState()
+
+    def _line(self, text: str, style: ParagraphStyle, left: float, right: float, baseline: float) -> None:
+        """Text in the handout's language (shaped, in bidi order), aligned by the style
+        between left and right, its first baseline at ``baseline``."""
+        para = self._writer.text(text, style)
+        _, height = para.wrap(right - left, 1e6)
+        para.drawOn(self, left, baseline + style.fontSize - height)
 
     def _watermark(self, page_w: float, page_h: float) -> None:
         """A large diagonal mark on every draft page: unmistakable, yet text stays readable."""
         self.saveState()
-        self.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.13))
-        self.setFont(fonts.BODY.bold, 110)
         self.translate(page_w / 2, page_h / 2)
         self.rotate(45)
-        self.drawCentredString(0, -40, self._handout.strings.draft_mark)
+        style = ParagraphStyle(
+            "mark",
+            parent=self._st.org,
+            fontSize=110,
+            leading=130,
+            alignment=TA_CENTER,
+            spaceAfter=0,
+            textColor=colors.Color(0.75, 0.1, 0.1, alpha=0.13),
+        )
+        self._line(self._handout.strings.draft_mark, style, -page_h, page_h, -40)
         self.restoreState()
 
 
@@ -370,8 +539,10 @@ def render(handout: Handout) -> RenderedPdf:
     """The PDF for a resolved handout. Deterministic: the same handout gives the same bytes."""
     page_w, page_h = PAPER[handout.paper]
     width = page_w - 2 * MARGIN
-    st = _styles(handout)
-    chrome = _chrome(handout, st, page_w, page_h)
+    script = script_for(handout.lang)
+    st = _styles(handout, script)
+    writer = _Writer(script)
+    chrome = _chrome(handout, st, page_w, page_h, writer)
     gap = 5 * mm
     frame = Frame(
         MARGIN,
@@ -400,5 +571,8 @@ def render(handout: Handout) -> RenderedPdf:
         initialFontName=st.body.fontName,
         initialFontSize=st.body.fontSize,
     )
-    doc.build(_story(handout, st, width), canvasmaker=partial(_PagedCanvas, handout=handout, chrome=chrome, styles=st))
+    doc.build(
+        _story(handout, st, width, writer),
+        canvasmaker=partial(_PagedCanvas, handout=handout, chrome=chrome, styles=st, writer=writer),
+    )
     return RenderedPdf(out.getvalue(), doc.page)

@@ -1,0 +1,44 @@
+"""Regenerate fonts/manifest.json: which code points each bundled family covers.
+
+Run after adding or replacing a font:  python fonts/make_manifest.py
+The manifest lets handouts.fonts check coverage without parsing the fonts (the CJK
+ones are 5-10 MB each). A family covers a character only if all its styles have it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from handouts.fonts import FAMILIES, MANIFEST, path
+
+
+def ranges(cps: set[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for cp in sorted(cps):
+        if out and out[-1][1] == cp - 1:
+            out[-1][1] = cp
+        else:
+            out.append([cp, cp])
+    return out
+
+
+def main() -> None:
+    coverage = {}
+    for family in FAMILIES.values():
+        faces = [f for f in (family.regular, family.bold, family.italic) if f]
+        cmaps = [set(TTFont(path(face), lazy=True).getBestCmap()) for face in faces]
+        coverage[family.name] = ranges(set.intersection(*cmaps))
+    text = json.dumps({"coverage": coverage}, separators=(",", ":"))
+    (HERE / MANIFEST).write_text(text + "\n", encoding="utf-8")
+    print(f"{MANIFEST}: {len(text) // 1024} KB, {sum(len(r) for r in coverage.values())} ranges")
+
+
+if __name__ == "__main__":
+    main()
