@@ -6,8 +6,10 @@ mg}``); each language prints them its own way: "5 mg", "5 мг", "5 ملغم", "
 filled from CLDR data Babel already ships:
 
 - a unit pattern in the requested length: several locales (zh, vi, ja) only have the
-  short form of durations, so lengths fall back long -> short -> narrow instead of
-  printing "3 duration-day";
+  short form of durations (Arabic's long form only has "per day"), so lengths fall back
+  long -> short -> narrow instead of printing "3 duration-day";
+- a number always shows: where a plural form spells the number out (Arabic "أسبوعان",
+  "two weeks"), the general form with digits is used, so QA and readers see "2";
 - a number range: CLDR's range pattern ("{0}–{1}") is not exposed by Babel, so the root
   pattern is used, with the plural form of the upper bound ("1–2 weeks").
 
@@ -78,9 +80,10 @@ def quantity(value: float, unit: str, lang: str, upto: float | None = None) -> s
     unit_id, length = UNITS[unit]
     patterns = locale._data["unit_patterns"][unit_id]
     lengths = [length] + [other for other in _LENGTHS if other != length]
-    table = next(patterns[name] for name in lengths if name in patterns)
-    last = value if upto is None else upto
-    plural = locale.plural_form(last)
-    pattern = table[plural] if plural in table else table["other"]
+    table = next(patterns[name] for name in lengths if "other" in patterns.get(name, {}))
+    plural = locale.plural_form(value if upto is None else upto)
+    pattern = table.get(plural, table["other"])
+    if "{0}" not in pattern:  # Arabic "أسبوعان" (two weeks) has no digits: a dose must show them
+        pattern = table["other"]
     text = number(value, lang) if upto is None else RANGE.format(number(value, lang), number(upto, lang))
     return pattern.format(text)

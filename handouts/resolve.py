@@ -227,7 +227,7 @@ def resolve(
     except ContentError as exc:
         problems.extend(exc.diagnostics)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(list(dict.fromkeys(problems)))  # the name is checked twice
     version = content_version(title, summary, doc.revised.isoformat(), doc.status, sections)
     return Handout(
         medicine=doc.medicine,

@@ -231,19 +231,19 @@ MEDICINE_CASES = [
     ),
     pytest.param(
         "Take {{ facts.dose }} once",
-        "Take {{ facts.dose }} \u2192 once",
-        f"{M}:23:34: error: U+2192 RIGHTWARDS ARROW is not covered by any bundled font "
+        "Take {{ facts.dose }} \U0001f48a once",
+        f"{M}:23:34: error: U+1F48A PILL is not covered by any bundled font "
         "(at sections.how_to_take.body[0].p)\n"
         "  hint: replace the character, or ask for a font that has it",
-        id="arrow-not-in-font",
+        id="emoji-not-in-font",
     ),
     pytest.param(
         "Testamine is a made-up",
-        "Testamine (\u836f) is a made-up",
-        f"{M}:18:23: error: U+836F CJK UNIFIED IDEOGRAPH-836F is not covered by any bundled font "
+        "Testamine (\u0e22) is a made-up",
+        f"{M}:18:23: error: U+0E22 THAI CHARACTER YO YAK is not covered by any bundled font "
         "(at sections.what_it_is.body[0].p)\n"
         "  hint: replace the character, or ask for a font that has it",
-        id="chinese-not-in-font",
+        id="thai-not-in-font",
     ),
     pytest.param(
         "medicine: testamine",
@@ -462,8 +462,8 @@ MORE_MEDICINE_CASES = [
     ),
     pytest.param(
         "name: Testamine",
-        "name: Testamine \u836f",
-        f"{M}:4:17: error: U+836F CJK UNIFIED IDEOGRAPH-836F is not covered by any bundled font (at name)\n"
+        "name: Testamine \u0e22",
+        f"{M}:4:17: error: U+0E22 THAI CHARACTER YO YAK is not covered by any bundled font (at name)\n"
         "  hint: replace the character, or ask for a font that has it",
         id="uncovered-name-reported-once",
     ),
