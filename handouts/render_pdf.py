@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus import paragraph as rl_paragraph
 
-from . import __version__, fonts, shaping
+from . import __version__, fonts, l10n, shaping
 from .colors import tint
 from .content import CALLOUT_TINT
 from .model import Block, BulletList, Callout, Handout, Inline, Span, Subhead
@@ -417,7 +417,7 @@ def _chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: _Writ
     # the page label sits at the right of the last footer line; the text beside it wraps short of it
     label_w = stringWidth(strings.page.format(page=888, pages=888), st.chrome.fontName, st.chrome.fontSize) + 12
     meta = " · ".join(
-        (strings.revised.format(date=handout.revised.isoformat()), strings.version.format(version=handout.version))
+        (strings.revised.format(date=l10n.date(handout.revised, handout.lang)), strings.version.format(version=handout.version))
     )
     footer = [(w.text(meta, st.chrome), width - label_w)]
     address = " · ".join(x for x in (brand.address, brand.footer_note) if x)
@@ -489,7 +489,7 @@ class _PagedCanvas(Canvas):
         self.line(MARGIN, chrome.header_rule, page_w - MARGIN, chrome.header_rule)
         self.setLineWidth(0.5)
         self.line(MARGIN, chrome.footer_rule, page_w - MARGIN, chrome.footer_rule)
-        label = h.strings.page.format(page=self._pageNumber, pages=total)
+        label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
         right = ParagraphStyle("page_label", parent=st.chrome, alignment=TA_RIGHT)
         self._line(label, right, MARGIN, page_w - MARGIN, chrome.label_y)
         self.restoreState()

@@ -73,14 +73,14 @@ def test_draft_mark_on_every_page_and_page_x_of_y(library, tmp_path):
         assert "DRAFT" in text.split()
         assert "not yet reviewed by a pharmacist" in text
         assert f"Page {number} of {total}" in text
-        assert "Revised 2026-11-21" in text
+        assert "Revised November 21, 2026" in text  # CLDR long date (Babel)
 
 
 def test_reviewed_content_has_no_draft_mark(test_library, tmp_path):
     _, reader, _ = make_pdf(test_library, tmp_path, medicine="testamine", require_reviewed=True)
     text = pdf_text(reader)
     assert "DRAFT" not in text and "not yet reviewed" not in text
-    assert "Revised 2026-01-15" in text
+    assert "Revised January 15, 2026" in text
 
 
 def test_footer_carries_content_version(library, tmp_path):
