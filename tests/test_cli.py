@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
 import shutil
+from pathlib import Path
 
 from conftest import TEST_CONTENT
 from pypdf import PdfReader
