@@ -119,11 +119,17 @@ def fact_text(value: schema.FactValue, lang: str) -> str:
 
 
 def resolve_section(
-    library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str, check_output: bool = True
+    library: Library,
+    medicine: Loaded[schema.MedicineFile],
+    sid: str,
+    level: str,
+    base: Mapping[str, Any],
+    check_output: bool = True,
 ) -> Section:
+    """One section at one level; ``base`` is jinja_context(doc), built once per handout
+    (facts are formatted through Babel, which is not free)."""
     doc = medicine.doc
     section = doc.sections[sid]
-    base = jinja_context(doc)
     own = _Writer(medicine.source, base, check_output)
     where: KeyPath = ("sections", sid)
     if section.template is None:
@@ -213,13 +219,14 @@ def resolve(
         problems.extend(exc.diagnostics)
     problems += _fact_coverage(medicine)
     check_output = not problems
+    context = jinja_context(doc)
     sections: list[Section] = []
     for sid in section_ids:
         try:
-            sections.append(resolve_section(library, medicine, sid, level, check_output))
+            sections.append(resolve_section(library, medicine, sid, level, context, check_output))
         except ContentError as exc:
             problems.extend(exc.diagnostics)
-    writer = _Writer(medicine.source, jinja_context(doc), check_output)
+    writer = _Writer(medicine.source, context, check_output)
     try:
         summary_raw, summary_at = pick(doc.summary, level, ("summary",))
         summary = writer.text(summary_raw, summary_at)

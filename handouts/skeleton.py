@@ -47,34 +47,35 @@ class _Writer:
     def value(self, source_text: str) -> str:
         return _q(self.fill(source_text))
 
-    def unit(self, key: str, value: Any, pad: str) -> None:
-        """``key: {text, src}`` for a text, ``key: {list, src}`` for a list; by level when
-        the source is written by level."""
-        if isinstance(value, schema.ByLevel):
-            self.out.append(f"{pad}{key}:")
-            for level in schema.LEVELS:
-                self.unit(level, getattr(value, level), pad + INDENT)
-            return
+    def leveled(self, key: str, value: Any, pad: str, write: Callable[[Any, str], None]) -> None:
+        """``key:`` then the value, or one entry per level when the source has them."""
         self.out.append(f"{pad}{key}:")
-        inner = pad + INDENT
-        if isinstance(value, list):
-            self.out.append(f"{inner}list:")
-            for item in value:
-                self.out += _comment(inner + INDENT, self.lang, item)
-                self.out.append(f"{inner}{INDENT}- {self.value(item)}")
+        if isinstance(value, schema.ByLevel):
+            for level in schema.LEVELS:
+                self.leveled(level, getattr(value, level), pad + INDENT, write)
         else:
-            self.out += _comment(inner, self.lang, value)
-            self.out.append(f"{inner}text: {self.value(value)}")
-        self.out.append(f"{inner}src: {_src(chr(10).join(value) if isinstance(value, list) else value)}")
+            write(value, pad + INDENT)
+
+    def unit(self, key: str, value: Any, pad: str) -> None:
+        """``key: {text, src}`` for a text, ``key: {list, src}`` for a list."""
+        self.leveled(key, value, pad, self._unit)
+
+    def _unit(self, value: Any, pad: str) -> None:
+        if isinstance(value, list):
+            self.out.append(f"{pad}list:")
+            self.items(value, pad + INDENT)
+        else:
+            self.out += _comment(pad, self.lang, value)
+            self.out.append(f"{pad}text: {self.value(value)}")
+        self.out.append(f"{pad}src: {_src(chr(10).join(value) if isinstance(value, list) else value)}")
+
+    def items(self, items: list[str], pad: str) -> None:
+        for item in items:
+            self.out += _comment(pad, self.lang, item)
+            self.out.append(f"{pad}- {self.value(item)}")
 
     def body(self, key: str, value: Any, pad: str) -> None:
-        if isinstance(value, schema.ByLevel):
-            self.out.append(f"{pad}{key}:")
-            for level in schema.LEVELS:
-                self.body(level, getattr(value, level), pad + INDENT)
-            return
-        self.out.append(f"{pad}{key}:")
-        self.blocks(value, pad + INDENT)
+        self.leveled(key, value, pad, self.blocks)
 
     def blocks(self, blocks: list[Any], pad: str) -> None:
         for block in blocks:
@@ -96,9 +97,7 @@ class _Writer:
                 self.out.append(f"{pad}- list: {{param: {block.items.param}}}")
                 return
             self.out.append(f"{pad}- list:")
-            for item in block.items:
-                self.out += _comment(more + INDENT, self.lang, item)
-                self.out.append(f"{more}{INDENT}- {self.value(item)}")
+            self.items(block.items, more + INDENT)
             self.out.append(f"{more}src: {_src(chr(10).join(block.items))}")
             return
         key, text = ("p", block.p) if isinstance(block, schema.Paragraph) else ("subhead", block.subhead)
