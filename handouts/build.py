@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,22 +81,3 @@ def build(library: Library, request: Request) -> RenderedPdf:
     from .render_pdf import render  # reportlab is imported only when a PDF is made
 
     return render(prepare(library, request))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file, fsync and rename: a reader (or a crash) never sees a
-    half-written PDF, and a failed build leaves any previous file untouched."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a PDF is an ordinary file
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

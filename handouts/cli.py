@@ -6,6 +6,7 @@ file:line:col and says how to fix it; never a traceback).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,12 +14,14 @@ from pathlib import Path
 import click
 
 from . import __version__, schema
-from .build import Request, prepare, write_atomic
+from .atomic import write_atomic
+from .build import Request, prepare
 from .content import Library
 from .errors import ContentError, Diagnostic, display_path
 
-EXIT_TARGET_MISSED = 1
+EXIT_TARGET_MISSED = 1  # also: some batch jobs failed
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 def _fail(diagnostics) -> None:
@@ -104,6 +107,84 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
     )
     if handout.draft:
         click.echo("note: this content is a draft (status: draft); every page is marked DRAFT", err=True)
+
+
+@main.command("batch")
+@click.argument("manifest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the PDFs and reports."
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="one per CPU",
+    help="Worker processes (local executor).",
+)  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no per-job lines; only the final summary.")
+@click.option("--force", is_flag=True, help="Rebuild every PDF, even those that are up to date.")
+@click.option("--combined", type=click.Path(dir_okay=False, path_type=Path), help="Also write one PDF of all handouts.")
+@click.option("--zip", "zip_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a zip of all PDFs.")
+@click.option(
+    "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+    help="local: a process pool on this machine. dask: a Dask cluster (pip install '.[cluster]').",
+)  # fmt: skip
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786.")
+@click.pass_obj
+def batch_cmd(library: Library, manifest, out, jobs, quiet, force, combined, zip_path, executor, scheduler) -> None:
+    """Build every handout a MANIFEST (CSV or YAML) lists into --out.
+
+    \b
+    Up-to-date PDFs are skipped, so an interrupted or killed run resumes where it
+    stopped when run again. Writes batch-report.json and batch-report.csv into --out.
+    Exit 0 when every job succeeded, 1 when any failed, 2 when the manifest is wrong,
+    130 when interrupted.
+    """
+    from functools import partial
+
+    from . import executors
+    from .batch import run_batch, write_reports
+    from .manifest import load_manifest
+    from .progress import Progress
+
+    if executor == "dask" and not scheduler:
+        _fail([Diagnostic(Path("--scheduler"), 0, 0, "--executor dask needs --scheduler", hint="tcp://HOST:8786")])
+    try:
+        todo = load_manifest(manifest, library)
+    except ContentError as exc:
+        _fail(exc.diagnostics)
+    if executor == "dask":
+        run = partial(executors.dask_cluster, library, scheduler=scheduler)
+    elif jobs == 1:
+        run = partial(executors.in_process, library)
+    else:
+        run = partial(executors.process_pool, library, workers=min(jobs, len(todo)))
+    progress = Progress(len(todo), quiet=quiet)
+    try:
+        summary = run_batch(todo, out, run, force=force, on_outcome=progress)
+    except OSError as exc:
+        _fail([Diagnostic(out, 0, 0, f"cannot use the output folder: {exc.strerror or exc}")])
+    finally:
+        progress.close()
+    report, _ = write_reports(summary, out, manifest)
+    extras = []
+    pdfs = summary.written(out)
+    if combined and pdfs and not summary.interrupted:
+        from .bundle import combine
+
+        extras.append(f"{display_path(combined)} ({combine(pdfs, combined)} pages)")
+    if zip_path and pdfs and not summary.interrupted:
+        from .bundle import zip_outputs
+
+        extras.append(f"{display_path(zip_path)} ({zip_outputs(pdfs, out, zip_path)} PDFs)")
+    counts = summary.counts
+    rate = (counts["built"] / summary.seconds) if summary.seconds else 0
+    click.echo(
+        f"{len(todo)} jobs: {counts['built']} built, {counts['skipped']} up to date, {counts['failed']} failed "
+        f"in {summary.seconds:.1f} s ({rate:.1f} built/s); report: {display_path(report)}"
+        + "".join(f"; wrote {e}" for e in extras)
+    )
+    if summary.interrupted:
+        click.echo("interrupted: run the same command again to finish the rest", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(EXIT_TARGET_MISSED if counts["failed"] else 0)
 
 
 @main.command("validate")

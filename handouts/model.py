@@ -44,7 +44,7 @@ class Callout:
     """A boxed warning with a label word, e.g. "Do not stop suddenly"."""
 
     label: str
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
 
 
 Block = Union[Paragraph, Subhead, BulletList, Callout]

@@ -215,6 +215,61 @@ class LayoutFile(Strict):
     sections: Annotated[list[Slug], Field(min_length=1)]
 
 
+# --- batch manifests -------------------------------------------------------------------
+# A pharmacy's batch: explicit jobs and/or a matrix expanded to its cross product. Brand
+# and layout are names in the content library or paths relative to the manifest.
+
+OutputPattern = Annotated[str, StringConstraints(pattern=r"\.pdf$")]  # confined to --out by manifest.py
+
+
+class ManifestJob(Strict):
+    """One handout to print; unset fields take the same defaults as ``build``."""
+
+    medicine: Slug
+    lang: LangCode = "en"
+    level: Level = "standard"
+    brand: Text | None = None
+    paper: Paper | None = None
+    layout: Text | None = None
+    output: OutputPattern | None = Field(default=None, description="PDF path inside --out; default from 'output'")
+
+
+class ManifestMatrix(Strict):
+    """Every combination of the listed values; ``all`` = every shipped language (of each
+    medicine), every level, every brand in the library, or both papers."""
+
+    medicine: Annotated[list[Slug], Field(min_length=1)]
+    lang: Annotated[list[LangCode], Field(min_length=1)] | Literal["all"] = ["en"]
+    level: Annotated[list[Level], Field(min_length=1)] | Literal["all"] = ["standard"]
+    brand: Annotated[list[Text], Field(min_length=1)] | Literal["all"] | None = None
+    paper: Annotated[list[Paper], Field(min_length=1)] | Literal["all"] | None = None
+    layout: Annotated[list[Text], Field(min_length=1)] | None = None
+
+
+class ManifestFile(Strict):
+    """``python generate.py batch MANIFEST``: what to print, and where."""
+
+    output: OutputPattern = Field(
+        default="{medicine}-{lang}-{level}{-brand}{-paper}{-layout}.pdf",
+        description="name of each PDF inside --out; fields {medicine} {lang} {level} {brand} {paper} {layout}; "
+        "{-brand} etc. add '-value' only when the job sets it",
+    )
+    jobs: list[ManifestJob] = []
+    matrix: (
+        Annotated[
+            Annotated[ManifestMatrix, Tag("one")] | Annotated[list[ManifestMatrix], Tag("many")],
+            Discriminator(lambda value: "many" if isinstance(value, list) else "one"),
+        ]
+        | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _something_to_do(self) -> ManifestFile:
+        if not self.jobs and self.matrix is None:
+            raise ValueError("a manifest needs 'jobs' or 'matrix' (or both)")
+        return self
+
+
 class StringsFile(Strict):
     """Interface text per language: nothing a reader sees is an English literal in Python."""
 

@@ -23,7 +23,7 @@ from .loader import KeyPath, Source
 from .model import Inline, Span
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _QUOTED = re.compile(r"'([^']+)'")
 
 

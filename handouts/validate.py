@@ -30,6 +30,9 @@ def _all_field_names() -> set[str]:
         schema.StringsFile,
         schema.CalloutBody,
         schema.ParamRef,
+        schema.ManifestFile,
+        schema.ManifestJob,
+        schema.ManifestMatrix,
     ):
         for name, info in cls.model_fields.items():
             names.add(info.alias or name)

@@ -1,0 +1,213 @@
+"""A batch run: skip what is up to date, build the rest on an executor, write every PDF
+atomically, keep a journal so a killed run resumes, and report every job.
+
+Files in ``--out`` besides the PDFs:
+- ``.handouts-journal.jsonl``: one line per PDF written (output, fingerprint, sha256,
+  pages, bytes), appended as soon as the PDF is on disk. A ``kill -9`` loses at most the
+  line being written; a rerun re-checks every PDF against it and finishes the rest.
+- ``batch-report.json`` and ``batch-report.csv``: every job of the manifest with its
+  status, written at the end of each run (also of a run that resumed).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .atomic import write_atomic
+from .errors import display_path
+from .manifest import Job
+from .worker import Result, generator_id
+
+JOURNAL = ".handouts-journal.jsonl"
+REPORT_JSON = "batch-report.json"
+REPORT_CSV = "batch-report.csv"
+Executor = Callable[[Iterator[tuple[int, Job, "str | None"]]], Iterator[tuple[int, Result]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the journal remembers of one PDF on disk."""
+
+    output: str
+    fingerprint: str
+    sha256: str
+    pages: int
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One job's line in the report."""
+
+    job: Job
+    status: str  # "built", "skipped" (up to date) or "failed"
+    record: Record | None = None
+    error: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome | None]
+    seconds: float = 0.0
+    interrupted: bool = False
+    counts: dict[str, int] = field(default_factory=lambda: {"built": 0, "skipped": 0, "failed": 0})
+
+    def written(self, out: Path) -> list[Path]:
+        """The PDFs of this run that are on disk (built or up to date), in manifest order."""
+        return [out / o.job.output for o in self.outcomes if o is not None and o.status != "failed"]
+
+
+class Journal:
+    """Append-only record of written PDFs; the last line for an output wins."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.records: dict[str, Record] = {}
+        if path.exists():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    record = Record(**json.loads(line))
+                except (ValueError, TypeError):
+                    continue  # the line a kill cut short
+                self.records[record.output] = record
+        self._handle = path.open("a", encoding="utf-8")
+
+    def previous(self, out: Path, output: str) -> Record | None:
+        """The record of ``output`` if the file on disk is exactly what it recorded."""
+        record = self.records.get(output)
+        target = out / output
+        try:
+            same = record and target.stat().st_size == record.bytes
+            return record if same and hashlib.sha256(target.read_bytes()).hexdigest() == record.sha256 else None
+        except OSError:
+            return None
+
+    def add(self, record: Record) -> None:
+        self.records[record.output] = record
+        self._handle.write(json.dumps(asdict(record)) + "\n")
+        self._handle.flush()  # the PDF itself was fsynced; a lost line only means a rebuild
+
+    def compact(self, out: Path) -> None:
+        """Rewrite with one line per PDF still on disk, so the journal does not grow with
+        every rerun."""
+        self._handle.close()
+        kept = [r for o, r in sorted(self.records.items()) if (out / o).is_file()]
+        write_atomic(self.path, "".join(json.dumps(asdict(r)) + "\n" for r in kept).encode())
+
+
+def run_batch(
+    jobs: list[Job],
+    out: Path,
+    executor: Executor,
+    *,
+    force: bool = False,
+    on_outcome: Callable[[Outcome], None] = lambda _: None,
+) -> Summary:
+    """Run ``jobs`` into ``out``. A bad job becomes a failed outcome and Ctrl-C ends the
+    run early (``interrupted``); neither raises."""
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temp_files(out)
+    journal = Journal(out / JOURNAL)
+    summary = Summary([None] * len(jobs))
+    previous = [None if force else journal.previous(out, job.output) for job in jobs]
+    tasks = ((i, job, p.fingerprint if p else None) for i, (job, p) in enumerate(zip(jobs, previous)))
+    try:
+        for index, result in executor(tasks):
+            outcome = _settle(jobs[index], result, previous[index], out, journal)
+            summary.outcomes[index] = outcome
+            summary.counts[outcome.status] += 1
+            on_outcome(outcome)
+    except KeyboardInterrupt:  # Ctrl-C: keep what is done; a rerun finishes the rest
+        summary.interrupted = True
+    finally:
+        journal.compact(out)
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _settle(job: Job, result: Result, previous: Record | None, out: Path, journal: Journal) -> Outcome:
+    """Turn a worker's result into a file on disk, a journal line and an outcome."""
+    if result.status == "unchanged" and previous is not None:
+        return Outcome(job, "skipped", previous, seconds=result.seconds)
+    if result.status != "built" or result.data is None:
+        return Outcome(job, "failed", error=result.error, seconds=result.seconds)
+    target = out / job.output
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, result.data)
+    except OSError as exc:
+        error = f"{display_path(target)}: cannot write the PDF: {exc.strerror or exc}"
+        return Outcome(job, "failed", error=error, seconds=result.seconds)
+    record = Record(job.output, result.fingerprint, result.sha256, result.pages, len(result.data))
+    journal.add(record)
+    return Outcome(job, "built", record, seconds=result.seconds)
+
+
+def _remove_stale_temp_files(out: Path) -> None:
+    """A run killed while writing leaves ``.NAME.pdf.XXXX.tmp`` (never a truncated PDF)."""
+    for stale in out.rglob(".*.pdf.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
+# --- reports ------------------------------------------------------------------------
+
+FIELDS = ("line", "output", "status", "medicine", "lang", "level", "brand", "paper", "layout",
+          "pages", "bytes", "sha256", "fingerprint", "seconds", "error")  # fmt: skip
+
+
+def rows(summary: Summary) -> Iterator[dict[str, object]]:
+    for outcome in summary.outcomes:
+        if outcome is None:
+            continue  # interrupted before this job finished
+        job, record = outcome.job, outcome.record
+        yield {
+            "line": job.line,
+            "output": job.output,
+            "status": outcome.status,
+            "medicine": job.medicine,
+            "lang": job.lang,
+            "level": job.level,
+            "brand": job.brand,
+            "paper": job.paper,
+            "layout": job.layout,
+            "pages": record.pages if record else None,
+            "bytes": record.bytes if record else None,
+            "sha256": record.sha256 if record else None,
+            "fingerprint": record.fingerprint if record else None,
+            "seconds": round(outcome.seconds, 4),
+            "error": outcome.error,
+        }
+
+
+def write_reports(summary: Summary, out: Path, manifest: Path) -> tuple[Path, Path]:
+    """JSON for programs, CSV for a spreadsheet; both list the jobs in manifest order
+    (an unset value is null in JSON and empty in CSV)."""
+    table = list(rows(summary))
+    head = {
+        "manifest": str(manifest),
+        "out": str(out),
+        "generator": generator_id(),
+        "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(summary.seconds, 2),
+        "jobs": len(summary.outcomes),
+        "not_run": len(summary.outcomes) - len(table),
+        **summary.counts,
+    }
+    json_path, csv_path = out / REPORT_JSON, out / REPORT_CSV
+    write_atomic(json_path, json.dumps({"summary": head, "jobs": table}, indent=1, ensure_ascii=False).encode())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, FIELDS)
+    writer.writeheader()
+    writer.writerows(table)
+    write_atomic(csv_path, buffer.getvalue().encode())
+    return json_path, csv_path

@@ -1,0 +1,104 @@
+"""Where batch jobs run: in this process, a local process pool, or a Dask cluster.
+
+Each executor takes ``(index, job, previous fingerprint)`` tasks lazily and yields
+``(index, Result)`` as jobs finish. Only a small window of jobs is in flight at a time, so
+memory does not grow with the size of the batch, and an interrupted run has little work
+queued that would be lost.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+
+from .content import Library
+from .manifest import Job
+from .worker import Result, generator_id, run_job, warm
+
+Task = tuple[int, Job, "str | None"]
+WINDOW_PER_WORKER = 4  # enough queued work to keep a worker busy between two results
+
+
+def in_process(library: Library, tasks: Iterable[Task]) -> Iterator[tuple[int, Result]]:
+    """``--jobs 1``: no pool, no pickling; also the easiest path to debug."""
+    for index, job, previous in tasks:
+        yield index, run_job(library, job, previous)
+
+
+def process_pool(library: Library, tasks: Iterable[Task], workers: int) -> Iterator[tuple[int, Result]]:
+    """A pool of ``workers`` processes, each keeping its parsed content, templates and
+    fonts for all the jobs it runs. A worker that dies (out of memory, a crash in a C
+    library) breaks the pool: the jobs in flight are reported failed and a fresh pool
+    takes the rest."""
+    # forkserver/spawn, not fork: the parent may run a progress-bar thread, and forking a
+    # threaded process can deadlock.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    queue = iter(tasks)
+    while True:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=warm)
+        pending: dict[Future[Result], int] = {}
+        broken = False
+        try:
+            for index, job, previous in _take(queue, workers * WINDOW_PER_WORKER):
+                pending[pool.submit(run_job, library, job, previous)] = index
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index = pending.pop(future)
+                    try:
+                        yield index, future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        yield index, Result("failed", error="the worker process died while building this handout")
+                if not broken:
+                    for index, job, previous in _take(queue, len(done)):
+                        pending[pool.submit(run_job, library, job, previous)] = index
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+        if not broken:
+            return
+
+
+def dask_cluster(library: Library, tasks: Iterable[Task], scheduler: str) -> Iterator[tuple[int, Result]]:
+    """The same jobs on a Dask cluster (``pip install .[cluster]``). Workers need this
+    package at the same version and the content at the same paths; PDFs come back to this
+    process, which writes them, so workers never need the output folder."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise RuntimeError("the dask executor needs the 'cluster' extra: pip install '.[cluster]'") from None
+    with Client(scheduler, timeout="30s") as client:
+        window = max(1, sum(client.nthreads().values())) * WINDOW_PER_WORKER
+        queue = iter(tasks)
+        index_of: dict[str, int] = {}
+        running = as_completed()
+
+        def submit(count: int) -> None:
+            for index, job, previous in _take(queue, count):
+                future = client.submit(run_job, library, job, previous, pure=False)
+                index_of[future.key] = index
+                running.add(future)
+
+        submit(window)
+        for future in running:
+            index = index_of.pop(future.key)
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker fails its job, not the batch
+                result = Result("failed", error=f"the Dask worker failed: {type(exc).__name__}: {exc}")
+            if result.generator and result.generator != generator_id():
+                result = Result(
+                    "failed",
+                    error="the Dask worker runs a different version of handouts; "
+                    "install the same release (and fonts) on every worker",
+                )
+            future.release()
+            yield index, result
+            submit(1)
+
+
+def _take(queue: Iterator[Task], count: int) -> list[Task]:
+    return list(islice(queue, count))

@@ -1,0 +1,106 @@
+"""One batch job, as it runs inside a worker process (local pool or Dask worker).
+
+A job is self-contained: the library and the job go in, the PDF bytes (or an error) come
+out, and the caller writes the file. So the same function serves a process pool on one
+machine and a cluster whose workers cannot see the output folder.
+
+Skipping is decided from the *resolved* handout, not from file dates: the fingerprint is
+a hash of everything the PDF is made from (the resolved text of every section, brand,
+colours, strings, paper, the logo's bytes) plus the generator (our code, fonts and PDF
+library versions). An edited template, a new brand colour or a newer release changes it;
+touching a file without changing it does not, and cannot give a different PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__, paths
+from .build import prepare
+from .content import Library, file_cache
+from .errors import ContentError
+from .manifest import Job
+from .model import Handout
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a worker sends back for one job."""
+
+    status: str  # "built", "unchanged" (fingerprint as before: not rendered) or "failed"
+    fingerprint: str = ""
+    generator: str = ""
+    data: bytes | None = None
+    pages: int = 0
+    sha256: str = ""
+    error: str = ""
+    seconds: float = 0.0
+
+
+@lru_cache(maxsize=1)
+def generator_id() -> str:
+    """Hash of the code and fonts that turn a handout into bytes: a new release, a local
+    code change or a new font makes every fingerprint new."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")) + [paths.FONTS / "manifest.json"]:
+        digest.update(path.name.encode() + path.read_bytes())
+    for dist in ("reportlab", "uharfbuzz", "python-bidi", "babel"):
+        digest.update(f"{dist}={metadata.version(dist)}".encode())
+    return digest.hexdigest()[:16]
+
+
+@file_cache(64)
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def fingerprint(handout: Handout) -> str:
+    """Everything the PDF depends on. The handout is plain frozen data, so its repr is a
+    complete, stable description; the logo is a path in it, so its bytes are added."""
+    digest = hashlib.sha256(generator_id().encode())
+    digest.update(repr(handout).encode())
+    if handout.brand.logo is not None:
+        digest.update(_file_sha256(handout.brand.logo).encode())
+    return digest.hexdigest()[:32]
+
+
+def run_job(library: Library, job: Job, previous: str | None) -> Result:
+    """Resolve the job; render it unless its fingerprint equals ``previous`` (the one its
+    existing output was made from). One bad job must never stop a batch, so every error
+    comes back as a result: content problems with file:line, anything else as an
+    internal error naming the exception."""
+    started = time.perf_counter()
+    try:
+        handout = prepare(library, job.request())
+        key = fingerprint(handout)
+        if key == previous:
+            return Result("unchanged", key, generator_id(), seconds=time.perf_counter() - started)
+        from .render_pdf import render
+
+        pdf = render(handout)
+    except ContentError as exc:
+        error = "\n".join(d.format() for d in exc.diagnostics)
+        return Result("failed", generator=generator_id(), error=error, seconds=time.perf_counter() - started)
+    except Exception as exc:  # noqa: BLE001 - isolate the job; the report names the bug
+        error = f"internal error: {type(exc).__name__}: {exc} (please report this with the manifest row)"
+        return Result("failed", generator=generator_id(), error=error, seconds=time.perf_counter() - started)
+    return Result(
+        "built",
+        key,
+        generator_id(),
+        pdf.data,
+        pdf.pages,
+        hashlib.sha256(pdf.data).hexdigest(),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def warm() -> None:
+    """Worker start-up: import the PDF stack once, before the first job is timed."""
+    from . import render_pdf  # noqa: F401

@@ -1,0 +1,326 @@
+"""Batches: manifests, matrix expansion, isolation of bad jobs, incremental rebuilds,
+kill-and-resume, reports, combined outputs, and the Dask executor."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from handouts.cli import main
+from handouts.content import Library
+from handouts.errors import ContentError
+from handouts.manifest import load_manifest
+from handouts.schema import LEVELS
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted(p.stem for p in (ROOT / "content/medicines/baclofen").glob("*.yaml"))
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def errors_of(path: Path, library: Library | None = None) -> list[str]:
+    with pytest.raises(ContentError) as exc:
+        load_manifest(path, library or Library())
+    return [d.format() for d in exc.value.diagnostics]
+
+
+def batch(runner, *args: str, content: Path | None = None):
+    prefix = ["--content", str(content)] if content else []
+    return runner.invoke(main, [*prefix, "batch", *args], catch_exceptions=False)
+
+
+def report(out: Path) -> dict:
+    return json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+
+
+def statuses(out: Path) -> dict[str, str]:
+    return {job["output"]: job["status"] for job in report(out)["jobs"]}
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- manifests ------------------------------------------------------------------------
+
+
+def test_csv_rows_with_defaults_and_paths_relative_to_the_manifest(tmp_path):
+    manifest = write(
+        tmp_path / "m.csv",
+        "medicine,lang,level,brand,paper,output\n"
+        "baclofen,,,,,\n"
+        "\n"
+        "# a comment row\n"
+        "baclofen,es,easy,brands/store.yaml,a4,store/es.pdf\n",
+    )
+    first, second = load_manifest(manifest, Library())
+    assert (first.lang, first.level, first.brand, first.paper, first.output, first.line) == (
+        "en",
+        "standard",
+        None,
+        None,
+        "baclofen-en-standard.pdf",
+        2,
+    )
+    assert second.brand == str(tmp_path / "brands/store.yaml")
+    assert (second.output, second.line) == ("store/es.pdf", 5)
+
+
+def test_csv_errors_name_line_and_column(tmp_path):
+    bad_header = write(tmp_path / "a.csv", "medicine,langauge\nbaclofen,es\n")
+    assert errors_of(bad_header) == [
+        f"{bad_header}:1:2: error: unknown column 'langauge'\n  hint: did you mean 'lang'?"
+    ]
+    bad_rows = write(tmp_path / "b.csv", "medicine,level,paper\nbaclofen,easy,letter\nbaclofen,hard,\nbaclofen,,a5\n")
+    assert errors_of(bad_rows) == [
+        f"{bad_rows}:3:2: error: unknown level 'hard' (at level)\n  hint: expected one of: detailed, easy, standard",
+        f"{bad_rows}:4:3: error: unknown paper 'a5' (at paper)\n  hint: expected one of: a4, letter",
+    ]
+    no_medicine = write(tmp_path / "c.csv", "lang\nes\n")
+    assert errors_of(no_medicine)[0].startswith(f"{no_medicine}:1:1: error: no 'medicine' column")
+    header_only = write(tmp_path / "d.csv", "medicine,lang\n")
+    assert errors_of(header_only) == [f"{header_only}: error: the manifest lists no jobs\n  hint: add rows below the header"]
+
+
+def test_outputs_must_stay_inside_out_and_be_unique(tmp_path):
+    manifest = write(
+        tmp_path / "m.csv",
+        "medicine,lang,output\n"
+        "baclofen,en,../escape.pdf\n"
+        "baclofen,en,/etc/x.pdf\n"
+        "baclofen,en,same.pdf\n"
+        "baclofen,es,SAME.pdf\n"
+        "baclofen,es,notes.txt\n",
+    )
+    assert errors_of(manifest) == [
+        f"{manifest}:2:3: error: output '../escape.pdf' leaves the output folder ('..') (at output)\n"
+        "  hint: give a relative path inside --out, ending in .pdf",
+        f"{manifest}:3:3: error: output '/etc/x.pdf' is not a relative path (at output)\n"
+        "  hint: give a relative path inside --out, ending in .pdf",
+        f"{manifest}:6:3: error: output 'notes.txt' must be a visible file name ending in .pdf (at output)\n"
+        "  hint: give a relative path inside --out, ending in .pdf",
+        f"{manifest}:5:1: error: output 'SAME.pdf' is also written by the job at line 4\n"
+        "  hint: give each job its own 'output', or add {brand}/{paper} to the pattern",
+    ]
+
+
+def test_yaml_errors_name_line_and_key(tmp_path):
+    manifest = write(
+        tmp_path / "m.yaml",
+        "output: '{medicine}/{colour}.pdf'\nmatrix:\n  medicine: [baclofen]\n  levels: [easy]\n",
+    )
+    problems = errors_of(manifest)
+    assert problems == [
+        f"{manifest}:4:3: error: unknown key 'levels' (at matrix.levels)\n  hint: did you mean 'level'?"
+    ]
+    write(manifest, "output: '{medicine}/{colour}.pdf'\nmatrix:\n  medicine: [baclofen]\n")
+    assert errors_of(manifest) == [
+        f"{manifest}:1:10: error: unknown field {{colour}} in '{{medicine}}/{{colour}}.pdf' (at output)\n"
+        "  hint: expected one of: brand, lang, layout, level, medicine, paper"
+    ]
+
+
+def test_matrix_expands_all_languages_levels_and_papers(tmp_path):
+    manifest = write(
+        tmp_path / "m.yaml",
+        "output: '{lang}/{medicine}-{level}-{paper}.pdf'\n"
+        "matrix:\n  medicine: [baclofen]\n  lang: all\n  level: all\n  paper: all\n"
+        "jobs:\n  - {medicine: baclofen, brand: default, output: clinic.pdf}\n",
+    )
+    jobs = load_manifest(manifest, Library())
+    assert len(jobs) == len(SHIPPED) * len(LEVELS) * 2 + 1
+    outputs = {job.output for job in jobs}
+    assert {f"{lang}/baclofen-{level}-{paper}.pdf" for lang in SHIPPED for level in LEVELS for paper in ("letter", "a4")} < outputs
+    assert "clinic.pdf" in outputs and jobs[0].brand == "default"
+
+
+def test_default_names_say_only_what_the_job_sets(tmp_path):
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  brand: [default]\n  paper: [a4]\n")
+    assert [job.output for job in load_manifest(manifest, Library())] == ["baclofen-en-standard-default-a4.pdf"]
+
+
+# --- running --------------------------------------------------------------------------
+
+
+def test_a_failing_row_is_isolated_and_reported(runner, tmp_path):
+    manifest = write(tmp_path / "m.csv", "medicine,lang,level\nbaclofen,en,easy\nbaclofen,xx,easy\nbaclofen,es,easy\n")
+    out = tmp_path / "out"
+    result = batch(runner, str(manifest), "--out", str(out), "-j", "1")
+    assert result.exit_code == 1
+    assert "3 jobs: 2 built, 0 up to date, 1 failed" in result.output
+    assert "FAILED baclofen-xx-easy.pdf (manifest line 3)" in result.output
+    rows = {row["output"]: row for row in csv.DictReader((out / "batch-report.csv").open(encoding="utf-8"))}
+    failed = rows["baclofen-xx-easy.pdf"]
+    assert failed["status"] == "failed" and failed["line"] == "3"
+    assert "error: medicine 'baclofen' has no 'xx' translation" in failed["error"]
+    assert not (out / "baclofen-xx-easy.pdf").exists()
+    for name in ("baclofen-en-easy.pdf", "baclofen-es-easy.pdf"):
+        row = rows[name]
+        pdf = out / name
+        assert row["status"] == "built" and row["sha256"] == sha(pdf) and int(row["bytes"]) == pdf.stat().st_size
+        assert int(row["pages"]) == len(PdfReader(pdf).pages) > 1
+    assert report(out)["summary"] | {"seconds": 0, "finished": ""} == report(out)["summary"] | {
+        "manifest": str(manifest),
+        "out": str(out),
+        "jobs": 3,
+        "not_run": 0,
+        "built": 2,
+        "skipped": 0,
+        "failed": 1,
+        "seconds": 0,
+        "finished": "",
+    }
+
+
+@pytest.fixture
+def store_content(tmp_path) -> Path:
+    """A pharmacy's content folder: two store brands and its own copy of a shared template."""
+    content = tmp_path / "content"
+    default = ROOT / "content/brands/default"
+    for store, colour in (("north", "#1F4E79"), ("south", "#225522")):
+        shutil.copytree(default, content / "brands" / store)
+        brand = content / "brands" / store / "brand.yaml"
+        brand.write_text(brand.read_text().replace('"#1F4E79"', f'"{colour}"'))
+    shutil.copytree(ROOT / "templates/do_not_stop_suddenly", content / "templates/do_not_stop_suddenly")
+    return content
+
+
+def test_unchanged_jobs_are_skipped_and_changed_inputs_rebuild(runner, tmp_path, store_content):
+    manifest = write(
+        tmp_path / "m.yaml",
+        "output: '{brand}/{lang}.pdf'\nmatrix:\n  medicine: [baclofen]\n  lang: [en, es]\n  brand: [north, south]\n",
+    )
+    out = tmp_path / "out"
+    args = (str(manifest), "--out", str(out), "-j", "1")
+    assert batch(runner, *args, content=store_content).exit_code == 0
+    first = {name: sha(out / name) for name in statuses(out)}
+    assert set(statuses(out).values()) == {"built"}
+
+    again = batch(runner, *args, content=store_content)
+    assert "4 jobs: 0 built, 4 up to date, 0 failed" in again.output
+    assert set(statuses(out).values()) == {"skipped"}
+    assert {j["sha256"] for j in report(out)["jobs"]} == set(first.values())
+
+    os.utime(store_content / "brands/north/brand.yaml")  # touched, not changed: nothing to redo
+    assert "0 built, 4 up to date" in batch(runner, *args, content=store_content).output
+
+    brand = store_content / "brands/south/brand.yaml"
+    brand.write_text(brand.read_text().replace('"#225522"', '"#553322"'))
+    batch(runner, *args, content=store_content)
+    assert statuses(out) == {"north/en.pdf": "skipped", "north/es.pdf": "skipped", "south/en.pdf": "built", "south/es.pdf": "built"}
+
+    template = store_content / "templates/do_not_stop_suddenly/en.yaml"
+    template.write_text(template.read_text().replace("standard: Do not stop suddenly", "standard: Never stop suddenly"))
+    batch(runner, *args, content=store_content)
+    assert statuses(out) == {"north/en.pdf": "built", "north/es.pdf": "skipped", "south/en.pdf": "built", "south/es.pdf": "skipped"}
+    assert sha(out / "north/en.pdf") != first["north/en.pdf"] and sha(out / "north/es.pdf") == first["north/es.pdf"]
+
+    (out / "north/es.pdf").write_bytes(b"%PDF-1.4 damaged")  # replaced on disk: the journal no longer matches
+    batch(runner, *args, content=store_content)
+    assert statuses(out)["north/es.pdf"] == "built" and sha(out / "north/es.pdf") == first["north/es.pdf"]
+    assert "0 built, 4 up to date" in batch(runner, *args, content=store_content).output
+    assert "4 built" in batch(runner, *args, "--force", content=store_content).output
+
+
+def test_pool_matches_in_process_and_writes_combined_pdf_and_zip(runner, tmp_path):
+    import zipfile
+
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  lang: [en, ar, zh-Hans]\n  level: all\n")
+    serial, pool = tmp_path / "serial", tmp_path / "pool"
+    assert batch(runner, str(manifest), "--out", str(serial), "-j", "1", "-q").exit_code == 0
+    result = batch(
+        runner, str(manifest), "--out", str(pool), "-j", "2", "-q",
+        "--combined", str(tmp_path / "all.pdf"), "--zip", str(tmp_path / "all.zip"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.count("\n") == 1, "--quiet prints only the summary"
+    names = [job["output"] for job in report(pool)["jobs"]]
+    assert len(names) == 9 and {n: sha(pool / n) for n in names} == {n: sha(serial / n) for n in names}
+    combined = PdfReader(tmp_path / "all.pdf")
+    assert len(combined.pages) == sum(job["pages"] for job in report(pool)["jobs"])
+    assert "Baclofen" in combined.pages[0].extract_text()
+    with zipfile.ZipFile(tmp_path / "all.zip") as archive:
+        assert archive.namelist() == names
+        assert hashlib.sha256(archive.read(names[4])).hexdigest() == sha(pool / names[4])
+
+
+def test_plain_progress_lines_when_not_a_terminal(runner, tmp_path):
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  level: all\n  paper: all\n")
+    result = batch(runner, str(manifest), "--out", str(tmp_path / "out"), "-j", "1")
+    lines = [line for line in result.output.splitlines() if line.startswith("[")]
+    assert [line.split("]")[0] for line in lines] == ["[1/6", "[2/6", "[3/6", "[4/6", "[5/6", "[6/6"]
+    assert "ETA" in lines[0] and "pdf/s" in lines[0] and lines[-1].endswith("failed 0")
+
+
+def test_killed_batch_leaves_only_whole_pdfs_and_resumes(tmp_path):
+    """kill -9 the whole process group mid-run (a power cut), then run again."""
+    manifest = write(
+        tmp_path / "m.yaml",
+        "output: '{lang}/{level}-{paper}.pdf'\nmatrix:\n  medicine: [baclofen]\n  lang: all\n  level: all\n  paper: all\n",
+    )
+    out = tmp_path / "out"
+    command = [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(out), "-j", "2", "-q"]
+    run = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    journal = out / ".handouts-journal.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and run.poll() is None:
+        if journal.exists() and journal.read_text().count("\n") >= 6:
+            break
+        time.sleep(0.05)
+    assert run.poll() is None, "the batch finished before it could be killed; make it longer"
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+
+    written = list(out.rglob("*.pdf"))
+    total = len(SHIPPED) * len(LEVELS) * 2
+    assert 6 <= len(written) < total
+    for pdf in written:
+        assert len(PdfReader(pdf).pages) > 1  # every PDF on disk is whole
+
+    rerun = subprocess.run(command, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    jobs = report(out)["jobs"]
+    assert len(jobs) == total and all(job["status"] in ("built", "skipped") for job in jobs)
+    assert sum(job["status"] == "skipped" for job in jobs) >= 6
+    assert not list(out.rglob("*.tmp"))
+    for job in jobs:
+        pdf = out / job["output"]
+        assert sha(pdf) == job["sha256"] and len(PdfReader(pdf).pages) == job["pages"]
+
+
+def test_dask_cluster_gives_the_same_pdfs_as_the_local_pool(runner, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  lang: [en, hi]\n  level: all\n")
+    local = tmp_path / "local"
+    assert batch(runner, str(manifest), "--out", str(local), "-j", "2", "-q").exit_code == 0
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+    ) as cluster:
+        out = tmp_path / "dask"
+        result = batch(runner, str(manifest), "--out", str(out), "-q", "--executor", "dask", "--scheduler", cluster.scheduler_address)
+    assert result.exit_code == 0, result.output
+    shas = {job["output"]: job["sha256"] for job in report(out)["jobs"]}
+    assert len(shas) == 6 and shas == {job["output"]: job["sha256"] for job in report(local)["jobs"]}
+    assert all(sha(out / name) == digest for name, digest in shas.items())
+
+
+def test_dask_needs_a_scheduler(runner, tmp_path):
+    manifest = write(tmp_path / "m.csv", "medicine\nbaclofen\n")
+    result = batch(runner, str(manifest), "--out", str(tmp_path), "--executor", "dask")
+    assert result.exit_code == 2
+    assert "--scheduler: error: --executor dask needs --scheduler" in result.output
