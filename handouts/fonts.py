@@ -62,15 +62,21 @@ MANIFEST = "manifest.json"
 
 
 class Coverage:
-    """Sorted, non-overlapping code point ranges; membership by binary search."""
+    """Sorted, non-overlapping code point ranges; membership by binary search, remembered
+    per code point (a handout asks about the same few hundred characters thousands of
+    times)."""
 
     def __init__(self, ranges: list[list[int]]):
         self._starts = [r[0] for r in ranges]
         self._ends = [r[1] for r in ranges]
+        self._known: dict[int, bool] = {}
 
     def __contains__(self, cp: int) -> bool:
-        i = bisect.bisect_right(self._starts, cp) - 1
-        return i >= 0 and cp <= self._ends[i]
+        known = self._known.get(cp)
+        if known is None:
+            i = bisect.bisect_right(self._starts, cp) - 1
+            known = self._known[cp] = i >= 0 and cp <= self._ends[i]
+        return known
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +91,7 @@ def coverage(family: str) -> Coverage:
     return Coverage(_manifest()[family])
 
 
+@lru_cache(maxsize=65536)
 def family_for(ch: str, chain: tuple[str, ...]) -> Family | None:
     """The first family of the language's chain that has ``ch``, else the first bundled
     family that has it (a Chinese drug name in an English text), else None."""
@@ -101,6 +108,9 @@ def faces(text: str, bold: Sequence[bool], chain: tuple[str, ...], italic: bool 
     has them, so "5" and "،" inside Arabic do not split the run. A character no font
     has is an error: coverage is checked before rendering, and a .notdef box must
     never reach paper."""
+    if chain and _all_in(chain[0], text):  # fast path: the language's own font has every character
+        first = FAMILIES[chain[0]]
+        return [first.face(b, italic) for b in bold]
     out: list[str] = []
     prev: Family | None = None
     for ch, b in zip(text, bold):
@@ -118,7 +128,29 @@ def faces(text: str, bold: Sequence[bool], chain: tuple[str, ...], italic: bool 
 def uncovered(text: str) -> list[tuple[int, str]]:
     """(index, character) for every character no bundled font can draw; spaces and
     line breaks are layout, not glyphs."""
-    return [(i, ch) for i, ch in enumerate(text) if not ch.isspace() and family_for(ch, ()) is None]
+    if _DRAWABLE.issuperset(text):
+        return []
+    out = [(i, ch) for i, ch in enumerate(text) if not ch.isspace() and family_for(ch, ()) is None]
+    bad = {ch for _, ch in out}
+    _DRAWABLE.update(ch for ch in text if ch not in bad)
+    return out
+
+
+# Characters already found drawable, in any font / in a given family: most texts are
+# checked by one C-level set comparison instead of a lookup per character.
+_DRAWABLE: set[str] = set()
+_IN_FAMILY: dict[str, set[str]] = {}
+
+
+def _all_in(family: str, text: str) -> bool:
+    known = _IN_FAMILY.setdefault(family, set())
+    if known.issuperset(text):
+        return True
+    has = coverage(family)
+    if all(ord(ch) in has for ch in set(text) - known):
+        known.update(text)
+        return True
+    return False
 
 
 def describe(ch: str) -> str:
