@@ -324,3 +324,10 @@ def test_dask_needs_a_scheduler(runner, tmp_path):
     result = batch(runner, str(manifest), "--out", str(tmp_path), "--executor", "dask")
     assert result.exit_code == 2
     assert "--scheduler: error: --executor dask needs --scheduler" in result.output
+
+
+@pytest.mark.parametrize("name", ["pharmacy-batch.yaml", "pharmacy-batch.csv"])
+def test_the_readme_examples_load(name):
+    jobs = load_manifest(ROOT / "examples" / name, Library())
+    assert len(jobs) == (len(SHIPPED) * len(LEVELS) * 2 + 1 if name.endswith("yaml") else 4)
+    assert all(job.medicine == "baclofen" for job in jobs)
