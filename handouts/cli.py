@@ -159,6 +159,8 @@ def batch_cmd(library: Library, manifest, out, jobs, quiet, force, combined, zip
     progress = Progress(len(todo), quiet=quiet)
     try:
         summary = run_batch(todo, out, run, force=force, on_outcome=progress)
+    except executors.Unavailable as exc:
+        _fail([Diagnostic(Path("--executor"), 0, 0, str(exc), hint="or run without --executor dask")])
     except OSError as exc:
         _fail([Diagnostic(out, 0, 0, f"cannot use the output folder: {exc.strerror or exc}")])
     finally:

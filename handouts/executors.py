@@ -19,6 +19,11 @@ from .manifest import Job
 from .worker import Result, generator_id, run_job, warm
 
 Task = tuple[int, Job, "str | None"]
+
+
+class Unavailable(Exception):
+    """The executor cannot start (a missing extra, an unreachable scheduler)."""
+
 WINDOW_PER_WORKER = 4  # enough queued work to keep a worker busy between two results
 
 
@@ -69,8 +74,12 @@ def dask_cluster(library: Library, tasks: Iterable[Task], scheduler: str) -> Ite
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise RuntimeError("the dask executor needs the 'cluster' extra: pip install '.[cluster]'") from None
-    with Client(scheduler, timeout="30s") as client:
+        raise Unavailable("the dask executor needs the 'cluster' extra: pip install '.[cluster]'") from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise Unavailable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
         window = max(1, sum(client.nthreads().values())) * WINDOW_PER_WORKER
         queue = iter(tasks)
         index_of: dict[str, int] = {}
