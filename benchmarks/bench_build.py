@@ -57,12 +57,23 @@ def main() -> None:
         for i in range(5):
             start = time.perf_counter()
             subprocess.run(
-                [sys.executable, str(ROOT / "generate.py"), "build", "baclofen", "--lang", lang, "-o", f"{tmp}/{i}.pdf"],
+                [
+                    sys.executable,
+                    str(ROOT / "generate.py"),
+                    "build",
+                    "baclofen",
+                    "--lang",
+                    lang,
+                    "-o",
+                    f"{tmp}/{i}.pdf",
+                ],
                 check=True,
                 capture_output=True,
             )
             cold.append(time.perf_counter() - start)
-    print(f"cold 'python generate.py build baclofen --lang {lang}' (median of 5 processes): {statistics.median(cold):.2f} s")
+    print(
+        f"cold 'python generate.py build baclofen --lang {lang}' (median of 5 processes): {statistics.median(cold):.2f} s"
+    )
 
     print("\nlevel     paper   pages   size")
     for level in LEVELS:

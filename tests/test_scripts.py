@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import os
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -244,22 +246,108 @@ def test_rtl_order_by_glyph_position(lang):
     assert bullet and all(line[-1][0] == "•" for line in bullet), "the bullet is right of its item"
 
 
-CLOSING = set("。，、）」』】〉》！？：；．・ー")
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="open defect: reportlab's CJK wrapping of a paragraph with several font runs still starts lines "
-    "with '，' even with the kinsoku table extended in render_pdf",
+# Line_Break classes (UAX #14) that must not start a line: CL, CP, EX, IS, NS, and CJ
+# (small kana, the prolonged sound mark), which strict CJK breaking treats as NS; plus
+# the closing quotation marks. OP and the opening quotation marks must not end one.
+CLOSING = set(
+    ")]},.:;!?‼‽⁇⁈⁉”’、。〉》」』】〕〗〙〛〞〟，．：；！？）］｝｠｡｣､･ﾞﾟ々〜〻〼゛゜ゝゞ゠・ヽヾ"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶーㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿｧｨｩｪｫｬｭｮｯｰ"
 )
-@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "ja"])
+OPENING = set("([{‚„“‘〈《「『【〔〖〘〚〝（［｛｟｢")
+
+# Text that tempts a line break next to every kind of mark, with a bold span ending right
+# before a closing mark (a font change there is what reportlab's kinsoku missed) and a
+# Latin dose and drug name inside.
+KINSOKU = {
+    "zh-Hans": (
+        "每天服用三次，每次 5 mg（baclofen）。",
+        "不要突然停药",
+        "，否则可能引起「癫痫发作」、幻觉！如有疑问？请问医生；见《说明书》【重要】：按时服药……",
+    ),
+    "zh-Hant": (
+        "每天服用三次，每次 5 mg（baclofen）。",
+        "不要突然停藥",
+        "，否則可能引起「癲癇發作」、幻覺！如有疑問？請問醫生；見《說明書》【重要】：按時服藥……",
+    ),
+    "ja": (
+        "1日3回、5 mg（baclofen）を飲んでください。",
+        "急にやめないでください",
+        "。けいれん（発作）が起こることがあります！「ちょっと」・『コーヒー』ゃゅょっ、ァィゥェォ〜ー。",
+    ),
+    "ko": (
+        "baclofen 5 mg을 하루 세 번 드세요. ",
+        "갑자기 끊지 마세요",
+        ", 발작(경련)이 생길 수 있습니다! 「주의」: 궁금한 점은 의사에게 물어보세요; 정말요?",
+    ),
+}
+
+
+def kinsoku_handout(lang: str, level: str, paper: str) -> Handout:
+    """Every kind of paragraph (title, summary, heading, subhead, paragraph with bold
+    spans, bullets, a warning box and its label) carrying the text of ``KINSOKU``."""
+    before, bold, after = KINSOKU[lang]
+    plain = before + bold + after
+    spans = tuple(s for _ in range(5) for s in (Span(before), Span(bold, bold=True), Span(after)))
+    blocks = (
+        Paragraph(spans),
+        Subhead(plain * 2),
+        BulletList(((Span(plain * 3),), spans[:6])),
+        Callout(plain * 2, (Paragraph(spans[:9]),)),
+    )
+    return replace(
+        make_handout("en", level=level, paper=paper),
+        lang=lang,
+        title=plain,
+        summary=plain * 2,
+        sections=(Section("how", plain * 2, blocks),),
+    )
+
+
+def page_lines(data: bytes) -> list[str]:
+    """The text of every visual line on every page (white space left out). Characters are
+    grouped by the middle of their loose box (font ascent to descent), which is the same
+    for a comma and an ideograph on one line, unlike their tight glyph boxes."""
+    out = []
+    for page in pdfium.PdfDocument(data):
+        tp = page.get_textpage()
+        boxes = []
+        for i in range(tp.count_chars()):
+            ch = tp.get_text_range(i, 1)
+            if ch.strip() and ch != "•":
+                left, bottom, right, top = tp.get_charbox(i, loose=True)
+                boxes.append((ch, left, right, (bottom + top) / 2))
+        out += ["".join(b[0] for b in line) for line in lines_of(boxes, tolerance=3.0)]
+    return out
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("level", ["easy", "standard", "detailed"])
-def test_cjk_lines_never_start_with_closing_punctuation(lang, level):
-    long = SAMPLES[lang][1] * 8
-    boxes = char_boxes(render(make_handout(lang, body=long, level=level)).data)
-    starts = [line[0][0] for line in lines_of(boxes)]
-    assert len(starts) > 10
-    assert not [s for s in starts if s in CLOSING], starts
+@pytest.mark.parametrize("lang", sorted(KINSOKU))
+def test_cjk_kinsoku(lang, level, paper):
+    """No line starts with a closing mark or ends with an opening one, in any kind of
+    paragraph; "baclofen" and "5 mg" are never split across lines. Levels and papers
+    change the type size and line length, so breaks fall at many different places."""
+    handout = kinsoku_handout(lang, level, paper)
+    lines = page_lines(render(handout).data)
+    assert len(lines) > 30
+    assert not [line for line in lines if line[0] in CLOSING], "a line starts with a closing mark"
+    assert not [line for line in lines if line[-1] in OPENING], "a line ends with an opening mark"
+    source = all_text(handout)
+    printed = "\n".join(lines)
+    assert printed.count("baclofen") == source.count("baclofen"), "a Latin word was broken across lines"
+    assert printed.count("5mg") == source.count("5 mg"), "'5 mg' was broken across lines"
+
+
+def test_korean_breaks_between_words_only():
+    """Korean keeps its words whole (CSS word-break: keep-all): wherever a line ends
+    between two Hangul syllables, the source has a space between them."""
+    handout = kinsoku_handout("ko", "standard", "letter")
+    source = all_text(handout)
+    glued = set(itertools.pairwise(source))
+    lines = page_lines(render(handout).data)
+    hangul = [(a[-1], b[0]) for a, b in itertools.pairwise(lines) if "가" <= a[-1] <= "힣" and "가" <= b[0] <= "힣"]
+    assert hangul, "the text has lines ending in Hangul"
+    assert not [pair for pair in hangul if pair in glued and f"{pair[0]} {pair[1]}" not in source]
 
 
 def page_png(data: bytes) -> Image.Image:
