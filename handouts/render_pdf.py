@@ -24,7 +24,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
-from reportlab.platypus import paragraph as rl_paragraph
 
 from . import __version__, fonts, l10n, shaping
 from .colors import tint
@@ -92,7 +91,6 @@ def _styles(handout: Handout, script: Script) -> Styles:
         splitLongWords=True,
         bulletFontName=fonts.register(fonts.family_for(BULLET, script.fonts).regular),
         bulletFontSize=t.body,
-        wordWrap="CJK" if script.line_break == "cjk" else None,
     )
     family = fonts.Family(family.name, regular, bold, italic)
     return Styles(
@@ -212,12 +210,6 @@ if not hasattr(ttfonts, "_rl_to_unicode_cmap"):
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
-# reportlab's kinsoku table (lib/textsplit.py) misses the fullwidth comma and a few
-# other closing marks, so a Chinese line could start with "，"; its CJK wrapping reads
-# this module global.
-rl_paragraph.ALL_CANNOT_START += "".join(c for c in "，〉》！？：；" if c not in rl_paragraph.ALL_CANNOT_START)
-
-
 class _ShapedText(Flowable):
     """A paragraph laid out by ``shaping.layout``: HarfBuzz glyphs, lines in visual
     order, aligned by the style (right for RTL), the bullet on the reading side."""
@@ -234,12 +226,7 @@ class _ShapedText(Flowable):
         self.width = availWidth
         if self.lines is None:
             self.lines = shaping.layout(
-                self.spans,
-                self.script.fonts,
-                self.script.rtl,
-                self.style.fontSize,
-                availWidth - start - end,
-                self.italic,
+                self.spans, self.script, self.style.fontSize, availWidth - start - end, self.italic
             )
         self.height = len(self.lines) * self.style.leading
         return availWidth, self.height
@@ -292,8 +279,8 @@ _BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org"}
 
 class _Writer:
     """Turns text into flowables for one language: reportlab Paragraphs with a font run
-    per character where no shaping is needed (Latin, Cyrillic, Greek, CJK), our shaped
-    lines (``_ShapedText``) for Arabic, Hebrew and Devanagari."""
+    per character where no shaping is needed (Latin, Cyrillic, Greek), our shaped and
+    broken lines (``_ShapedText``) for Arabic, Hebrew, Devanagari and CJK."""
 
     def __init__(self, script: Script):
         self.script = script

@@ -18,16 +18,18 @@ class Script:
 
     ``fonts`` is the per-character fallback chain: a character is drawn with the first
     family that has it (see ``fonts.font_for``). ``shape`` routes text through HarfBuzz
-    and our own line layout (Arabic joining, Devanagari conjuncts, right-to-left order);
-    other scripts are drawn character by character by reportlab, which is correct for
-    them and faster. ``line_break`` "cjk" breaks between any two characters except
-    where kinsoku rules forbid it (no line starting with 。 or ）).
+    and our own line layout (Arabic joining, Devanagari conjuncts, right-to-left order,
+    and UAX #14 line breaking, which holds the kinsoku rules of Chinese and Japanese: no
+    line starts with "。" or "）" nor ends with "（"); Latin, Cyrillic and Greek are
+    drawn and broken at spaces by reportlab, which is correct for them and faster.
+    ``keep_all`` breaks only at spaces and punctuation, never between two letters:
+    Korean words stay whole, as Korean is usually set.
     """
 
     direction: Literal["ltr", "rtl"]
     fonts: tuple[str, ...]
-    line_break: Literal["word", "cjk"] = "word"
     shape: bool = False
+    keep_all: bool = False
 
     @property
     def rtl(self) -> bool:
@@ -39,10 +41,10 @@ _SCRIPTS = {
     "ar": Script("rtl", ("NotoSansArabic", "NotoSans"), shape=True),
     "he": Script("rtl", ("NotoSansHebrew", "NotoSans"), shape=True),
     "hi": Script("ltr", ("NotoSansDevanagari", "NotoSans"), shape=True),
-    "zh-Hans": Script("ltr", ("NotoSansSC", "NotoSans"), line_break="cjk"),
-    "zh-Hant": Script("ltr", ("NotoSansTC", "NotoSans"), line_break="cjk"),
-    "ja": Script("ltr", ("NotoSansJP", "NotoSans"), line_break="cjk"),
-    "ko": Script("ltr", ("NotoSansKR", "NotoSans")),
+    "zh-Hans": Script("ltr", ("NotoSansSC", "NotoSans"), shape=True),
+    "zh-Hant": Script("ltr", ("NotoSansTC", "NotoSans"), shape=True),
+    "ja": Script("ltr", ("NotoSansJP", "NotoSans"), shape=True),
+    "ko": Script("ltr", ("NotoSansKR", "NotoSans"), shape=True, keep_all=True),
 }
 _ALIASES = {"zh": "zh-Hans", "zh-CN": "zh-Hans", "zh-SG": "zh-Hans", "zh-TW": "zh-Hant", "zh-HK": "zh-Hant"}
 

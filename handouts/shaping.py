@@ -1,5 +1,7 @@
-"""Line layout for scripts that need shaping or right-to-left order (Arabic, Hebrew,
-Devanagari): text -> font runs -> HarfBuzz glyphs -> lines in visual order.
+"""Line layout for scripts that need shaping, right-to-left order or their own line
+breaking rules (Arabic, Hebrew, Devanagari; Chinese, Japanese, Korean): text -> font
+runs -> HarfBuzz glyphs -> lines broken where UAX #14 allows (``linebreak``) -> lines
+in visual order.
 
 Free of reportlab: the renderer only draws the glyphs it gets. Why our own layout and
 not reportlab's ``shaping=1``: reportlab shapes a space-delimited word with the font of
@@ -8,6 +10,11 @@ comes out with glyph ids of the wrong font; here every HarfBuzz call sees exactl
 font, because runs split wherever the font (or the bidi level) changes. A word mixing
 fonts is therefore shaped correctly, not refused. The cost: Arabic letters do not join
 across a bold/regular boundary inside one word.
+
+CJK text comes here for its line breaks: reportlab's CJK wrapping breaks the rules of
+kinsoku (see ``linebreak``), while this layout already breaks lines for other scripts
+and gains them by asking ``linebreak`` where a line may end. HarfBuzz draws CJK as
+reportlab did (one glyph a character, the font's advances) and kerns Latin words in it.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ from functools import cache, lru_cache
 
 import uharfbuzz as hb
 
-from . import bidi, fonts
+from . import bidi, fonts, linebreak
+from .scripts import Script
 
 UNITS = 1000  # glyph metrics are kept in thousandths of an em, as PDF text space is
 
@@ -115,54 +123,86 @@ def _pieces(text: str, faces: list[str], lv: list[int], start: int, end: int) ->
 
 
 def layout(
-    spans: Sequence[tuple[str, bool]],
-    chain: tuple[str, ...],
-    rtl: bool,
-    size: float,
-    width: float,
-    italic: bool = False,
+    spans: Sequence[tuple[str, bool]], script: Script, size: float, width: float, italic: bool = False
 ) -> list[Line]:
-    """Break (text, bold) spans into lines of at most ``width`` points (a word wider than
-    that gets a line of its own) and put each line in visual order."""
+    """Break (text, bold) spans into lines of at most ``width`` points, at the break
+    opportunities of ``linebreak`` (UAX #14: kinsoku for CJK, spaces elsewhere), and put
+    each line in visual order. A word wider than a whole line is cut between its
+    characters rather than left to run off the page."""
+    text, bold = _collapse(spans)
+    if not text:
+        return []
+    faces = fonts.faces(text, bold, script.fonts, italic)
+    lv = bidi.levels(text, script.rtl)
+    scale = size / UNITS
+    lines: list[list[Run]] = [[]]
+    used = 0.0
+    spaces: list[Run] = []  # after the last word: drawn only if the line goes on
+    for start, stop, end in _words(text, script.keep_all):
+        word = _pieces(text, faces, lv, start, stop)
+        advance = sum(p.advance for p in word) * scale
+        parts = [(start, stop, end)] if advance <= width else _cut(text, start, stop, end)
+        for a, b, c in parts:
+            if len(parts) > 1:
+                word = _pieces(text, faces, lv, a, b)
+                advance = sum(p.advance for p in word) * scale
+            gap = sum(p.advance for p in spaces) * scale
+            if lines[-1] and used + gap + advance > width:
+                lines.append([])
+                used, spaces, gap = 0.0, [], 0.0
+            lines[-1] += spaces + word
+            used += gap + advance
+            spaces = _pieces(text, faces, lv, b, c)
+    return [_line(line, scale) for line in lines]
+
+
+NO_BREAK_SPACES = "\u00a0\u2007\u202f"  # kept as written: "5\u00a0mg" must not break
+
+
+def _collapse(spans: Sequence[tuple[str, bool]]) -> tuple[str, list[bool]]:
+    """Text and per-character boldness with white space collapsed as reportlab does: one
+    space between words, none at either end."""
     chars: list[tuple[str, bool]] = []
-    for part, b in spans:  # collapse white space as reportlab does: one space between words
+    for part, b in spans:
         for ch in unicodedata.normalize("NFC", part):
-            ch = " " if ch.isspace() else ch
+            ch = " " if ch.isspace() and ch not in NO_BREAK_SPACES else ch
             if ch != " " or (chars and chars[-1][0] != " "):
                 chars.append((ch, b))
     while chars and chars[-1][0] == " ":
         chars.pop()
-    if not chars:
-        return []
-    text, bold = "".join(ch for ch, _ in chars), [b for _, b in chars]
-    faces = fonts.faces(text, bold, chain, italic)
-    lv = bidi.levels(text, rtl)
-    scale = size / UNITS
-    lines: list[list[Run]] = [[]]
-    used = 0.0
-    for start, end in _words(text):
-        word = _pieces(text, faces, lv, start, end)
-        advance = sum(p.advance for p in word) * scale
-        space = _pieces(text, faces, lv, start - 1, start) if lines[-1] else []
-        gap = sum(p.advance for p in space) * scale
-        if lines[-1] and used + gap + advance > width:
-            lines.append([])
-            used, space = 0.0, []
-        lines[-1] += space + word
-        used += (gap if space else 0.0) + advance
-    return [_line(line, scale) for line in lines]
+    return "".join(ch for ch, _ in chars), [b for _, b in chars]
 
 
-def _words(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each space-delimited word; ``text`` has single spaces only."""
-    out, i = [], 0
-    for word in text.split(" "):
-        out.append((i, i + len(word)))
-        i += len(word) + 1
+def _words(text: str, keep_all: bool) -> list[tuple[int, int, int]]:
+    """(start, stop, end) of each unit between two break opportunities: its visible
+    part ends at ``stop``, the spaces after it at ``end``; ``text`` has single spaces."""
+    out, start = [], 0
+    for end in linebreak.breaks(text, keep_all):
+        stop = end
+        while stop > start and text[stop - 1] == " ":
+            stop -= 1
+        out.append((start, stop, end))
+        start = end
     return out
 
 
+def _cut(text: str, start: int, stop: int, end: int) -> list[tuple[int, int, int]]:
+    """A word too wide for a line as units of one character (grapheme) each, the last
+    keeping the word's spaces. Each is shaped alone, so joining and kerning are lost
+    there: better than a word running off the page."""
+    cuts = [start + g for g in linebreak.graphemes(text[start:stop])]
+    return [(a, b, b if b < stop else end) for a, b in zip([start, *cuts], cuts)]
+
+
 def _line(pieces: list[Run], scale: float) -> Line:
-    order = bidi.visual_order([p.level for p in pieces])
-    runs = tuple(Run(pieces[k].face, pieces[k].level, pieces[k].glyphs) for k in order)
-    return Line(runs, sum(p.advance for p in pieces) * scale)
+    """One line in visual order, neighbouring pieces of one face and level merged into one
+    run (a run is one PDF text object: a Chinese line is one or a few, not one a character)."""
+    runs: list[Run] = []
+    for p in pieces:
+        if runs and (runs[-1].face, runs[-1].level) == (p.face, p.level):
+            last = runs[-1]  # glyphs are in visual order: a right-to-left piece goes first
+            runs[-1] = Run(p.face, p.level, p.glyphs + last.glyphs if p.level % 2 else last.glyphs + p.glyphs)
+        else:
+            runs.append(p)
+    order = bidi.visual_order([r.level for r in runs])
+    return Line(tuple(runs[k] for k in order), sum(r.advance for r in runs) * scale)

@@ -26,7 +26,8 @@ from pypdf.generic import ContentStream
 
 from handouts import fonts, shaping
 from handouts.model import Brand, BulletList, Callout, Handout, Paragraph, Section, Span, Strings, Subhead
-from handouts.render_pdf import render
+from handouts.render_pdf import MARGIN, render
+from handouts.scripts import script_for
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
@@ -173,7 +174,7 @@ def test_notdef_detector_catches_a_missing_glyph():
 def test_uncovered_characters_are_refused_not_drawn():
     assert fonts.uncovered("5 mg \U0001f48a") == [(5, "\U0001f48a")]
     with pytest.raises(ValueError, match="U\\+1F48A"):
-        shaping.layout([("خذ \U0001f48a", False)], ("NotoSansArabic", "NotoSans"), True, 11, 300)
+        shaping.layout([("خذ \U0001f48a", False)], script_for("ar"), 11, 300)
 
 
 @pytest.mark.parametrize("lang", SAMPLES)
@@ -284,7 +285,9 @@ KINSOKU = {
 
 def kinsoku_handout(lang: str, level: str, paper: str) -> Handout:
     """Every kind of paragraph (title, summary, heading, subhead, paragraph with bold
-    spans, bullets, a warning box and its label) carrying the text of ``KINSOKU``."""
+    spans, bullets, a warning box and its label) carrying the text of ``KINSOKU``. The
+    box's label repeats when the box continues on the next page, so it leaves out the
+    Latin words that the test counts."""
     before, bold, after = KINSOKU[lang]
     plain = before + bold + after
     spans = tuple(s for _ in range(5) for s in (Span(before), Span(bold, bold=True), Span(after)))
@@ -292,7 +295,7 @@ def kinsoku_handout(lang: str, level: str, paper: str) -> Handout:
         Paragraph(spans),
         Subhead(plain * 2),
         BulletList(((Span(plain * 3),), spans[:6])),
-        Callout(plain * 2, (Paragraph(spans[:9]),)),
+        Callout((bold + after) * 2, (Paragraph(spans[:9]),)),
     )
     return replace(
         make_handout("en", level=level, paper=paper),
@@ -348,6 +351,19 @@ def test_korean_breaks_between_words_only():
     hangul = [(a[-1], b[0]) for a, b in itertools.pairwise(lines) if "가" <= a[-1] <= "힣" and "가" <= b[0] <= "힣"]
     assert hangul, "the text has lines ending in Hangul"
     assert not [pair for pair in hangul if pair in glued and f"{pair[0]} {pair[1]}" not in source]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "ar", "hi"])
+def test_a_word_longer_than_a_line_wraps_inside_the_margins(lang):
+    """A word too wide for any line (a long web address) is cut between characters
+    rather than run off the page: every character is printed, none outside the frame."""
+    word = "www.example.org/" + "baclofen" * 20
+    data = render(make_handout(lang, body=f"{SAMPLES[lang][1]} {word} {SAMPLES[lang][1]}")).data
+    page = pdfium.PdfDocument(data)[0]
+    tp = page.get_textpage()
+    boxes = [tp.get_charbox(i, loose=True) for i in range(tp.count_chars()) if tp.get_text_range(i, 1).strip()]
+    assert all(MARGIN - 0.5 <= left and right <= page.get_width() - MARGIN + 0.5 for left, _, right, _ in boxes)
+    assert tp.get_text_range().count("baclofen") >= 3 * 20  # paragraph, bullet and box
 
 
 def page_png(data: bytes) -> Image.Image:
