@@ -10,15 +10,24 @@ with python-bidi's pure-Python UAX #9 implementation and reorder lines ourselves
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from bidi import algorithm as uax9
+
+# Bidi classes that can raise a level above 0 in a left-to-right paragraph: strong
+# right-to-left letters, Arabic digits and the explicit embeddings and isolates.
+_RAISING = {"R", "AL", "AN", "LRE", "LRO", "RLE", "RLO", "LRI", "RLI", "FSI"}
 
 
 def levels(text: str, rtl: bool) -> list[int]:
     """Resolved embedding level per character (odd = right-to-left), for a paragraph
     whose base direction is given by its language rather than guessed from its text (an
-    Arabic paragraph that starts with "Baclofen" is still right-to-left)."""
+    Arabic paragraph that starts with "Baclofen" is still right-to-left). A left-to-right
+    paragraph without any right-to-left character is all level 0, found without running
+    the (pure-Python) algorithm: most CJK paragraphs."""
+    if not rtl and not any(unicodedata.bidirectional(ch) in _RAISING for ch in text):
+        return [0] * len(text)
     storage = uax9.get_empty_storage()
     storage["base_level"] = 1 if rtl else 0
     storage["base_dir"] = "R" if rtl else "L"
