@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from icu4py.breakers import CharacterBreaker, LineBreaker
-
 STRICT = "und@lb=strict"
 _RANGE = "–~～〜"  # "1–2", "1～2": a range breaks neither before nor after its dash
 _SPACES = " \u00a0\u202f"
@@ -45,6 +43,8 @@ def breaks(text: str, keep_all: bool = False) -> list[int]:
     """Offsets where a line may end, ascending; the last is ``len(text)``. A break at
     ``i`` puts ``text[:i]`` on one line (with its trailing spaces, which the layout
     leaves out of the line's width) and ``text[i:]`` on the next."""
+    from icu4py.breakers import LineBreaker  # loads ICU (~15 ms): only for the scripts laid out here
+
     return [i for i in _ends(LineBreaker(text, STRICT)) if i == len(text) or _allowed(text, i, keep_all)]
 
 
@@ -52,6 +52,8 @@ def graphemes(text: str) -> list[int]:
     """Ends of the user-perceived characters of ``text`` (a consonant with its vowel
     signs, a letter with its accents): where a word too long for any line is cut, so
     that it wraps instead of running off the page."""
+    from icu4py.breakers import CharacterBreaker
+
     return _ends(CharacterBreaker(text, STRICT))
 
 
