@@ -5,7 +5,7 @@ break before a closing or terminal mark (classes CL, CP, EX, IS, NS: "，" "）"
 "：" "・"), none after an opening one (OP: "（" "「" "《"), none inside a Latin word or a
 number, a break between two ideographs. ICU is asked for the strict variant
 (``lb=strict``, also ICU's root default), which treats small kana and "ー" (class CJ) as
-non-starters too, as JIS X 4051 and the Chinese layout requirements (W3C CLREQ) ask.
+non-starters too, the strict setting of JIS X 4051 (W3C JLREQ).
 Strict breaking is the same for every language, so no language is passed: ICU's
 language-specific rules are the looser Japanese variants and phrase breaking, which we
 do not want.
@@ -36,7 +36,7 @@ import unicodedata
 
 STRICT = "und@lb=strict"
 _RANGE = "–~～〜"  # "1–2", "1～2": a range breaks neither before nor after its dash
-_SPACES = " \u00a0\u202f"
+NO_BREAK_SPACES = "\u00a0\u2007\u202f"  # the layout keeps them as written: "5\u00a0mg" must not break
 
 
 def breaks(text: str, keep_all: bool = False) -> list[int]:
@@ -70,7 +70,7 @@ def _ends(segments) -> list[int]:
 def _allowed(text: str, i: int, keep_all: bool) -> bool:
     before, after = text[i - 1], text[i]
     j = i
-    while j > 0 and text[j - 1] in _SPACES:
+    while j > 0 and text[j - 1] in " " + NO_BREAK_SPACES:
         j -= 1
     if j > 0 and text[j - 1].isdigit():
         return False  # "5 | mg"

@@ -156,16 +156,13 @@ def layout(
     return [_line(line, scale) for line in lines]
 
 
-NO_BREAK_SPACES = "\u00a0\u2007\u202f"  # kept as written: "5\u00a0mg" must not break
-
-
 def _collapse(spans: Sequence[tuple[str, bool]]) -> tuple[str, list[bool]]:
     """Text and per-character boldness with white space collapsed as reportlab does: one
     space between words, none at either end."""
     chars: list[tuple[str, bool]] = []
     for part, b in spans:
         for ch in unicodedata.normalize("NFC", part):
-            ch = " " if ch.isspace() and ch not in NO_BREAK_SPACES else ch
+            ch = " " if ch.isspace() and ch not in linebreak.NO_BREAK_SPACES else ch
             if ch != " " or (chars and chars[-1][0] != " "):
                 chars.append((ch, b))
     while chars and chars[-1][0] == " ":
