@@ -1,14 +1,20 @@
 """Measure one-handout build speed and output size.
 
 Run from the repository root:  python benchmarks/bench_build.py [--lang zh-Hans] [--runs 20]
-Prints: warm in-process timings (median of N), cold command-line timing (median of 5
-fresh processes), and pages / size for every level and paper. No pass/fail: the
-numbers go into README.md and the issue notes.
+Prints: warm in-process timings (median of N) next to bare reportlab building the same
+flowables, cold command-line timing (median of 5 fresh processes), and pages / size for
+every level and paper. No pass/fail: the numbers go into README.md and the issue notes.
+
+"Bare reportlab" is the floor our pipeline can approach: the very flowables our renderer
+makes (made beforehand, not timed) laid out by a plain BaseDocTemplate with the same body
+frame and no header, footer, draft mark, bookmarks or page count. Ours is everything:
+resolve (YAML cached, Jinja, checks) + making the flowables + layout + page chrome + PDF.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import subprocess
 import sys
@@ -19,10 +25,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import io  # noqa: E402
+
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # noqa: E402
+
+from handouts import render_pdf  # noqa: E402
 from handouts.build import Request, prepare  # noqa: E402
 from handouts.content import Library  # noqa: E402
 from handouts.render_pdf import render  # noqa: E402
 from handouts.schema import LEVELS  # noqa: E402
+from handouts.scripts import script_for  # noqa: E402
 
 WARM_RUNS = 30
 
@@ -30,8 +42,30 @@ WARM_RUNS = 30
 def median_ms(fn, runs: int) -> float:
     times = []
     for _ in range(runs):
+        gc.collect()  # each run starts from the same heap, in ours and in bare reportlab
         start = time.perf_counter()
         fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def bare_reportlab_ms(handout, runs: int) -> float:
+    """Median time of a plain BaseDocTemplate building our flowables (see the docstring)."""
+    page_w, page_h = render_pdf.PAPER[handout.paper]
+    script = script_for(handout.lang)
+    times = []
+    for _ in range(runs):
+        styles, writer = render_pdf._styles(handout, script), render_pdf._Writer(script)
+        chrome = render_pdf._chrome(handout, styles, page_w, page_h, writer)
+        story = render_pdf._story(handout, styles, page_w - 2 * render_pdf.MARGIN, writer)
+        frame = Frame(render_pdf.MARGIN, chrome.footer_rule + 14, page_w - 2 * render_pdf.MARGIN,
+                      chrome.header_rule - chrome.footer_rule - 28, leftPadding=0, rightPadding=0, topPadding=0,
+                      bottomPadding=0)  # fmt: skip
+        doc = BaseDocTemplate(io.BytesIO(), pagesize=(page_w, page_h), pageTemplates=[PageTemplate("p", [frame])],
+                              invariant=1)  # fmt: skip
+        gc.collect()
+        start = time.perf_counter()
+        doc.build(story)
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
 
@@ -51,6 +85,8 @@ def main() -> None:
     print(f"  render (layout + PDF)                {median_ms(lambda: render(handout), runs):7.1f} ms")
     both = median_ms(lambda: render(prepare(library, request)), runs)
     print(f"  both                                 {both:7.1f} ms")
+    bare = bare_reportlab_ms(handout, runs)
+    print(f"  bare reportlab, same flowables       {bare:7.1f} ms   -> ours / bare = {both / bare:.2f}x")
 
     with tempfile.TemporaryDirectory() as tmp:
         cold = []

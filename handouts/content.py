@@ -154,9 +154,16 @@ class Library:
 # --- loaders: one per file kind; cached because batches reuse them thousands of times ---
 
 
+@file_cache(512)
+def _parse(path: Path) -> Source:
+    """Each file is parsed once, however many loaders look at it (``is_translation`` and
+    then the loader of its kind)."""
+    return load_yaml(path)
+
+
 @file_cache(256)
 def load_medicine(path: Path) -> Loaded[schema.MedicineFile]:
-    source = load_yaml(path)
+    source = _parse(path)
     doc = check(source, schema.MedicineFile)
     _check_place(source, doc, path)
     return Loaded(source, doc)
@@ -165,7 +172,7 @@ def load_medicine(path: Path) -> Loaded[schema.MedicineFile]:
 @file_cache(512)
 def is_translation(path: Path) -> bool:
     """A translation names its source language; a source file has the facts."""
-    data = load_yaml(path).data
+    data = _parse(path).data
     return isinstance(data, dict) and "translation_of" in data
 
 
@@ -194,7 +201,7 @@ def _check_place(source: Source, doc, path: Path) -> None:
 
 @file_cache(256)
 def load_medicine_translation(path: Path) -> Loaded[schema.MedicineTranslation]:
-    source = load_yaml(path)
+    source = _parse(path)
     doc = check(source, schema.MedicineTranslation)
     _check_place(source, doc, path)
     if doc.translation_of == doc.lang:
@@ -204,7 +211,7 @@ def load_medicine_translation(path: Path) -> Loaded[schema.MedicineTranslation]:
 
 @file_cache(256)
 def load_template_translation(path: Path) -> Loaded[schema.TemplateTranslation]:
-    source = load_yaml(path)
+    source = _parse(path)
     doc = check(source, schema.TemplateTranslation)
     _check_template_name(source, doc.template, path)
     return Loaded(source, doc)
@@ -219,7 +226,7 @@ def _check_template_name(source: Source, name: str, path: Path) -> None:
 
 @file_cache(256)
 def load_template(path: Path) -> Loaded[schema.TemplateFile]:
-    source = load_yaml(path)
+    source = _parse(path)
     doc = check(source, schema.TemplateFile)
     _check_template_name(source, doc.template, path)
     return Loaded(source, doc)
@@ -227,7 +234,7 @@ def load_template(path: Path) -> Loaded[schema.TemplateFile]:
 
 @file_cache(64)
 def load_layout(path: Path) -> Loaded[schema.LayoutFile]:
-    source = load_yaml(path)
+    source = _parse(path)
     doc = check(source, schema.LayoutFile)
     seen: set[str] = set()
     for i, section in enumerate(doc.sections):
@@ -239,7 +246,7 @@ def load_layout(path: Path) -> Loaded[schema.LayoutFile]:
 
 @file_cache(64)
 def load_strings_file(path: Path) -> Loaded[schema.StringsFile]:
-    source = load_yaml(path)
+    source = _parse(path)
     doc = check(source, schema.StringsFile)
     required = {"page": {"page", "pages"}, "revised": {"date"}, "version": {"version"}}
     problems = []
@@ -275,7 +282,7 @@ def load_strings(path: Path) -> Strings:
 
 @file_cache(64)
 def load_brand(path: Path) -> Brand:
-    source = load_yaml(path)
+    source = _parse(path)
     doc = check(source, schema.BrandFile)
     problems = []
     logo = _check_logo(source, doc.logo, problems) if doc.logo else None

@@ -331,3 +331,24 @@ def test_the_readme_examples_load(name):
     jobs = load_manifest(ROOT / "examples" / name, Library())
     assert len(jobs) == (len(SHIPPED) * len(LEVELS) * 2 + 1 if name.endswith("yaml") else 4)
     assert all(job.medicine == "baclofen" for job in jobs)
+
+
+def test_a_worker_parses_each_content_file_once(tmp_path, monkeypatch):
+    """Content, templates and strings are parsed on a worker's first job and reused by
+    every later one (a pool worker runs this same code)."""
+    from handouts import content, executors
+    from handouts.batch import run_batch
+
+    for loader in (content.load_medicine, content.load_medicine_translation, content.load_template,
+                   content.load_template_translation, content.load_strings_file, content.load_brand,
+                   content.is_translation, content.load_layout, content._parse):  # fmt: skip
+        loader.cache_clear()
+    parsed: list[Path] = []
+    original = content.load_yaml
+    monkeypatch.setattr(content, "load_yaml", lambda path: parsed.append(Path(path)) or original(path))
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  lang: [en, es]\n  level: all\n  paper: all\n")
+    jobs = load_manifest(manifest, Library())
+    summary = run_batch(jobs, tmp_path / "out", lambda tasks: executors.in_process(Library(), tasks))
+    assert summary.counts["built"] == 12
+    assert len(parsed) == len(set(parsed)) >= 5, "every file parsed exactly once"
+    assert {p.name for p in parsed} >= {"en.yaml", "es.yaml", "brand.yaml"}
