@@ -25,16 +25,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import io  # noqa: E402
+import io
 
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # noqa: E402
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from handouts import render_pdf  # noqa: E402
-from handouts.build import Request, prepare  # noqa: E402
-from handouts.content import Library  # noqa: E402
-from handouts.render_pdf import render  # noqa: E402
-from handouts.schema import LEVELS  # noqa: E402
-from handouts.scripts import script_for  # noqa: E402
+from handouts import render_pdf
+from handouts.build import Request, prepare
+from handouts.content import Library
+from handouts.render_pdf import render
+from handouts.schema import LEVELS
+from handouts.scripts import script_for
 
 WARM_RUNS = 30
 

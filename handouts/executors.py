@@ -96,7 +96,8 @@ def dask_cluster(library: Library, tasks: Iterable[Task], scheduler: str) -> Ite
             index = index_of.pop(future.key)
             try:
                 result = future.result()
-            except Exception as exc:  # noqa: BLE001 - a lost worker fails its job, not the batch
+            # a lost worker fails its job, not the batch
+            except Exception as exc:  # noqa: BLE001
                 result = Result("failed", error=f"the Dask worker failed: {type(exc).__name__}: {exc}")
             if result.generator and result.generator != generator_id():
                 result = Result(

@@ -87,7 +87,8 @@ def run_job(library: Library, job: Job, previous: str | None) -> Result:
     except ContentError as exc:
         error = "\n".join(d.format() for d in exc.diagnostics)
         return Result("failed", generator=generator_id(), error=error, seconds=time.perf_counter() - started)
-    except Exception as exc:  # noqa: BLE001 - isolate the job; the report names the bug
+    # isolate the job; the report names the bug
+    except Exception as exc:  # noqa: BLE001
         error = f"internal error: {type(exc).__name__}: {exc} (please report this with the manifest row)"
         return Result("failed", generator=generator_id(), error=error, seconds=time.perf_counter() - started)
     return Result(

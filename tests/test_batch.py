@@ -107,15 +107,13 @@ def test_outputs_must_stay_inside_out_and_be_unique(tmp_path):
         "baclofen,es,SAME.pdf\n"
         "baclofen,es,notes.txt\n",
     )
+    hint = "\n  hint: give a relative path inside --out, ending in .pdf"
     assert errors_of(manifest) == [
-        f"{manifest}:2:3: error: output '../escape.pdf' leaves the output folder ('..') (at output)\n"
-        "  hint: give a relative path inside --out, ending in .pdf",
-        f"{manifest}:3:3: error: output '/etc/x.pdf' is not a relative path (at output)\n"
-        "  hint: give a relative path inside --out, ending in .pdf",
-        f"{manifest}:6:3: error: output 'notes.txt' must be a visible file name ending in .pdf (at output)\n"
-        "  hint: give a relative path inside --out, ending in .pdf",
-        f"{manifest}:5:1: error: output 'SAME.pdf' is also written by the job at line 4\n"
-        "  hint: give each job its own 'output', or add {brand}/{paper} to the pattern",
+        f"{manifest}:2:3: error: output '../escape.pdf' leaves the output folder ('..') (at output){hint}",
+        f"{manifest}:3:3: error: output '/etc/x.pdf' is not a relative path (at output){hint}",
+        f"{manifest}:6:3: error: output 'notes.txt' must be a visible file name ending in .pdf (at output){hint}",
+        (f"{manifest}:5:1: error: output 'SAME.pdf' is also written by the job at line 4\n"
+        "  hint: give each job its own 'output', or add {brand}/{paper} to the pattern"),
     ]
 
 
@@ -130,8 +128,10 @@ def test_yaml_errors_name_line_and_key(tmp_path):
     ]
     write(manifest, "output: '{medicine}/{colour}.pdf'\nmatrix:\n  medicine: [baclofen]\n")
     assert errors_of(manifest) == [
-        f"{manifest}:1:10: error: unknown field {{colour}} in '{{medicine}}/{{colour}}.pdf' (at output)\n"
-        "  hint: expected one of: brand, lang, layout, level, medicine, paper"
+        (
+            f"{manifest}:1:10: error: unknown field {{colour}} in '{{medicine}}/{{colour}}.pdf' (at output)\n"
+            "  hint: expected one of: brand, lang, layout, level, medicine, paper"
+        )
     ]
 
 
@@ -292,7 +292,7 @@ def test_killed_batch_leaves_only_whole_pdfs_and_resumes(tmp_path):
     for pdf in written:
         assert len(PdfReader(pdf).pages) > 1  # every PDF on disk is whole
 
-    rerun = subprocess.run(command, capture_output=True, text=True)
+    rerun = subprocess.run(command, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     jobs = report(out)["jobs"]
     assert len(jobs) == total and all(job["status"] in ("built", "skipped") for job in jobs)
