@@ -3,11 +3,13 @@ problem instead of stopping at the first, so an author fixes a file in one pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from . import schema
+from . import schema, text
 from .content import (
     DEFAULT_BRAND,
     Library,
@@ -18,8 +20,9 @@ from .content import (
     load_strings,
     load_template,
 )
+from .coverage import coverage_check
 from .errors import ContentError, Diagnostic
-from .loader import load_yaml
+from .loader import KeyPath, Source, load_yaml
 from .resolve import resolve
 from .translate import SUMMARY, medicine_for, missing_unit, source_of, walk_medicine
 
@@ -67,7 +70,7 @@ def _checker(path: Path) -> Callable[[Library, Path], None]:
     if "medicine" in keys:
         return _check_medicine
     if "template" in keys:
-        return lambda _, p: load_template(p)
+        return _check_template
     if "colors" in keys or "logo" in keys:
         return lambda _, p: load_brand(p)
     if "page" in keys:
@@ -86,6 +89,39 @@ def _checker(path: Path) -> Callable[[Library, Path], None]:
             )
         ]
     )
+
+
+def _check_template(library: Library, path: Path) -> None:
+    """A shared template is only rendered inside a medicine, so its text is checked on
+    its own here: glyphs, and variables as the only Jinja (text.check)."""
+    template = load_template(path)
+    problems = _static_problems(template.source)
+    if problems:
+        raise ContentError(problems)
+
+
+def _static_problems(source: Source) -> list[Diagnostic]:
+    """Coverage and Jinja problems of every text under 'title' and 'body' of a file."""
+    problems: list[Diagnostic] = []
+    for raw, keypath in _texts(source.data, ()):
+        if keypath[0] in ("title", "body") and keypath[-1] != "src":
+            for step in (partial(coverage_check, source, raw), partial(text.check, raw, source)):
+                try:
+                    step(keypath)
+                except ContentError as exc:
+                    problems += exc.diagnostics
+    return problems
+
+
+def _texts(data: Any, keypath: KeyPath) -> Iterator[tuple[str, KeyPath]]:
+    if isinstance(data, str):
+        yield data, keypath
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _texts(value, keypath + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _texts(value, keypath + (i,))
 
 
 def _check_medicine(library: Library, path: Path) -> None:
@@ -115,7 +151,7 @@ def _check_translation(library: Library, path: Path) -> None:
         source_path = library.template_path(translation.doc.template, translation.doc.translation_of)
         if source_path is None:
             raise ContentError([translation.source.error(("translation_of",), "no source template in that language")])
-        problems: list[Diagnostic] = []
+        problems = _static_problems(translation.source)
         for level in schema.LEVELS:
             w, _ = walk_template(load_template(source_path), translation, level)
             problems += w.problems + [_gap(p, "error") for p in w.pairs if p.state == "missing"]
