@@ -3,11 +3,10 @@ problem instead of stopping at the first, so an author fixes a file in one pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from . import schema, text
 from .content import (
@@ -22,7 +21,7 @@ from .content import (
 )
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic
-from .loader import KeyPath, Source, load_yaml
+from .loader import Source, load_yaml, texts
 from .resolve import resolve
 from .translate import SUMMARY, medicine_for, missing_unit, source_of, walk_medicine
 
@@ -103,7 +102,7 @@ def _check_template(library: Library, path: Path) -> None:
 def _static_problems(source: Source) -> list[Diagnostic]:
     """Coverage and Jinja problems of every text under 'title' and 'body' of a file."""
     problems: list[Diagnostic] = []
-    for raw, keypath in _texts(source.data, ()):
+    for keypath, raw in texts(source.data):
         if keypath[0] in ("title", "body") and keypath[-1] != "src":
             for step in (partial(coverage_check, source, raw), partial(text.check, raw, source)):
                 try:
@@ -111,17 +110,6 @@ def _static_problems(source: Source) -> list[Diagnostic]:
                 except ContentError as exc:
                     problems += exc.diagnostics
     return problems
-
-
-def _texts(data: Any, keypath: KeyPath) -> Iterator[tuple[str, KeyPath]]:
-    if isinstance(data, str):
-        yield data, keypath
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _texts(value, keypath + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _texts(value, keypath + (i,))
 
 
 def _check_medicine(library: Library, path: Path) -> None:

@@ -14,6 +14,7 @@ than content ever is, files over a size limit, and bytes that are not UTF-8.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,18 @@ def format_keypath(keypath: KeyPath) -> str:
     for part in keypath:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def texts(data: Any, keypath: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Every string in parsed data with its key path, in file order."""
+    if isinstance(data, str):
+        yield keypath, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from texts(value, keypath + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from texts(value, keypath + (i,))
 
 
 def load_yaml(path: Path) -> Source:
