@@ -32,5 +32,5 @@ def replacing(target: Path) -> Iterator[Path]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    with replacing(path) as tmp:
-        tmp.write_bytes(data)
+    with replacing(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)

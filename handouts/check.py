@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
-from . import schema
+from . import schema, text
 from .content import (
     DEFAULT_BRAND,
     Library,
@@ -18,8 +19,9 @@ from .content import (
     load_strings,
     load_template,
 )
+from .coverage import coverage_check
 from .errors import ContentError, Diagnostic
-from .loader import load_yaml
+from .loader import Source, load_yaml, texts
 from .resolve import resolve
 from .translate import SUMMARY, medicine_for, missing_unit, source_of, walk_medicine
 
@@ -67,7 +69,7 @@ def _checker(path: Path) -> Callable[[Library, Path], None]:
     if "medicine" in keys:
         return _check_medicine
     if "template" in keys:
-        return lambda _, p: load_template(p)
+        return _check_template
     if "colors" in keys or "logo" in keys:
         return lambda _, p: load_brand(p)
     if "page" in keys:
@@ -86,6 +88,28 @@ def _checker(path: Path) -> Callable[[Library, Path], None]:
             )
         ]
     )
+
+
+def _check_template(library: Library, path: Path) -> None:
+    """A shared template is only rendered inside a medicine, so its text is checked on
+    its own here: glyphs, and variables as the only Jinja (text.check)."""
+    template = load_template(path)
+    problems = _static_problems(template.source)
+    if problems:
+        raise ContentError(problems)
+
+
+def _static_problems(source: Source) -> list[Diagnostic]:
+    """Coverage and Jinja problems of every text under 'title' and 'body' of a file."""
+    problems: list[Diagnostic] = []
+    for keypath, raw in texts(source.data):
+        if keypath[0] in ("title", "body") and keypath[-1] != "src":
+            for step in (partial(coverage_check, source, raw), partial(text.check, raw, source)):
+                try:
+                    step(keypath)
+                except ContentError as exc:
+                    problems += exc.diagnostics
+    return problems
 
 
 def _check_medicine(library: Library, path: Path) -> None:
@@ -115,7 +139,7 @@ def _check_translation(library: Library, path: Path) -> None:
         source_path = library.template_path(translation.doc.template, translation.doc.translation_of)
         if source_path is None:
             raise ContentError([translation.source.error(("translation_of",), "no source template in that language")])
-        problems: list[Diagnostic] = []
+        problems = _static_problems(translation.source)
         for level in schema.LEVELS:
             w, _ = walk_template(load_template(source_path), translation, level)
             problems += w.problems + [_gap(p, "error") for p in w.pairs if p.state == "missing"]

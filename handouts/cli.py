@@ -1,7 +1,8 @@
 """Command line: parse options, call the library, print, choose the exit code.
 
-Exit codes: 0 success, 1 readability targets missed, 2 bad input (every message names
-file:line:col and says how to fix it; never a traceback).
+Exit codes: 0 success, 1 readability targets missed, 2 bad input or an output that cannot
+be written (every message names file:line:col or the path and says how to fix it; never
+a traceback).
 """
 
 from __future__ import annotations
@@ -30,7 +31,37 @@ def _fail(diagnostics) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _write(path: Path, data: bytes, what: str) -> None:
+    """write_atomic, with a full disk or an unwritable folder reported like bad input:
+    the temporary file is gone and any earlier file at ``path`` is untouched."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        _fail(
+            [
+                Diagnostic(
+                    path,
+                    0,
+                    0,
+                    f"cannot write {what}: {exc.strerror or exc}",
+                    hint="check that the folder exists and is writable, and that the disk is not full",
+                )
+            ]
+        )
+
+
+class _Commands(click.Group):
+    """Bad content is reported the same way by every command, wherever it turns up:
+    the diagnostics on stderr and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ContentError as exc:
+            _fail(exc.diagnostics)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="handouts")
 @click.option(
     "--content",
@@ -79,27 +110,11 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
     if output.is_dir():
         _fail([Diagnostic(output, 0, 0, "output path is a directory", hint="give a file name, e.g. -o handout.pdf")])
     started = time.perf_counter()
-    try:
-        handout = prepare(library, request)
-    except ContentError as exc:
-        _fail(exc.diagnostics)
+    handout = prepare(library, request)
     from .render_pdf import render
 
     pdf = render(handout)
-    try:
-        write_atomic(output, pdf.data)
-    except OSError as exc:
-        _fail(
-            [
-                Diagnostic(
-                    output,
-                    0,
-                    0,
-                    f"cannot write the PDF: {exc.strerror or exc}",
-                    hint="check that the folder exists and is writable, and that the disk is not full",
-                )
-            ]
-        )
+    _write(output, pdf.data, "the PDF")
     seconds = time.perf_counter() - started
     click.echo(
         f"wrote {display_path(output)}: {pdf.pages} pages, {len(pdf.data) / 1024:.0f} KB, "
@@ -240,10 +255,7 @@ def readability_cmd(library: Library, medicine: str, lang: str, level: str | Non
 
     failed = False
     for lvl in [level] if level else schema.LEVELS:
-        try:
-            report = measure(prepare(library, Request(medicine, lang, lvl)))
-        except ContentError as exc:
-            _fail(exc.diagnostics)
+        report = measure(prepare(library, Request(medicine, lang, lvl)))
         click.echo(
             f"\n{medicine} {lang} {lvl}: " + (f"target {report.targets()}" if report.measured else report.summary())
         )
@@ -294,10 +306,7 @@ def translate_init(library: Library, medicine: str, lang: str, source_lang: str,
         _fail(
             [Diagnostic(Path("--lang"), 0, 0, f"'{lang}' is not a language code CLDR knows", hint="e.g. es, zh-Hans")]
         )
-    try:
-        source = load_medicine(library.medicine_path(medicine, source_lang))
-    except ContentError as exc:
-        _fail(exc.diagnostics)
+    source = load_medicine(library.medicine_path(medicine, source_lang))
     doc = source.doc
     target = library.roots[0] / "medicines" / medicine / f"{lang}.yaml"
     if target.exists() and not force:
@@ -313,8 +322,11 @@ def translate_init(library: Library, medicine: str, lang: str, source_lang: str,
         strings = load_strings_file(library.strings_path(source_lang)).doc
         files[strings_target] = strings_skeleton(strings, lang)
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail([Diagnostic(path.parent, 0, 0, f"cannot create the folder: {exc.strerror or exc}")])
+        _write(path, text.encode(), "the skeleton")
         click.echo(f"wrote {display_path(path)}")
 
 
@@ -333,10 +345,7 @@ def translate_status(library: Library, medicine: str | None, details: bool) -> N
     for med, lang, path in library.medicines():
         if (medicine and med != medicine) or not is_translation(path):
             continue
-        try:
-            pairs = all_pairs(library, med, lang)
-        except ContentError as exc:
-            _fail(exc.diagnostics)
+        pairs = all_pairs(library, med, lang)
         states: dict[tuple[str, str], set[str]] = {}
         for pair in pairs:
             states.setdefault((pair.section, pair.level), set()).add(pair.state)
@@ -375,5 +384,5 @@ def schema_cmd(output: Path) -> None:
     """Write a JSON Schema of every content file kind, for editors (see README: VS Code)."""
     from .jsonschema import content_schema
 
-    write_atomic(output, content_schema().encode())
+    _write(output, content_schema().encode(), "the schema")
     click.echo(f"wrote {display_path(output)}")

@@ -8,7 +8,7 @@ hold just its medicines and brands while layouts and strings come from the built
 
 from __future__ import annotations
 
-import string
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 from . import paths, schema
 from .colors import MIN_CONTRAST, WHITE, contrast, tint
 from .coverage import coverage_check
-from .errors import ContentError, Diagnostic, did_you_mean, display_path
+from .errors import ContentError, Diagnostic, clip, did_you_mean, display_path
 from .loader import Source, load_yaml
 from .model import Brand, Strings
 from .validate import check
@@ -29,6 +29,9 @@ DEFAULT_BRAND = "default"
 CALLOUT_TINT = 0.9  # warning-box background: the accent mixed 90% with white
 LOGO_FORMATS = {"PNG", "JPEG"}
 MAX_LOGO_PIXELS = 25_000_000
+# The only braces an interface string may hold: "{page}", never "{page:>999999999}" (a
+# format spec would let a translated file ask for a gigabyte of padding) or "{page.x}".
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 R = TypeVar("R")
@@ -82,9 +85,9 @@ class Library:
     def _find(self, pattern: str, name: str, what: str, hint: str) -> Path:
         """First file matching ``pattern`` (e.g. ``brands/{}/brand.yaml``) across the roots."""
         for root in self.roots:
-            candidate = root / pattern.format(name)
-            if candidate.is_file():
-                return candidate.resolve()
+            found = confined(root, root / pattern.format(name))
+            if found:
+                return found
         star = pattern.format("*")
         known = {p.relative_to(root).parts[1].removesuffix(".yaml") for root in self.roots for p in root.glob(star)}
         raise ContentError(
@@ -101,9 +104,9 @@ class Library:
 
     def medicine_path(self, medicine: str, lang: str) -> Path:
         for root in self.roots:
-            candidate = root / "medicines" / medicine / f"{lang}.yaml"
-            if candidate.is_file():
-                return candidate.resolve()  # loaders cache by path: one file, one key
+            found = confined(root, root / "medicines" / medicine / f"{lang}.yaml")
+            if found:
+                return found  # resolved: loaders cache by path, one file, one key
         known = {m for m, _, _ in self.medicines()}
         if medicine in known:
             langs = sorted(lang_ for m, lang_, _ in self.medicines() if m == medicine)
@@ -115,10 +118,15 @@ class Library:
         raise ContentError([Diagnostic(self.roots[0] / "medicines", 0, 0, message, hint=hint)])
 
     def medicines(self) -> list[tuple[str, str, Path]]:
-        """(medicine id, language, path) for every medicine file, first root winning."""
+        """(medicine id, language, path) for every medicine file, first root winning; a
+        link to a file outside its root is not part of the library (see ``confined``)."""
         found: dict[tuple[str, str], Path] = {}
         for root in self.roots:
             for path in sorted((root / "medicines").glob("*/*.yaml")):
+                try:
+                    confined(root, path)
+                except ContentError:
+                    continue  # not listed; building it by name says why
                 found.setdefault((path.parent.name, path.stem), path)
         return [(m, lang, p) for (m, lang), p in sorted(found.items())]
 
@@ -140,15 +148,40 @@ class Library:
 
     def template_path(self, name: str, lang: str) -> Path | None:
         for folder in self.template_dirs:
-            path = folder / name / f"{lang}.yaml"
-            if path.is_file():
-                return path.resolve()
+            found = confined(folder, folder / name / f"{lang}.yaml")
+            if found:
+                return found
         return None
 
     def template_names(self) -> list[str]:
         return sorted(
             {p.name for folder in self.template_dirs if folder.is_dir() for p in folder.iterdir() if p.is_dir()}
         )
+
+
+def confined(root: Path, candidate: Path) -> Path | None:
+    """The resolved file, or None if there is none. Content folders come from outside
+    (a vendor's archive, a clinic's share): a file that resolves outside its folder, by a
+    symlink or by '..' in a name, is an error rather than something to read."""
+    try:
+        if not candidate.is_file():
+            return None
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError, ValueError):  # a name too long or with a NUL byte; a symlink loop
+        return None
+    if not resolved.is_relative_to(root.resolve()):
+        raise ContentError(
+            [
+                Diagnostic(
+                    candidate,
+                    0,
+                    0,
+                    f"leads outside the content folder {display_path(root)} (a symlink or '..')",
+                    hint="copy the file into the content folder instead of linking to it",
+                )
+            ]
+        )
+    return resolved
 
 
 # --- loaders: one per file kind; cached because batches reuse them thousands of times ---
@@ -252,11 +285,9 @@ def load_strings_file(path: Path) -> Loaded[schema.StringsFile]:
     problems = []
     for key, wanted in required.items():
         value = getattr(doc, key)
-        try:
-            found = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
-        except ValueError as exc:
-            found = {f"<{exc}>"}
-        if found != wanted:
+        found = set(_PLACEHOLDER.findall(value))
+        stray = "{" in _PLACEHOLDER.sub("", value) or "}" in _PLACEHOLDER.sub("", value)
+        if found != wanted or stray:
             expected = ", ".join("{" + w + "}" for w in sorted(wanted))
             problems.append(
                 source.error(
@@ -285,6 +316,12 @@ def load_brand(path: Path) -> Brand:
     source = _parse(path)
     doc = check(source, schema.BrandFile)
     problems = []
+    for key in ("name", "phone", "website", "address", "footer_note"):  # printed on every page
+        if getattr(doc, key):
+            try:
+                coverage_check(source, getattr(doc, key), (key,))
+            except ContentError as exc:
+                problems.extend(exc.diagnostics)
     logo = _check_logo(source, doc.logo, problems) if doc.logo else None
     pairs = [
         (("colors", "primary"), doc.colors.primary, WHITE, "headings on white paper"),
@@ -325,47 +362,64 @@ def _check_logo(source: Source, logo: str, problems: list[Diagnostic]) -> Path |
     """The logo must be a real PNG/JPEG inside the brand file's folder (no '..', no
     absolute paths, no symlinks pointing out): brand files come from outside."""
     folder = source.path.parent.resolve()
-    candidate = (folder / logo).resolve()
+    try:
+        candidate = (folder / logo).resolve()
+        found = candidate.is_relative_to(folder) and candidate.is_file()
+    except RuntimeError:  # Python 3.11/3.12 resolve(): a symlink loop
+        problems.append(source.error(("logo",), f"logo file '{clip(logo)}' not found", "it is a symlink loop"))
+        return None
+    except (OSError, ValueError):  # a NUL byte, or a name too long for the file system
+        problems.append(
+            source.error(("logo",), f"logo '{clip(logo)}' is not a usable file name", "give the logo's file name")
+        )
+        return None
     if not candidate.is_relative_to(folder):
         problems.append(
             source.error(
                 ("logo",),
-                f"logo '{logo}' is outside the brand's folder",
+                f"logo '{clip(logo)}' is outside the brand's folder",
                 "put the logo next to the brand file and give just its file name",
             )
         )
         return None
-    if not candidate.is_file():
-        problems.append(source.error(("logo",), f"logo file '{logo}' not found", f"looked in {display_path(folder)}"))
+    if not found:
+        problems.append(
+            source.error(("logo",), f"logo file '{clip(logo)}' not found", f"looked in {display_path(folder)}")
+        )
         return None
+    problem = _image_problem(candidate)
+    if problem:
+        problems.append(source.error(("logo",), f"logo '{clip(logo)}' {problem[0]}", problem[1]))
+        return None
+    return candidate
+
+
+def _image_problem(path: Path) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) for a file that cannot be printed as a logo.
+
+    Pillow reads the size from the header first, so a decompression bomb is refused
+    before any pixel is decoded; the rest is then decoded once here, because a truncated
+    JPEG passes ``verify()`` and would otherwise fail halfway through rendering."""
+    import warnings
+
     from PIL import Image  # Pillow comes with reportlab; imported here to keep start-up fast
 
     try:
-        with Image.open(candidate) as image:
-            if image.format not in LOGO_FORMATS:
-                problems.append(
-                    source.error(
-                        ("logo",), f"logo '{logo}' is {image.format}, not PNG or JPEG", "export the logo as PNG"
-                    )
-                )
-                return None
-            if image.width * image.height > MAX_LOGO_PIXELS:
-                problems.append(
-                    source.error(
-                        ("logo",),
-                        f"logo '{logo}' is {image.width}x{image.height} pixels; too large",
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.format not in LOGO_FORMATS:
+                    return f"is {image.format}, not PNG or JPEG", "export the logo as PNG"
+                if image.width * image.height > MAX_LOGO_PIXELS:
+                    return (
+                        f"is {image.width}x{image.height} pixels; too large",
                         "scale it down to at most 2000 pixels wide",
                     )
-                )
-                return None
-            image.verify()
-    except Exception as exc:  # Pillow raises many types for broken files
-        problems.append(
-            source.error(
-                ("logo",),
-                f"logo '{logo}' is not a readable image ({type(exc).__name__})",
-                "export the logo again as PNG",
-            )
-        )
-        return None
-    return candidate
+                image.verify()  # checksums; leaves the image unusable, so decode a fresh copy
+            with Image.open(path) as image:
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "declares too many pixels to open safely", "scale it down to at most 2000 pixels wide"
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for broken files
+        return f"is not a readable image ({type(exc).__name__})", "export the logo again as PNG"
+    return None

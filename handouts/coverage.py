@@ -1,18 +1,44 @@
-"""Every character an author writes must be printable by a bundled font: a glyph the
-fonts lack would print as an empty box (a missing "5" in "5 mg" is a dosing error), so
-it is an error with the exact line and column instead."""
+"""Every character an author writes must print as itself: a glyph the fonts lack would
+print as an empty box (a missing "5" in "5 mg" is a dosing error), so it is an error with
+the exact line and column instead. So are characters that print nothing while changing
+what is printed: control characters, and the explicit bidi embeddings, overrides and
+isolates that reorder text invisibly (in an Arabic leaflet, RIGHT-TO-LEFT OVERRIDE turns
+a printed "12" into "21" while every check still reads "12")."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from . import fonts
 from .errors import ContentError, Diagnostic
 from .loader import KeyPath, Source, format_keypath
 
+# LRE RLE PDF LRO RLO and LRI RLI FSI PDI. The marks LRM, RLM and ALM stay allowed: they
+# only settle the direction of neighbouring punctuation, which right-to-left text needs.
+REORDERING = frozenset(chr(cp) for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
+def problems(text: str) -> list[tuple[int, str, str, str]]:
+    """(index, character, what is wrong, hint) for every character that cannot print as written."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch in REORDERING:
+            out.append((i, ch, "reorders the text around it invisibly", "delete it: the language sets the direction"))
+        elif unicodedata.category(ch) == "Cc" and not ch.isspace():
+            out.append((i, ch, "is a control character and prints nothing", "delete it"))
+    covered = {i for i, _, _, _ in out}
+    out += [
+        (i, ch, "is not covered by any bundled font", "replace the character, or ask for a font that has it")
+        for i, ch in fonts.uncovered(text)
+        if i not in covered
+    ]
+    return sorted(out)
+
 
 def coverage_check(source: Source, text: str, keypath: KeyPath, note: str = "") -> None:
-    """Refuse characters the bundled fonts cannot draw: they would print as empty boxes."""
-    missing = fonts.uncovered(text)
-    if missing:
+    """Refuse characters that would not print as written (see the module docstring)."""
+    found = problems(text)
+    if found:
         line, col = source.pos(keypath)
         raise ContentError(
             [
@@ -20,10 +46,10 @@ def coverage_check(source: Source, text: str, keypath: KeyPath, note: str = "") 
                     source.path,
                     line,
                     col + (i if "\n" not in text[:i] else 0),
-                    f"{fonts.describe(ch)} is not covered by any bundled font{note}",
+                    f"{fonts.describe(ch)} {what}{note}",
                     key=format_keypath(keypath),
-                    hint="replace the character, or ask for a font that has it",
+                    hint=hint,
                 )
-                for i, ch in missing[:10]
+                for i, ch, what, hint in found[:10]
             ]
         )

@@ -54,6 +54,14 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def clip(value: object, limit: int = 40) -> str:
+    """A bad value as quoted in a message: at most ``limit`` characters, and invisible
+    characters (NUL, control codes) written as escapes, so a pasted page or a control
+    character in a hostile file cannot flood or garble the terminal."""
+    text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in str(value))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest valid choice, or listing the choices when none is close."""
     options = sorted(set(choices))

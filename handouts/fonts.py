@@ -153,9 +153,14 @@ def _all_in(family: str, text: str) -> bool:
     return False
 
 
+_UNNAMED = {"Cc": "<control>", "Co": "<private use>", "Cs": "<surrogate>", "Cn": "<unassigned>"}
+
+
 def describe(ch: str) -> str:
-    """``U+2192 RIGHTWARDS ARROW``: the form used in coverage errors."""
-    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED CHARACTER')}"
+    """``U+2192 RIGHTWARDS ARROW``: the form used in coverage errors (the Unicode
+    Standard's own labels for characters without a name, such as ``<control>``)."""
+    name = unicodedata.name(ch, "") or _UNNAMED.get(unicodedata.category(ch), "UNNAMED CHARACTER")
+    return f"U+{ord(ch):04X} {name}"
 
 
 def path(face: str) -> str:

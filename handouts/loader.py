@@ -4,23 +4,43 @@ PyYAML's ``safe_load`` forgets where things came from and silently keeps the las
 duplicate keys (a duplicated section would quietly vanish). We compose the node tree
 ourselves instead, so every later error can name ``file:line:col`` and duplicates are
 errors.
+
+Files come from outside vendors, so everything a YAML file can do beyond plain text,
+numbers, dates, lists and mappings is refused with a position: tags (``!!python/...``,
+``!!binary``, ``!include``), merge keys, alias expansion past a budget, nesting deeper
+than content ever is, files over a size limit, and bytes that are not UTF-8.
 """
 
 from __future__ import annotations
 
+import codecs
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import ContentError, Diagnostic
+from .errors import ContentError, Diagnostic, clip
 
 KeyPath = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
 MAX_DEPTH = 50  # content is a few levels deep; deeper is a mistake or an attack
+# libyaml composes recursively in C: about 30,000 nested brackets (a 60 KB file) overflow
+# its stack and kill the process. Nesting is counted on the parser's events first, which
+# are produced iteratively, and refused well before that.
+MAX_PARSE_DEPTH = 4 * MAX_DEPTH
+# Tags that plain YAML text resolves to by itself; an explicit core tag (!!str 112) is fine.
+CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+MERGE_TAG = "tag:yaml.org,2002:merge"
+_UNICODE_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.SafeLoader("")  # used only to turn scalar nodes into Python values
@@ -59,6 +79,18 @@ def format_keypath(keypath: KeyPath) -> str:
     return out
 
 
+def texts(data: Any, keypath: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Every string in parsed data with its key path, in file order."""
+    if isinstance(data, str):
+        yield keypath, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from texts(value, keypath + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from texts(value, keypath + (i,))
+
+
 def load_yaml(path: Path) -> Source:
     """Read and parse one YAML file; raise ContentError naming file, line and column."""
     path = Path(path)
@@ -82,10 +114,13 @@ def load_yaml(path: Path) -> Source:
         )
     text = _decode(path, raw)
     try:
+        _check_nesting(path, text)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise ContentError([_yaml_error(path, text, exc)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        raise ContentError([_reader_error(path, text, exc)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks everything else
         raise ContentError([Diagnostic(path, 1, 1, f"not valid YAML: {exc}")]) from None
     source = Source(path, None)
     if node is None:
@@ -97,7 +132,43 @@ def load_yaml(path: Path) -> Source:
     return source
 
 
+def _check_nesting(path: Path, text: str) -> None:
+    """Refuse absurd nesting before libyaml's recursive composer sees it (see MAX_PARSE_DEPTH)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_PARSE_DEPTH:
+                mark = event.start_mark
+                raise ContentError(
+                    [
+                        Diagnostic(
+                            path,
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"nested more than {MAX_DEPTH} levels deep",
+                            hint="check the indentation and brackets",
+                        )
+                    ]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _decode(path: Path, raw: bytes) -> str:
+    for bom, encoding in _UNICODE_BOMS:
+        if raw.startswith(bom):
+            raise ContentError(
+                [
+                    Diagnostic(
+                        path,
+                        1,
+                        1,
+                        f"file is {encoding}, not UTF-8 (it starts with a {encoding} byte order mark)",
+                        hint="save the file as UTF-8 (most editors: File > Save with encoding > UTF-8)",
+                    )
+                ]
+            )
     try:
         return raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
@@ -131,6 +202,35 @@ def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     return Diagnostic(path, line, col, f"not valid YAML: {problem}", hint=hint)
 
 
+def _reader_error(path: Path, text: str, exc: yaml.reader.ReaderError) -> Diagnostic:
+    """PyYAML reports a forbidden character by offset only; turn it into line and column."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    col = exc.position - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return Diagnostic(
+        path,
+        line,
+        col,
+        f"not valid YAML: character U+{char:04X} ({exc.reason})",
+        hint="delete the character; it is invisible in most editors",
+    )
+
+
+def _tag_error(source: Source, node: yaml.Node, keypath: KeyPath) -> Diagnostic | None:
+    """Explicit tags can ask a YAML library for Python objects or other files: refused."""
+    if node.tag in CORE_TAGS:
+        return None
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    return _at(
+        source.path,
+        node,
+        keypath,
+        f"YAML tag '{clip(tag)}' is not supported",
+        "remove the tag: content is plain text, numbers, dates, lists and keys",
+    )
+
+
 def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagnostic], budget: list[int]) -> Any:
     budget[0] += 1
     if budget[0] > MAX_NODES:
@@ -156,12 +256,16 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
             )
         )
         return None
+    tag_error = _tag_error(source, node, keypath)
+    if tag_error:
+        errors.append(tag_error)
+        return None
     quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')  # point at the text, not the quote
     source.value_pos.setdefault(keypath, (node.start_mark.line + 1, node.start_mark.column + 1 + quoted))
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == MERGE_TAG:
                 errors.append(
                     _at(
                         source.path,
@@ -171,6 +275,10 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
                         "write the keys out in full",
                     )
                 )
+                continue
+            tag_error = _tag_error(source, key_node, keypath)
+            if tag_error:
+                errors.append(tag_error)
                 continue
             key = _constructor.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, (str, int)) or isinstance(key, bool):
@@ -206,7 +314,7 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
                 source.path,
                 node,
                 keypath,
-                f"cannot read value '{node.value}': {problem}",
+                f"cannot read value '{clip(node.value)}': {clip(problem)}",
                 "write dates as YYYY-MM-DD; quote the value if it is meant as text",
             )
         )

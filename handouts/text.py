@@ -1,9 +1,14 @@
 """Author text -> final text: sandboxed Jinja for variables, then the tiny inline markup.
 
-Jinja runs in a SandboxedEnvironment with StrictUndefined: content comes from outside
-vendors, and an unknown variable must be an error naming file and line, never a blank in
-a patient's handout. Autoescaping is off because the output is not HTML; the renderer
-escapes for its own format.
+Content comes from outside vendors, so author text may only *name* values:
+``{{ facts.dose }}``, ``{{ params.phone }}``, ``{{ medicine.name }}``. Everything else
+Jinja offers (statements, loops, includes, calls, filters, operators, literals, comments)
+is refused before the text is compiled: a loop or ``'a' * 10**9`` could hang a batch or
+exhaust memory, and Jinja's documentation says its sandbox alone is no complete defence.
+What remains runs in a SandboxedEnvironment with StrictUndefined and no globals, names
+look up dictionary keys only (never Python attributes such as ``facts.items``), and every
+value printed must be text. Autoescaping is off because the output is not HTML; the
+renderer escapes for its own format.
 """
 
 from __future__ import annotations
@@ -15,29 +20,113 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateRuntimeError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.runtime import Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ContentError
 from .loader import KeyPath, Source
 from .model import Inline, Span
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _QUOTED = re.compile(r"'([^']+)'")
+_HINT = "only {{ facts.x }}, {{ params.x }} and {{ medicine.name }} are available"
+
+# Lexer tokens that start anything but a {{ variable }}; a comment would hide text from print.
+_REFUSED_TOKENS = {
+    "block_begin": "a {% ... %} statement",
+    "raw_begin": "a {% raw %} block",
+    "comment_begin": "a {# ... #} comment",
+}
+# Expression nodes, most specific first, as an author would name them.
+_REFUSED_NODES: tuple[tuple[type[nodes.Node], str], ...] = (
+    (nodes.Call, "a function call"),
+    (nodes.Filter, "a filter (|)"),
+    (nodes.Test, "a test (is ...)"),
+    (nodes.Literal, "a literal value"),
+    (nodes.Expr, "an operator"),
+)
+
+
+class _NotText(TemplateRuntimeError):
+    """A ``{{ ... }}`` whose value is a list, a group of values or anything but text."""
+
+
+class _Refused(Exception):
+    def __init__(self, lineno: int, what: str):
+        super().__init__(what)
+        self.lineno = lineno
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, (str, Undefined)):  # Undefined raises its own error when printed
+        return value
+    if isinstance(value, list):
+        raise _NotText("variable is a list, not text")
+    if isinstance(value, Mapping):
+        raise _NotText("variable is a group of values, not text")
+    raise _NotText("variable is not text")
+
+
+class _TextEnvironment(SandboxedEnvironment):
+    """``a.b`` and ``a['b']`` both mean the key ``b`` of the mapping ``a``; nothing else."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return self.getitem(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, Undefined):  # report the first unknown name, not a chain of them
+            return obj
+        if isinstance(obj, Mapping) and argument in obj:
+            return obj[argument]
+        return self.undefined(obj=obj, name=argument)
+
+
+_ENV = _TextEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_finalize)
+_ENV.globals.clear()  # no range, lipsum, cycler, joiner, namespace, dict
+
+
+def _variable_only(node: nodes.Node) -> None:
+    """Raise _Refused unless ``node`` is a name followed by ``.key`` or ``['key']`` steps."""
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getitem) and not (
+            isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, (str, int))
+        ):
+            raise _Refused(node.lineno, "a computed key")
+        node = node.node
+    if not isinstance(node, nodes.Name):
+        what = next((label for kind, label in _REFUSED_NODES if isinstance(node, kind)), "an expression")
+        raise _Refused(node.lineno, what)
 
 
 @lru_cache(maxsize=8192)
 def _compile(text: str):
+    for lineno, token, _ in _ENV.lex(text):
+        if token in _REFUSED_TOKENS:
+            raise _Refused(lineno, _REFUSED_TOKENS[token])
+    for output in _ENV.parse(text).body:  # without statements, only Output nodes remain
+        for node in output.nodes:
+            if not isinstance(node, nodes.TemplateData):
+                _variable_only(node)
     return _ENV.from_string(text)
 
 
-def render(text: str, context: Mapping[str, Any], source: Source, keypath: KeyPath) -> str:
-    """Fill in ``{{ ... }}``; errors point at the string in its YAML file."""
+def check(text: str, source: Source, keypath: KeyPath) -> None:
+    """Refuse what ``render`` would refuse before seeing any value: syntax errors and
+    anything but variables. Lets ``validate`` check a shared template on its own."""
+    render(text, None, source, keypath)
+
+
+def render(text: str, context: Mapping[str, Any] | None, source: Source, keypath: KeyPath) -> str:
+    """Fill in ``{{ ... }}``; errors point at the string in its YAML file. Without a
+    context the text is only compiled (see ``check``)."""
     if "{" not in text:
         return text
     try:
-        out = _compile(text).render(context)
+        template = _compile(text)
+        if context is None:
+            return text
+        out = template.render(context)
     except TemplateSyntaxError as exc:
         raise ContentError(
             [
@@ -50,22 +139,27 @@ def render(text: str, context: Mapping[str, Any], source: Source, keypath: KeyPa
                 )
             ]
         ) from None
+    except _Refused as exc:
+        raise ContentError([_at(source, keypath, exc.lineno, f"template not allowed: {exc}", _HINT)]) from None
     except UndefinedError as exc:
         raise ContentError(
             [_at(source, keypath, 1, f"unknown variable: {exc.message}", _suggest(exc.message, context))]
         ) from None
-    except TemplateError as exc:  # SecurityError and friends: the sandbox said no
+    except _NotText as exc:
         raise ContentError(
             [
                 _at(
                     source,
                     keypath,
                     1,
-                    f"template not allowed: {exc}",
-                    "only {{ facts.x }}, {{ params.x }} and {{ medicine.name }} are available",
+                    str(exc),
+                    "a list parameter prints as bullets: '- list: {param: NAME}'; otherwise name one value, "
+                    "e.g. {{ facts.dose }}",
                 )
             ]
         ) from None
+    except TemplateError as exc:  # SecurityError and friends: the sandbox said no
+        raise ContentError([_at(source, keypath, 1, f"template not allowed: {exc}", _HINT)]) from None
     if not out.strip():
         raise ContentError([source.error(keypath, "text is empty after filling in variables")])
     return out

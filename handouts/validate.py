@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from .errors import ContentError, Diagnostic, did_you_mean
+from .errors import ContentError, Diagnostic, clip, did_you_mean
 from .loader import KeyPath, Source
 
 M = TypeVar("M", bound=BaseModel)
@@ -89,7 +89,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"a number ({value})"
     if isinstance(value, str):
-        return f"text ('{value[:40]}')"
+        return f"text ('{clip(value)}')"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -128,10 +128,10 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
             hint = "write a value after the colon; quote it if it starts with # (an unquoted # starts a comment)"
         return source.error(keypath, f"expected {_TYPE_WORDS[kind]}, found {_describe(value)}", hint)
     if kind == "literal_error":
-        return source.error(keypath, f"'{value}' is not allowed here; must be {err['ctx']['expected']}")
-    if kind == "string_pattern_mismatch":
+        return source.error(keypath, f"'{clip(value)}' is not allowed here; must be {err['ctx']['expected']}")
+    if kind == "string_pattern_mismatch":  # the input, not the value: a bad key's value is a whole mapping
         what, hint = _PATTERNS.get(err["ctx"]["pattern"], ("value", ""))
-        return source.error(keypath, f"'{value}' is not a valid {what}", hint)
+        return source.error(keypath, f"'{clip(err['input'])}' is not a valid {what}", hint, key=last == "[key]")
     if kind == "fact_kind":
         return source.error(keypath, f"a fact is text or a number, not {_describe(value)}", "write e.g. 5 mg")
     if kind == "finite_number":

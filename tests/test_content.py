@@ -7,26 +7,15 @@ import re
 
 from handouts import schema
 from handouts.content import load_medicine
-from handouts.loader import load_yaml
+from handouts.loader import load_yaml, texts
 
 JINJA = re.compile(r"\{\{.*?\}\}", re.DOTALL)
-
-
-def _strings(node, path=()):
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, path + (i,))
 
 
 def test_numbers_in_baclofen_text_come_from_facts(library):
     """A dose typed into the text could drift from the facts a translation reuses."""
     source = load_yaml(library.medicine_path("baclofen", "en"))
-    typed = [(path, text) for path, text in _strings(source.data["sections"]) if re.search(r"\d", JINJA.sub("", text))]
+    typed = [(path, text) for path, text in texts(source.data["sections"]) if re.search(r"\d", JINJA.sub("", text))]
     assert not typed, f"digits typed outside {{{{ facts }}}}: {typed}"
 
 

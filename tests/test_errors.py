@@ -193,10 +193,10 @@ MEDICINE_CASES = [
     pytest.param(
         "{{ facts.dose }}",
         "{{ facts.__class__ }}",
-        f"{M}:23:12: error: template not allowed: access to attribute '__class__' of 'dict' object is unsafe. "
+        f"{M}:23:12: error: unknown variable: 'dict object' has no attribute '__class__' "
         "(at sections.how_to_take.body[0].p)\n"
-        "  hint: only {{ facts.x }}, {{ params.x }} and {{ medicine.name }} are available",
-        id="jinja-sandbox",
+        "  hint: available: facts.dose, facts.emergency_number, facts.taper_period, medicine.id, medicine.name",
+        id="jinja-sandbox",  # names look up keys, never Python attributes
     ),
     pytest.param(
         "      - p: This optional",

@@ -1,0 +1,302 @@
+"""The hostile corpus: broken or malicious files as they might arrive from a translation
+vendor or a clinic, each with the outcome it must have.
+
+``tests/data/hostile/<class>/`` holds one file per case, named ``NAME.KIND.EXT``; KIND
+says which file of the small valid tree in ``tests/data/hostile/base`` it replaces (see
+KINDS). ``<class>/expect.yaml`` declares each case's outcome:
+
+- ``{error: "LINE:COL: text"}`` (or ``{error: "text"}``): building refuses it with a
+  diagnostic in the replaced file whose message contains the text;
+- ``{renders: [text, ...]}``: the PDF builds and its extracted text contains every text
+  exactly as written.
+
+A case ``NAME.KIND.link`` holds a symlink destination instead of content: the replaced
+file becomes a link to it (``{outside}`` is a folder next to the content root holding a
+valid copy of the file, so only the confinement check can refuse it).
+
+Every case runs in-process (fonts load once); every built PDF must carry no link
+annotation, no script and no image but the logo. A sample goes through the real command
+line, which must never print a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from handouts.build import Request, prepare
+from handouts.check import check_file, check_paths
+from handouts.cli import main
+from handouts.content import Library
+from handouts.errors import ContentError, Diagnostic
+from handouts.loader import load_yaml
+from handouts.render_pdf import render
+
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+BASE = HOSTILE / "base"
+BRAND = "brands/base/brand.yaml"
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """Which base file a case replaces and how the handout is then built."""
+
+    target: str
+    lang: str = "en"
+    layout: bool = False
+
+
+KINDS = {
+    "medicine": Kind("medicines/hostile/en.yaml"),
+    "translation": Kind("medicines/hostile/es.yaml", lang="es"),
+    "translation-ar": Kind("medicines/hostile/ar.yaml", lang="ar"),
+    "template": Kind("templates/hostile_note/en.yaml"),
+    "template-translation": Kind("templates/hostile_note/es.yaml", lang="es"),
+    "brand": Kind(BRAND),
+    "layout": Kind("layouts/base.yaml", layout=True),
+    "strings": Kind("strings/en.yaml"),
+    "logo": Kind("brands/base/logo.png"),
+}
+_POSITION = re.compile(r"^(\d+):(\d+): ")
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    klass: str
+    file: Path
+    kind: str
+    error: str | None  # message text the build must report
+    at: tuple[int, int] | None  # where, when the case says
+    renders: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.klass}/{self.file.name}"
+
+    @property
+    def link(self) -> bool:
+        return self.file.suffix == ".link"
+
+
+def _kind(file: Path) -> str:
+    parts = file.name.split(".")
+    assert len(parts) >= 3 and parts[-2] in KINDS, f"{file}: name it NAME.KIND.EXT with KIND one of {sorted(KINDS)}"
+    return parts[-2]
+
+
+def load_corpus() -> list[Case]:
+    """Every case file with its declared outcome; a file without an entry, or an entry
+    without a file, is a mistake in the corpus."""
+    cases = []
+    for folder in sorted(p for p in HOSTILE.iterdir() if p.is_dir() and p != BASE):
+        table = load_yaml(folder / "expect.yaml").data  # our loader: a duplicated case is an error
+        files = {p.name: p for p in folder.iterdir() if p.name != "expect.yaml"}
+        assert set(files) == set(table), f"{folder.name}: files and expect.yaml differ: {set(files) ^ set(table)}"
+        for name, outcome in sorted(table.items()):
+            assert set(outcome) in ({"error"}, {"renders"}), f"{folder.name}/{name}: {outcome}"
+            error = outcome.get("error")
+            at = None
+            if error and (match := _POSITION.match(error)):
+                at = (int(match[1]), int(match[2]))
+                error = error[match.end() :]
+            cases.append(
+                Case(folder.name, files[name], _kind(files[name]), error, at, tuple(outcome.get("renders", ())))
+            )
+    return cases
+
+
+CORPUS = load_corpus()
+
+
+def place(case: Case, workdir: Path) -> Path:
+    """A copy of the base tree with the case in place; returns the content root."""
+    root = workdir / "content"
+    shutil.copytree(BASE, root)
+    target = root / KINDS[case.kind].target
+    if case.link:
+        outside = workdir / "outside"
+        outside.mkdir()
+        shutil.copy(BASE / KINDS[case.kind].target, outside / target.name)
+        target.unlink()
+        target.symlink_to(case.file.read_text().strip().replace("{outside}", str(outside)))
+    elif case.kind == "logo":  # keep the case's extension: the brand file names it
+        target.unlink()
+        logo = "logo" + "".join(case.file.suffixes[1:])
+        shutil.copy(case.file, target.with_name(logo))
+        brand = root / BRAND
+        brand.write_text(brand.read_text().replace("logo: logo.png", f"logo: {logo}"))
+    else:
+        shutil.copy(case.file, target)
+    return root
+
+
+def request(case: Case) -> Request:
+    kind = KINDS[case.kind]
+    return Request("hostile", kind.lang, brand=Path("base"), layout=Path("base") if kind.layout else None)
+
+
+def build_case(case: Case, workdir: Path) -> tuple[Path, bytes | None, tuple[Diagnostic, ...]]:
+    """(content root, PDF bytes or None, diagnostics of the refusal)."""
+    root = place(case, workdir)
+    library = Library.with_content(root)
+    try:
+        return root, render(prepare(library, request(case))).data, ()
+    except ContentError as exc:
+        return root, None, exc.diagnostics
+
+
+def pdf_text(data: bytes) -> str:
+    """What a reader's software extracts, lines joined by single spaces (text wraps)."""
+    doc = pypdfium2.PdfDocument(data)
+    return " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in doc)
+
+
+def assert_inert(data: bytes) -> None:
+    """No link, no script, no action, and on every page exactly one image, the base
+    brand's logo: author text is text, and a logo that passed the checks is drawn."""
+    reader = PdfReader(io.BytesIO(data))
+    catalog = reader.trailer["/Root"]
+    assert not {"/OpenAction", "/AA", "/Names", "/AcroForm"} & set(catalog), sorted(catalog)
+    for page in reader.pages:
+        assert "/Annots" not in page, page["/Annots"]
+        xobjects = page["/Resources"].get("/XObject", {})
+        images = [name for name, ref in xobjects.items() if ref.get_object()["/Subtype"] == "/Image"]
+        assert len(images) == 1, images
+
+
+def _relative(path: Path, root: Path) -> str:
+    for base in (root, root.resolve()):
+        try:
+            return Path(path).relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda c: c.id)
+def test_hostile_case(case: Case, tmp_path: Path) -> None:
+    root, data, diagnostics = build_case(case, tmp_path)
+    shown = "\n".join(d.format() for d in diagnostics)
+    where = BRAND if case.kind == "logo" else KINDS[case.kind].target  # the file an author must fix
+    if case.renders:
+        assert data is not None, shown
+        text = pdf_text(data)
+        for expected in case.renders:
+            assert expected in text, f"{expected!r} not in {text!r}"
+        assert_inert(data)
+        if not case.link:  # validate agrees: nothing to fix
+            found = check_file(Library.with_content(root), (root / where).resolve())
+            assert [d.format() for d in found if d.severity == "error"] == []
+        return
+    assert data is None, f"built, but expected: {case.error}"
+    if not case.link:  # validate never passes what build refuses (a shared template's text
+        # may need a medicine's values, so then the whole folder is checked)
+        library = Library.with_content(root)
+        found = check_file(library, (root / where).resolve()) or check_paths(library, [root])[1]
+        assert any(d.severity == "error" for d in found), f"validate found nothing wrong; build said:\n{shown}"
+    matching = [d for d in diagnostics if case.error in d.message]
+    assert matching, f"expected {case.error!r} in:\n{shown}"
+    diag = matching[0]
+    assert _relative(diag.path, root) == where, shown
+    if case.at:
+        assert (diag.line, diag.col) == case.at, shown
+
+
+def test_corpus_size_and_coverage() -> None:
+    """At least 200 cases, every class has both kinds of outcome somewhere, every file kind is used."""
+    assert len(CORPUS) >= 200
+    assert {c.kind for c in CORPUS} == set(KINDS)
+
+
+# --- the real command line on a sample ----------------------------------------------------
+
+SAMPLE = CORPUS[:: max(1, len(CORPUS) // 20)][:20]
+
+
+@pytest.mark.parametrize("case", SAMPLE, ids=lambda c: c.id)
+def test_hostile_case_through_cli(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = place(case, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(tmp_path)
+    kind = KINDS[case.kind]
+    args = ["--content", str(root), "build", "hostile", "--lang", kind.lang, "--brand", "base"]
+    args += ["--layout", "base"] if kind.layout else []
+    result = CliRunner().invoke(main, [*args, "-o", str(out / "x.pdf")])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output + result.stderr
+    if case.renders:
+        assert result.exit_code == 0, result.output
+        assert [p.name for p in out.iterdir()] == ["x.pdf"]
+    else:
+        assert result.exit_code == 2, result.output
+        assert case.error in result.stderr
+        assert list(out.iterdir()) == []
+    for other in (["validate", str(root)], ["list"], ["translate", "status", "--details"], ["readability", "hostile"]):
+        result = CliRunner().invoke(main, ["--content", str(root), *other])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (other, repr(result.exception))
+        assert "Traceback" not in result.output + result.stderr, other
+        assert result.exit_code in (0, 1, 2), other
+
+
+# --- generated: cases whose point is their size ---------------------------------------------
+
+MEDICINE = KINDS["medicine"].target
+_BIG = (BASE / MEDICINE).read_text() + "#" * 1_000_000 + "\n"  # the base file plus a million-character comment
+GENERATED = {  # name: (file text, (line, col) or None, message)
+    "over-size-limit": (_BIG, (1, 1), f"file is {len(_BIG):,} bytes; the limit is 1,000,000"),
+    "flow-nesting-100k": (  # 200 KB; libyaml's composer overflows its C stack at ~30,000
+        "medicine: hostile\nname: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        (2, 206),
+        "nested more than 50 levels deep",
+    ),
+    "block-nesting-100k": (
+        "medicine: hostile\nname:\n" + "- " * 100_000 + "x\n",
+        (3, 399),
+        "nested more than 50 levels deep",
+    ),
+    "aliases-wide": (  # a thousand aliases of a thousand-item list: a million values
+        "big: &b [" + ", ".join(["x"] * 1000) + "]\nall: [" + ", ".join(["*b"] * 1000) + "]\n",
+        None,
+        "document expands to more than 200,000 values",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_case(name: str, tmp_path: Path) -> None:
+    text, at, message = GENERATED[name]
+    case = Case("generated", tmp_path / f"{name}.medicine.yaml", "medicine", message, at, ())
+    case.file.write_text(text)
+    _, data, diagnostics = build_case(case, tmp_path / "run")
+    assert data is None
+    found = [d for d in diagnostics if message in d.message]
+    assert found, [d.format() for d in diagnostics]
+    assert at is None or (found[0].line, found[0].col) == at, found[0].format()
+
+
+# --- what a reader's software sees besides the page text -----------------------------------
+
+
+def test_markup_in_metadata_and_bookmarks_is_literal(tmp_path: Path) -> None:
+    """The title, author and subject metadata and the bookmark titles carry author text
+    as written: reportlab escapes PDF string syntax, nothing is read as markup."""
+    title = "<b>Hosti</b>lol & (co) \\ )"
+    heading = '<font size="60">What</font> (is) Hostilol?'
+    case = Case("generated", tmp_path / "meta.medicine.yaml", "medicine", None, None, ())
+    text = (BASE / MEDICINE).read_text().replace("name: Hostilol", "name: '" + title + "'")
+    case.file.write_text(text.replace("title: What is Hostilol?", "title: '" + heading + "'"))
+    _, data, diagnostics = build_case(case, tmp_path / "run")
+    assert data is not None, diagnostics
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.metadata.title == title
+    assert [entry.title for entry in reader.outline] == [heading, "When to call"]
+    assert title in pdf_text(data)
