@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import itertools
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from string import Formatter
@@ -19,13 +21,21 @@ from typing import Any
 from . import schema
 from .build import Request
 from .content import Library
-from .errors import ContentError, Diagnostic, did_you_mean
+from .errors import ContentError, Diagnostic, clip, did_you_mean
 from .loader import KeyPath, Source, load_yaml
 from .validate import check
 
 COLUMNS = ("medicine", "lang", "level", "brand", "paper", "layout", "output")
 PAPERS = ("letter", "a4")
 FIELDS = ("medicine", "lang", "level", "brand", "paper", "layout")
+MAX_CSV_BYTES = 50_000_000  # about a million rows
+MAX_JOBS = 200_000  # a matrix of long lists must not exhaust memory before the first PDF
+
+# A manifest comes from a pharmacy's systems, so it is untrusted like content: names are
+# looked up inside the content folders, and a file it names must lie inside its own folder.
+_SLUG = re.compile(r"[a-z][a-z0-9_]*")
+_LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +74,9 @@ def load_manifest(path: Path, library: Library) -> list[Job]:
         raise ContentError(
             [Diagnostic(path, 0, 0, "a manifest must be a .csv or .yaml file", hint="see README.md, 'Batches'")]
         )
-    problems = [job for job in jobs if isinstance(job, Diagnostic)]
+    if len(jobs) > MAX_JOBS:
+        raise ContentError([Diagnostic(path, 0, 0, f"more than {MAX_JOBS:,} jobs", hint="split the manifest")])
+    problems = [job for job in jobs if isinstance(job, Diagnostic)][:50]
     jobs_ok = [job for job in jobs if isinstance(job, Job)]
     problems += _collisions(path, jobs_ok)
     if problems:
@@ -81,6 +93,8 @@ _Pos = dict[str, tuple[int, int]]  # field -> (line, col) for messages
 def _csv_rows(path: Path) -> list[tuple[int, dict[str, str], _Pos]]:
     """(line, non-empty cells, cell positions) per row; a header names the columns."""
     try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise ContentError([Diagnostic(path, 0, 0, f"manifest is over {MAX_CSV_BYTES:,} bytes", hint="split it")])
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ContentError([Diagnostic(path, 0, 0, "file not found")]) from None
@@ -131,9 +145,19 @@ def _yaml_jobs(source: Source, library: Library) -> list[Job | Diagnostic]:
     for m, matrix in enumerate(matrices):
         at = ("matrix", m) if isinstance(doc.matrix, list) else ("matrix",)
         pos = {name: source.pos(at + (name,)) for name in COLUMNS} | {"output": source.pos(("output",))}
-        for fields in _expand(matrix, library):
+        try:
+            expanded = _expand(matrix, library)
+        except _TooMany:
+            raise ContentError(
+                [source.error(at, f"the matrix expands to more than {MAX_JOBS:,} jobs", "split the manifest")]
+            ) from None
+        for fields in expanded:
             out.append(_job(source.path, source.pos(at)[0], fields, doc.output, pos))
     return out
+
+
+class _TooMany(Exception):
+    """A matrix that expands to more than MAX_JOBS jobs."""
 
 
 def _expand(matrix: schema.ManifestMatrix, library: Library) -> list[dict[str, str]]:
@@ -154,6 +178,8 @@ def _expand(matrix: schema.ManifestMatrix, library: Library) -> list[dict[str, s
     out = []
     for medicine in matrix.medicine:
         axes = [values(name, medicine) for name in FIELDS[1:]]
+        if math.prod(map(len, axes)) * len(matrix.medicine) > MAX_JOBS:
+            raise _TooMany()
         for combo in itertools.product(*axes):
             fields = {"medicine": medicine} | {k: v for k, v in zip(FIELDS[1:], combo) if v is not None}
             out.append(fields)
@@ -170,6 +196,10 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos)
     medicine = fields.get("medicine", "")
     if not medicine:
         return bad("medicine", "no medicine given", "e.g. baclofen")
+    if not _SLUG.fullmatch(medicine):
+        return bad("medicine", f"'{clip(medicine)}' is not a medicine id", "ids look like baclofen (a-z, 0-9, _)")
+    if not _LANG.fullmatch(fields.get("lang", "en")):
+        return bad("lang", f"'{clip(fields['lang'])}' is not a language code", "e.g. en, es, zh-Hans")
     level = fields.get("level", "standard")
     if level not in schema.LEVELS:
         return bad("level", f"unknown level '{level}'", did_you_mean(level, schema.LEVELS))
@@ -177,6 +207,13 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos)
     if paper is not None and paper not in PAPERS:
         return bad("paper", f"unknown paper '{paper}'", did_you_mean(paper, PAPERS))
     brand, layout = (_place(fields.get(name), path.parent) for name in ("brand", "layout"))
+    for name, place in (("brand", brand), ("layout", layout)):
+        if place is _OUTSIDE:
+            return bad(
+                name,
+                f"{name} '{clip(fields[name])}' is neither a name nor a file inside the manifest's folder",
+                "give a name from the content folder (e.g. default) or a relative path like brands/x/brand.yaml",
+            )
     values = {"medicine": medicine, "lang": fields.get("lang", "en"), "level": level}
     named = {"brand": fields.get("brand"), "paper": paper, "layout": fields.get("layout")}
     names = values | {k: _label(v) for k, v in named.items()} | {f"-{k}": f"-{_label(v)}" if v else "" for k, v in named.items()}
@@ -194,12 +231,23 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos)
     return Job(medicine, values["lang"], level, brand, paper, layout, name, line)
 
 
+_OUTSIDE = "\0outside"  # _place's answer for a value that is neither
+
+
 def _place(value: str | None, base: Path) -> str | None:
-    """A bare name stays a library name; anything that looks like a file is relative to
-    the manifest, so a manifest and its brands can move together."""
-    if value is None or (not value.endswith((".yaml", ".yml")) and "/" not in value):
+    """A bare name stays a library name; a relative path to a YAML file is resolved from
+    the manifest's folder (a manifest and its brands move together) and must stay inside
+    it, symlinks followed."""
+    if value is None:
+        return None
+    if _NAME.fullmatch(value) and not value.endswith((".yaml", ".yml")):
         return value
-    return str((base / value).resolve())
+    pure = PurePosixPath(value)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in value or pure.suffix not in (".yaml", ".yml"):
+        return _OUTSIDE
+    folder = base.resolve()
+    target = (folder / pure).resolve()
+    return str(target) if target.is_relative_to(folder) else _OUTSIDE
 
 
 def _label(value: str | None) -> str:

@@ -352,3 +352,38 @@ def test_a_worker_parses_each_content_file_once(tmp_path, monkeypatch):
     assert summary.counts["built"] == 12
     assert len(parsed) == len(set(parsed)) >= 5, "every file parsed exactly once"
     assert {p.name for p in parsed} >= {"en.yaml", "es.yaml", "brand.yaml"}
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("../../etc,en,,", "error: '../../etc' is not a medicine id (at medicine)"),
+        ("baclofen,en/../../x,,", "error: 'en/../../x' is not a language code (at lang)"),
+        ("baclofen,en,../outside.yaml,", "error: brand '../outside.yaml' is neither a name nor a file inside"),
+        ("baclofen,en,/etc/passwd,", "error: brand '/etc/passwd' is neither a name nor a file inside"),
+        ("baclofen,en,link/brand.yaml,", "error: brand 'link/brand.yaml' is neither a name nor a file inside"),
+        ("baclofen,en,..,", "error: brand '..' is neither a name nor a file inside"),
+        ("baclofen,en,,../../etc/x.yaml", "error: layout '../../etc/x.yaml' is neither a name nor a file inside"),
+    ],
+)
+def test_a_manifest_cannot_reach_outside_its_folders(tmp_path, row, message):
+    """Manifests are untrusted (SECURITY.md): names are ids, files stay in the manifest's folder."""
+    (tmp_path / "elsewhere").mkdir()
+    write(tmp_path / "elsewhere/brand.yaml", "name: x\n")
+    (tmp_path / "batch").mkdir()
+    (tmp_path / "batch/link").symlink_to(tmp_path / "elsewhere")
+    manifest = write(tmp_path / "batch/m.csv", f"medicine,lang,brand,layout\n{row}\n")
+    (problem,) = errors_of(manifest)
+    assert problem.startswith(f"{manifest}:2:") and message in problem
+
+
+def test_a_matrix_too_big_to_hold_is_refused(tmp_path):
+    brands = ", ".join(f"b{i}" for i in range(300))
+    manifest = write(
+        tmp_path / "m.yaml",
+        f"matrix:\n  medicine: [baclofen]\n  lang: [en, es, ru, vi, ko, ar, hi]\n  level: all\n  paper: all\n"
+        f"  brand: [{brands}]\n  layout: [{brands}]\n",
+    )
+    assert errors_of(manifest) == [
+        f"{manifest}:2:3: error: the matrix expands to more than 200,000 jobs (at matrix)\n  hint: split the manifest"
+    ]
