@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -417,6 +418,14 @@ def _chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: _Writ
     return _Chrome(tuple(placed), header_rule, y + 3, MARGIN + st.chrome.leading - st.chrome.fontSize)
 
 
+# Binary streams as they are (Flate only), not also ASCII85-encoded: reportlab's default
+# makes every font and image stream a quarter larger, for 7-bit mail transports no
+# printer uses.
+rl_config.useA85 = 0
+
+_CHROME_FORM = "chrome"
+
+
 class _PagedCanvas(Canvas):
     """Defers page output until the total is known, then draws every page's header,
     footer ("Page X of Y") and draft mark (reportlab's standard two-phase recipe).
@@ -454,7 +463,21 @@ class _PagedCanvas(Canvas):
     def _decorate(self, total: int) -> None:
         h, chrome, st = self._handout, self._chrome, self._st
         page_w, page_h = self._pagesize
+        if not self.hasForm(_CHROME_FORM):
+            self.beginForm(_CHROME_FORM)
+            self._same_on_every_page(page_w, page_h)
+            self.endForm()
+        self.doForm(_CHROME_FORM)
         self.saveState()
+        label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
+        right = ParagraphStyle("page_label", parent=st.chrome, alignment=TA_RIGHT)
+        self._line(label, right, MARGIN, page_w - MARGIN, chrome.label_y)
+        self.restoreState()
+
+    def _same_on_every_page(self, page_w: float, page_h: float) -> None:
+        """Draft mark, logo, header, footer and rules: drawn once into a form XObject that
+        every page shows, so a five-page handout lays them out and stores them once."""
+        h, chrome = self._handout, self._chrome
         if h.draft:
             self._watermark(page_w, page_h)
         if h.brand.logo:
@@ -476,10 +499,6 @@ class _PagedCanvas(Canvas):
         self.line(MARGIN, chrome.header_rule, page_w - MARGIN, chrome.header_rule)
         self.setLineWidth(0.5)
         self.line(MARGIN, chrome.footer_rule, page_w - MARGIN, chrome.footer_rule)
-        label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
-        right = ParagraphStyle("page_label", parent=st.chrome, alignment=TA_RIGHT)
-        self._line(label, right, MARGIN, page_w - MARGIN, chrome.label_y)
-        self.restoreState()
 
     def _line(self, text: str, style: ParagraphStyle, left: float, right: float, baseline: float) -> None:
         """Text in the handout's language (shaped, in bidi order), aligned by the style

@@ -167,9 +167,20 @@ def assert_inert(data: bytes) -> None:
     assert not {"/OpenAction", "/AA", "/Names", "/AcroForm"} & set(catalog), sorted(catalog)
     for page in reader.pages:
         assert "/Annots" not in page, page["/Annots"]
-        xobjects = page["/Resources"].get("/XObject", {})
-        images = [name for name, ref in xobjects.items() if ref.get_object()["/Subtype"] == "/Image"]
+        images = _images(page["/Resources"])
         assert len(images) == 1, images
+
+
+def _images(resources) -> list[str]:
+    """Names of the images a page shows, also through form XObjects (the header is one)."""
+    out = []
+    for name, ref in resources.get("/XObject", {}).items():
+        xobject = ref.get_object()
+        if xobject["/Subtype"] == "/Image":
+            out.append(name)
+        elif "/Resources" in xobject:
+            out += _images(xobject["/Resources"])
+    return out
 
 
 def _relative(path: Path, root: Path) -> str:
