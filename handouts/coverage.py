@@ -18,8 +18,22 @@ from .loader import KeyPath, Source, format_keypath
 REORDERING = frozenset(chr(cp) for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
 
+# Characters already found to print as written: most texts are cleared by one C-level
+# set comparison (a batch checks the same few hundred characters millions of times).
+_CLEAN: set[str] = set()
+
+
 def problems(text: str) -> list[tuple[int, str, str, str]]:
     """(index, character, what is wrong, hint) for every character that cannot print as written."""
+    if _CLEAN.issuperset(text):
+        return []
+    out = _problems(text)
+    bad = {text[i] for i, *_ in out}
+    _CLEAN.update(ch for ch in text if ch not in bad)
+    return out
+
+
+def _problems(text: str) -> list[tuple[int, str, str, str]]:
     out = []
     for i, ch in enumerate(text):
         if ch in REORDERING:
