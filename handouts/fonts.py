@@ -108,7 +108,7 @@ def faces(text: str, bold: Sequence[bool], chain: tuple[str, ...], italic: bool 
     has them, so "5" and "،" inside Arabic do not split the run. A character no font
     has is an error: coverage is checked before rendering, and a .notdef box must
     never reach paper."""
-    if chain and _all_in(chain[0], text):  # fast path: the language's own font has every character
+    if chain and in_family(chain[0], text):  # fast path: the language's own font has every character
         first = FAMILIES[chain[0]]
         return [first.face(b, italic) for b in bold]
     out: list[str] = []
@@ -142,7 +142,8 @@ _DRAWABLE: set[str] = set()
 _IN_FAMILY: dict[str, set[str]] = {}
 
 
-def _all_in(family: str, text: str) -> bool:
+def in_family(family: str, text: str) -> bool:
+    """Whether ``family`` draws every character of ``text`` (remembered per character)."""
     known = _IN_FAMILY.setdefault(family, set())
     if known.issuperset(text):
         return True

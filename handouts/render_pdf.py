@@ -12,6 +12,8 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from functools import partial
+from itertools import groupby
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -20,6 +22,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
@@ -28,7 +31,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 
 from . import __version__, fonts, l10n, shaping
 from .colors import tint
-from .content import CALLOUT_TINT
+from .content import CALLOUT_TINT, file_cache
 from .model import Block, BulletList, Callout, Handout, Inline, Span, Subhead
 from .model import Paragraph as ParagraphBlock
 from .scripts import Script, script_for
@@ -299,19 +302,18 @@ class _Writer:
     def _markup(self, pairs: list[tuple[str, bool]], style: ParagraphStyle) -> str:
         """Reportlab markup with a <font> run wherever the face differs from the style's.
         Author text is always escaped: '<' and '&' print literally, never as tags."""
+        chain, italic = self.script.fonts, style.name == "summary"
         text = "".join(t for t, _ in pairs)
-        bold = [b for t, b in pairs for _ in t]
-        faces = fonts.faces(text, bold, self.script.fonts, italic=style.name == "summary")
-        out, i = [], 0
-        while i < len(text):
-            j = i + 1
-            while j < len(text) and faces[j] == faces[i]:
-                j += 1
-            chunk = escape(text[i:j])
-            out.append(
-                chunk if faces[i] == style.fontName else f'<font face="{fonts.register(faces[i])}">{chunk}</font>'
-            )
-            i = j
+        if fonts.in_family(chain[0], text):  # the usual case: one family, a face per span
+            family = fonts.FAMILIES[chain[0]]
+            runs = [(family.face(b, italic), t) for t, b in pairs if t]
+        else:
+            faces = fonts.faces(text, [b for t, b in pairs for _ in t], chain, italic)
+            runs = list(zip(faces, text))
+        out = []
+        for face, group in groupby(runs, key=lambda run: run[0]):
+            chunk = escape("".join(t for _, t in group))
+            out.append(chunk if face == style.fontName else f'<font face="{fonts.register(face)}">{chunk}</font>')
         return "".join(out)
 
 
@@ -426,6 +428,12 @@ rl_config.useA85 = 0
 _CHROME_FORM = "chrome"
 
 
+@file_cache(16)
+def _logo(path: Path) -> ImageReader:
+    """A logo decoded once per process (per file version), not once per handout."""
+    return ImageReader(str(path))
+
+
 class _PagedCanvas(Canvas):
     """Defers page output until the total is known, then draws every page's header,
     footer ("Page X of Y") and draft mark (reportlab's standard two-phase recipe).
@@ -483,7 +491,7 @@ class _PagedCanvas(Canvas):
         if h.brand.logo:
             w, lh = LOGO_BOX
             self.drawImage(
-                str(h.brand.logo),
+                _logo(h.brand.logo),
                 MARGIN,
                 page_h - MARGIN - lh,
                 width=w,
