@@ -281,7 +281,7 @@ def load_layout(path: Path) -> Loaded[schema.LayoutFile]:
 def load_strings_file(path: Path) -> Loaded[schema.StringsFile]:
     source = _parse(path)
     doc = check(source, schema.StringsFile)
-    required = {"page": {"page", "pages"}, "revised": {"date"}, "version": {"version"}}
+    required = {"page": {"page", "pages"}, "revised": {"date"}, "version": {"version"}, "continued": {"label"}}
     problems = []
     for key, wanted in required.items():
         value = getattr(doc, key)
@@ -308,7 +308,7 @@ def load_strings_file(path: Path) -> Loaded[schema.StringsFile]:
 
 def load_strings(path: Path) -> Strings:
     doc = load_strings_file(path).doc
-    return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice)
+    return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice, doc.continued)
 
 
 @file_cache(64)

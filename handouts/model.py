@@ -79,6 +79,7 @@ class Strings:
     version: str
     draft_mark: str
     draft_notice: str
+    continued: str  # "{label} (continued)": the head of a warning box's part on a later page
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ draft mark) are drawn once the page count is known, by a deferred canvas.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from itertools import groupby
+from itertools import accumulate, groupby
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -28,8 +30,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from . import __version__, fonts, l10n, shaping
+from . import __version__, fonts, l10n, shaping, wordbreak
 from .colors import tint
 from .content import CALLOUT_TINT, file_cache
 from .model import Block, BulletList, Callout, Handout, Inline, Span, Subhead
@@ -278,6 +281,29 @@ class _ShapedText(Flowable):
             self.canv.drawString(st.bulletIndent, y, self.bullet)
 
 
+class _Paragraph(Paragraph):
+    """reportlab's Paragraph, except that a word wider than its line is first broken at
+    the width reportlab lays it out at (``_Writer.broken``). reportlab's own
+    splitLongWords, still on as a backstop, cuts between any two code points and prints
+    no sign that the word goes on. Parts split off a laid-out paragraph are left as
+    they are (``source`` None)."""
+
+    source: tuple[_Writer, list[tuple[str, bool]]] | None = None
+    _broken_at: float | None = None
+
+    def wrap(self, availWidth, availHeight):
+        if self.source is not None:
+            width = availWidth - self.style.leftIndent - self.style.rightIndent
+            if width != self._broken_at:
+                self._broken_at = width
+                writer, pairs = self.source
+                broken = writer.broken(pairs, self.style, width)
+                if broken is not pairs:
+                    markup = writer._markup(broken, self.style)
+                    self._setup(markup, self.style, self.bulletText, None, cleanBlockQuotedText)
+        return super().wrap(availWidth, availHeight)
+
+
 _BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org"}
 
 
@@ -294,10 +320,47 @@ class _Writer:
         pairs = [(unicodedata.normalize("NFC", s.text), s.bold or style_bold) for s in spans]
         if self.script.shape:
             return _ShapedText(pairs, style, self.script, bullet, italic=style.name == "summary")
-        return Paragraph(self._markup(pairs, style), style, bulletText=bullet)
+        para = _Paragraph(self._markup(pairs, style), style, bulletText=bullet)
+        para.source = (self, pairs)
+        return para
 
     def text(self, text: str, style: ParagraphStyle) -> Flowable:
         return self.para((Span(text),), style)
+
+    def width(self, text: str, style: ParagraphStyle) -> float:
+        """Width in points of ``text`` set on one line in ``style``, as ``text`` draws it."""
+        bold, italic = style.name in _BOLD_STYLES, style.name == "summary"
+        if self.script.shape:
+            lines = shaping.layout([(text, bold)], self.script, style.fontSize, 1e9, italic)
+            return max((line.width for line in lines), default=0.0)
+        faces = fonts.faces(text, [bold] * len(text), self.script.fonts, italic)
+        return sum(stringWidth(ch, fonts.register(face), style.fontSize) for ch, face in zip(text, faces))
+
+    def broken(self, pairs: list[tuple[str, bool]], style: ParagraphStyle, width: float) -> list[tuple[str, bool]]:
+        """``pairs`` with every word wider than ``width`` cut into pieces (``wordbreak``),
+        each piece but the last followed by the mark and a space; ``pairs`` itself when no
+        word is that wide. Widths are reportlab's: the sum of the characters' advances."""
+        text = "".join(t for t, _ in pairs)
+        bold = [b for t, b in pairs for _ in t]
+        faces = [fonts.register(f) for f in fonts.faces(text, bold, self.script.fonts, italic=style.name == "summary")]
+        ends = list(accumulate((stringWidth(ch, face, style.fontSize) for ch, face in zip(text, faces)), initial=0.0))
+
+        def measure(a: int, b: int, marked: bool) -> float:
+            mark = stringWidth(wordbreak.MARK, faces[b - 1], style.fontSize) if marked else 0.0
+            return ends[b] - ends[a] + mark
+
+        cuts = [
+            b
+            for word in re.finditer(r"\S+", text)
+            if measure(word.start(), word.end(), False) > width
+            for _, b in wordbreak.break_word(text, wordbreak.cluster_bounds(text, *word.span()), measure, width)[:-1]
+        ]
+        if not cuts:
+            return pairs
+        chars = [(ch, b) for ch, b in zip(text, bold)]
+        for b in reversed(cuts):
+            chars.insert(b, (wordbreak.MARK + " ", bold[b - 1]))
+        return chars
 
     def _markup(self, pairs: list[tuple[str, bool]], style: ParagraphStyle) -> str:
         """Reportlab markup with a <font> run wherever the face differs from the style's.
@@ -317,7 +380,7 @@ class _Writer:
         return "".join(out)
 
 
-def _blocks(blocks: tuple[Block, ...], st: Styles, width: float, w: _Writer) -> list[Flowable]:
+def _blocks(blocks: tuple[Block, ...], st: Styles, width: float, w: _Writer, continued: str) -> list[Flowable]:
     out: list[Flowable] = []
     for block in blocks:
         if isinstance(block, ParagraphBlock):
@@ -327,24 +390,56 @@ def _blocks(blocks: tuple[Block, ...], st: Styles, width: float, w: _Writer) -> 
         elif isinstance(block, BulletList):
             out.extend(w.para(item, st.bullet, bullet=BULLET) for item in block.items)
         elif isinstance(block, Callout):
-            out.append(_callout(block, st, width, w))
+            out.append(_callout(block, st, width, w, continued))
     return out
 
 
-def _callout(block: Callout, st: Styles, width: float, w: _Writer) -> Table:
-    """A boxed warning: one table row per paragraph or bullet so a long box can split
-    across pages; the label row repeats on every part so no page shows an unlabelled box."""
-    accent = st.label.textColor
+LABEL_LINES = 4  # a longer warning label is not repeated on every page its box runs on to
+
+
+class _Box(Table):
+    """The warning box: a one-column table that reportlab splits between rows and inside
+    a row. Every later part is built afresh by ``make`` with ``continued`` ("Get help
+    now (continued)") as its head row, so no page shows an unlabelled box and none
+    suggests a second, separate warning. (reportlab would repeat the head row itself,
+    but at the height of the original head, so a longer head would overprint the text.)"""
+
+    make: Callable[[list[list[Flowable]]], _Box] | None = None
+    continued: Flowable | None = None
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and self.make is not None:
+            rest = self.make([[self.continued]] + parts[1]._cellvalues[1:])
+            rest.make, rest.continued = self.make, self.continued
+            parts = [parts[0], rest]
+        return parts
+
+
+def _callout(block: Callout, st: Styles, width: float, w: _Writer, continued: str) -> Table:
+    """A boxed warning: one row per paragraph or bullet so a long box can split across
+    pages (``_Box``). A label longer than ``LABEL_LINES`` lines is a row of its own
+    under an empty head, so it can split like any paragraph; its later parts then say
+    only "(continued)"."""
     pad = 8
-    rows = [[w.text(block.label, st.label)]]
-    rows += [[flowable] for flowable in _blocks(block.blocks, st, width - 2 * pad, w)]
-    table = Table(rows, colWidths=[width], repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
+    label = w.text(block.label, st.label)
+    tall = label.wrap(width - 2 * pad - 2, 1e6)[1] > LABEL_LINES * st.label.leading
+    rows = [[Spacer(0, 0)], [label]] if tall else [[label]]
+    rows += [[flowable] for flowable in _blocks(block.blocks, st, width - 2 * pad, w, continued)]
+    table = _box(rows, st, width, pad)
+    table.make = partial(_box, st=st, width=width, pad=pad)
+    table.continued = w.text(continued.format(label="" if tall else block.label).strip(), st.label)
+    return table
+
+
+def _box(rows: list[list[Flowable]], st: Styles, width: float, pad: float) -> _Box:
+    table = _Box(rows, colWidths=[width], repeatRows=1, splitByRow=0, splitInRow=1, hAlign="LEFT")
     table.spaceBefore = table.spaceAfter = st.body.fontSize * 0.6
     table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), st.body.fontName),  # else reportlab sets Helvetica, unembedded
-                ("BOX", (0, 0), (-1, -1), 2.5, accent),
+                ("BOX", (0, 0), (-1, -1), 2.5, st.label.textColor),
                 ("BACKGROUND", (0, 0), (-1, -1), st.callout_bg),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad + 2),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -366,7 +461,7 @@ def _story(handout: Handout, st: Styles, width: float, w: _Writer) -> list[Flowa
         heading = w.text(section.title, st.heading)
         heading.outline = (f"section-{section.id}", section.title)  # becomes a PDF bookmark
         story.append(heading)
-        story.extend(_blocks(section.blocks, st, width, w))
+        story.extend(_blocks(section.blocks, st, width, w, handout.strings.continued))
     story.append(Spacer(1, 1))
     return story
 
@@ -516,20 +611,25 @@ class _PagedCanvas(Canvas):
         para.drawOn(self, left, baseline + style.fontSize - height)
 
     def _watermark(self, page_w: float, page_h: float) -> None:
-        """A large diagonal mark on every draft page: unmistakable, yet text stays readable."""
-        self.saveState()
-        self.translate(page_w / 2, page_h / 2)
-        self.rotate(45)
+        """A large diagonal mark on every draft page: unmistakable, yet text stays readable.
+        A long mark (some languages' word for DRAFT) is set smaller than 110 pt, so that
+        the line and its height, turned 45 degrees, stay inside the margins."""
+        mark = self._handout.strings.draft_mark
         style = ParagraphStyle(
             "mark",
             parent=self._st.org,
             fontSize=110,
-            leading=130,
             alignment=TA_CENTER,
             spaceAfter=0,
             textColor=colors.Color(0.75, 0.1, 0.1, alpha=0.13),
         )
-        self._line(self._handout.strings.draft_mark, style, -page_h, page_h, -40)
+        per_point = self._writer.width(mark, style) / style.fontSize
+        style.fontSize = min(style.fontSize, 2**0.5 * (min(page_w, page_h) - 2 * MARGIN) / (per_point + 1.3))
+        style.leading = style.fontSize * 1.2
+        self.saveState()
+        self.translate(page_w / 2, page_h / 2)
+        self.rotate(45)
+        self._line(mark, style, -page_h, page_h, -0.36 * style.fontSize)
         self.restoreState()
 
 
@@ -547,6 +647,7 @@ class _Doc(BaseDocTemplate):
 class RenderedPdf:
     data: bytes
     pages: int
+    body: tuple[float, float, float, float]  # (left, bottom, right, top) in points of the body text on every page
 
 
 def render(handout: Handout) -> RenderedPdf:
@@ -558,11 +659,12 @@ def render(handout: Handout) -> RenderedPdf:
     writer = _Writer(script)
     chrome = _chrome(handout, st, page_w, page_h, writer)
     gap = 5 * mm
+    body = (MARGIN, chrome.footer_rule + gap, MARGIN + width, chrome.header_rule - gap)
     frame = Frame(
-        MARGIN,
-        chrome.footer_rule + gap,
+        body[0],
+        body[1],
         width,
-        chrome.header_rule - chrome.footer_rule - 2 * gap,
+        body[3] - body[1],
         leftPadding=0,
         rightPadding=0,
         topPadding=0,
@@ -589,4 +691,4 @@ def render(handout: Handout) -> RenderedPdf:
         _story(handout, st, width, writer),
         canvasmaker=partial(_PagedCanvas, handout=handout, chrome=chrome, styles=st, writer=writer),
     )
-    return RenderedPdf(out.getvalue(), doc.page)
+    return RenderedPdf(out.getvalue(), doc.page, body)

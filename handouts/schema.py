@@ -24,6 +24,14 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
+
+def Short(most: int) -> Any:
+    """Text printed on every page (header, footer, marks): at most ``most`` characters, so
+    that however it is written the header and footer leave most of the page for the
+    content (a 2,000-character clinic name would leave none)."""
+    return Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=most)]
+
+
 T = TypeVar("T")
 
 
@@ -199,13 +207,13 @@ class BrandColors(Strict):
 class BrandFile(Strict):
     """``content/brands/<name>.yaml``: who hands the leaflet out."""
 
-    name: Text
+    name: Short(120)
     logo: Text | None = None
     colors: BrandColors
-    phone: Text | None = None
-    website: Text | None = None
-    address: Text | None = None
-    footer_note: Text | None = None
+    phone: Short(40) | None = None
+    website: Short(80) | None = None
+    address: Short(150) | None = None
+    footer_note: Short(300) | None = None
     paper: Paper = "letter"
 
 
@@ -274,11 +282,12 @@ class StringsFile(Strict):
     """Interface text per language: nothing a reader sees is an English literal in Python."""
 
     lang: LangCode
-    page: Text = Field(description="footer page label; must contain {page} and {pages}")
-    revised: Text = Field(description="must contain {date}")
-    version: Text = Field(description="must contain {version}")
-    draft_mark: Text = Field(description="the large watermark word on draft pages")
-    draft_notice: Text = Field(description="one line under the header of draft pages")
+    page: Short(60) = Field(description="footer page label; must contain {page} and {pages}")
+    revised: Short(60) = Field(description="must contain {date}")
+    version: Short(60) = Field(description="must contain {version}")
+    draft_mark: Short(30) = Field(description="the large watermark word on draft pages")
+    draft_notice: Short(120) = Field(description="one line under the header of draft pages")
+    continued: Short(60) = Field(description="label of a warning box on the page it runs on to; must contain {label}")
 
 
 # --- translations -------------------------------------------------------------------

@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 
 import uharfbuzz as hb
 
-from . import bidi, fonts, linebreak
+from . import bidi, fonts, linebreak, wordbreak
 from .scripts import Script
 
 UNITS = 1000  # glyph metrics are kept in thousandths of an em, as PDF text space is
@@ -127,8 +127,8 @@ def layout(
 ) -> list[Line]:
     """Break (text, bold) spans into lines of at most ``width`` points, at the break
     opportunities of ``linebreak`` (UAX #14: kinsoku for CJK, spaces elsewhere), and put
-    each line in visual order. A word wider than a whole line is cut between its
-    characters rather than left to run off the page."""
+    each line in visual order. A word wider than a whole line is broken with a mark
+    (``_broken``) rather than left to run off the page."""
     text, bold = _collapse(spans)
     if not text:
         return []
@@ -139,20 +139,18 @@ def layout(
     used = 0.0
     spaces: list[Run] = []  # after the last word: drawn only if the line goes on
     for start, stop, end in _words(text, script.keep_all):
-        word = _pieces(text, faces, lv, start, stop)
-        advance = sum(p.advance for p in word) * scale
-        parts = [(start, stop, end)] if advance <= width else _cut(text, start, stop, end)
-        for a, b, c in parts:
-            if len(parts) > 1:
-                word = _pieces(text, faces, lv, a, b)
-                advance = sum(p.advance for p in word) * scale
+        whole = _pieces(text, faces, lv, start, stop)
+        too_wide = sum(p.advance for p in whole) * scale > width
+        for k, word in enumerate(_broken(text, faces, lv, start, stop, width / scale) if too_wide else [whole]):
+            advance = sum(p.advance for p in word) * scale
             gap = sum(p.advance for p in spaces) * scale
-            if lines[-1] and used + gap + advance > width:
+            if lines[-1] and (k or used + gap + advance > width):  # a broken word's later pieces start lines
                 lines.append([])
                 used, spaces, gap = 0.0, [], 0.0
             lines[-1] += spaces + word
             used += gap + advance
-            spaces = _pieces(text, faces, lv, b, c)
+            spaces = []
+        spaces = _pieces(text, faces, lv, stop, end)
     return [_line(line, scale) for line in lines]
 
 
@@ -183,12 +181,21 @@ def _words(text: str, keep_all: bool) -> list[tuple[int, int, int]]:
     return out
 
 
-def _cut(text: str, start: int, stop: int, end: int) -> list[tuple[int, int, int]]:
-    """A word too wide for a line as units of one character (grapheme) each, the last
-    keeping the word's spaces. Each is shaped alone, so joining and kerning are lost
-    there: better than a word running off the page."""
-    cuts = [start + g for g in linebreak.graphemes(text[start:stop])]
-    return [(a, b, b if b < stop else end) for a, b in zip([start, *cuts], cuts)]
+def _broken(text: str, faces: list[str], lv: list[int], start: int, end: int, width: float) -> list[list[Run]]:
+    """A word wider than a line (``width`` in font units) in pieces that fit
+    (``wordbreak``), each but the last ending with the break mark in the face and at the
+    bidi level of the character before it. Pieces are shaped on their own: Arabic
+    letters at a break take their final and initial forms, as in a hyphenated word."""
+
+    def mark(i: int) -> Run:
+        return Run(faces[i], lv[i], shape(faces[i], wordbreak.MARK, lv[i] % 2 == 1))
+
+    def measure(a: int, b: int, marked: bool) -> float:
+        runs = _pieces(text, faces, lv, a, b) + ([mark(b - 1)] if marked else [])
+        return sum(r.advance for r in runs)
+
+    spans = wordbreak.break_word(text, wordbreak.cluster_bounds(text, start, end), measure, width)
+    return [_pieces(text, faces, lv, a, b) + ([mark(b - 1)] if b < end else []) for a, b in spans]
 
 
 def _line(pieces: list[Run], scale: float) -> Line:

@@ -136,6 +136,12 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
         return source.error(keypath, f"a fact is text or a number, not {_describe(value)}", "write e.g. 5 mg")
     if kind == "finite_number":
         return source.error(keypath, f"{value} is not a number that can be printed", "write the amount, e.g. 5 mg")
+    if kind == "string_too_long":
+        return source.error(
+            keypath,
+            f"too long: {len(value)} characters, at most {err['ctx']['max_length']} fit",
+            "shorten it: it is printed on every page, where it must leave room for the content",
+        )
     if kind in ("too_short", "string_too_short"):
         return source.error(keypath, "must not be empty", "write at least one entry, or remove the key")
     if kind == "value_error":

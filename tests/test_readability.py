@@ -83,7 +83,14 @@ def make_handout(lang: str, level: str, *texts: str) -> Handout:
         version="0",
         sections=(Section("body", "Body", blocks),),
         brand=Brand(name="Test", primary="#000000", accent="#000000"),
-        strings=Strings(page="{page}/{pages}", revised="{date}", version="{version}", draft_mark="D", draft_notice="D"),
+        strings=Strings(
+            page="{page}/{pages}",
+            revised="{date}",
+            version="{version}",
+            draft_mark="D",
+            draft_notice="D",
+            continued="{label}",
+        ),
         paper="a4",
     )
 
@@ -250,7 +257,7 @@ def test_cli_names_the_formula_and_says_not_measured(tmp_path):
         (tmp_path / "strings").mkdir(exist_ok=True)
         (tmp_path / "strings" / f"{lang}.yaml").write_text(
             f"lang: {lang}\npage: '{{page}}/{{pages}}'\nrevised: '{{date}}'\nversion: '{{version}}'\n"
-            "draft_mark: X\ndraft_notice: X\n",
+            "draft_mark: X\ndraft_notice: X\ncontinued: '{label}'\n",
             encoding="utf-8",
         )
         folder = tmp_path / "medicines" / "demo"

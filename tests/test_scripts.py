@@ -75,7 +75,7 @@ def make_handout(lang: str, body: str | None = None, paper: str = "letter", leve
         version="abc123",
         sections=(Section("how", title, blocks),),
         brand=Brand("Clinic", "#1F4E79", "#A4161A", phone="555-0100", address="1 River Road"),
-        strings=Strings("{page} / {pages}", "{date}", "v{version}", "DRAFT", "draft"),
+        strings=Strings("{page} / {pages}", "{date}", "v{version}", "DRAFT", "draft", "{label} (continued)"),
         paper=paper,
     )
 
