@@ -1,0 +1,238 @@
+"""Reading a PDF back as a reader's software does (pypdfium2): where every character
+is drawn, and the body text in reading order, to compare with what the author wrote.
+
+Used by the layout, property and matrix tests. The comparison is exact, character for
+character in order, after removing only what the renderer adds on purpose: white
+space (line breaks), the break mark at the end of a broken word's pieces and the
+"Label (continued)" head of a warning box's later parts.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pypdfium2 as pdfium
+from pypdf import PdfReader
+
+from handouts.model import BulletList, Callout, Handout, Paragraph, Subhead, plain
+from handouts.render_pdf import BULLET, MARGIN, PAPER, RenderedPdf
+from handouts.scripts import script_for
+from handouts.wordbreak import MARK
+
+# pdfium extracts right-to-left text in logical order but mirrors brackets, and writes
+# a lam-alef ligature's two letters in the opposite order; both are folded alike.
+_MIRRORED = {closing: opening for opening, closing in ("()", "<>", "[]", "{}", "«»")}
+TOLERANCE = 3.0  # points: stacked accents above a first line may rise this far above its box
+
+
+@dataclass(frozen=True)
+class Char:
+    page: int
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+
+@lru_cache(maxsize=4)  # one PDF is read by several checks in a row
+def chars(data: bytes) -> list[list[Char]]:
+    """Every character pdfium finds, per page, in its extraction order (line breaks it
+    infers included, as "\\r" and "\\n" without a box)."""
+    pages = []
+    for number, page in enumerate(pdfium.PdfDocument(data)):
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        assert len(text) == textpage.count_chars()  # one UTF-16 unit per character: no astral characters here
+        nothing = (0.0, 0.0, 0.0, 0.0)
+        pages.append(
+            [Char(number, ch, *(textpage.get_charbox(i) if ch.strip() else nothing)) for i, ch in enumerate(text)]
+        )
+    return pages
+
+
+def outside_page_margins(data: bytes, paper: str) -> list[Char]:
+    """Characters (other than white space) not wholly inside the page margins."""
+    width, height = PAPER[paper]
+    return [
+        c
+        for page in chars(data)
+        for c in page
+        if c.text.strip()
+        and (
+            c.left < MARGIN - TOLERANCE
+            or c.right > width - MARGIN + TOLERANCE
+            or c.bottom < MARGIN - TOLERANCE
+            or c.top > height - MARGIN + TOLERANCE
+        )
+    ]
+
+
+def outside_body(rendered: RenderedPdf, body: list[Char]) -> list[Char]:
+    left, bottom, right, top = rendered.body
+    return [
+        c
+        for c in body
+        if c.left < left - TOLERANCE
+        or c.right > right + TOLERANCE
+        or c.bottom < bottom - TOLERANCE
+        or c.top > top + TOLERANCE
+    ]
+
+
+def overprinted(data: bytes) -> list[tuple[int, tuple[float, ...], tuple[float, ...]]]:
+    """Pairs of text segments (pdfium's rectangles, about one per line and font run)
+    drawn over each other: overlapping by more than a third of the lower one's height
+    and by more than a point across. (page, box, box) for each."""
+    found = []
+    for number, page in enumerate(pdfium.PdfDocument(data)):
+        text = page.get_textpage()
+        rects = sorted((text.get_rect(i) for i in range(text.count_rects())), key=lambda r: r[1])
+        for i, (l1, b1, r1, t1) in enumerate(rects):
+            for l2, b2, r2, t2 in rects[i + 1 :]:
+                if b2 >= t1:
+                    break  # sorted by bottom: no later rectangle reaches down into this one
+                across, up = min(r1, r2) - max(l1, l2), min(t1, t2) - max(b1, b2)
+                if across > 1 and up > min(t1 - b1, t2 - b2) / 3:
+                    found.append((number, (l1, b1, r1, t1), (l2, b2, r2, t2)))
+    return found
+
+
+@lru_cache(maxsize=4)  # one PDF is read by several checks in a row
+def body_chars(rendered: RenderedPdf) -> list[Char]:
+    """The characters whose middle lies in the body area (give or take ``TOLERANCE``:
+    reportlab lets a Chinese full stop hang a little past the end of a line), in
+    extraction order: the text without header, footer and page numbers."""
+    left, bottom, right, top = rendered.body
+    out = []
+    for page in chars(rendered.data):
+        for c in page:
+            x, y = (c.left + c.right) / 2, (c.bottom + c.top) / 2
+            if not c.text.strip():
+                out.append(c)  # keeps line breaks, so a break mark can be told from a hyphen
+            elif left - TOLERANCE <= x <= right + TOLERANCE and bottom - TOLERANCE <= y <= top + TOLERANCE:
+                out.append(c)
+    return out
+
+
+def rtl_lines(rendered: RenderedPdf, page: int) -> list[str]:
+    """The body lines of a right-to-left page in reading order. pdfium guesses
+    right-to-left order on its own and, in a line that mixes directions, reverses the
+    order of the words and even a Latin run; so here pypdf gives the runs as drawn (the
+    renderer draws each run at one bidi level; pypdf returns each in logical order,
+    with its position), and a line is read from its rightmost run to its leftmost,
+    except that a stretch of left-to-right runs (and the spaces between them) is read
+    left to right. A break mark is a run of its own, left out here."""
+    left, bottom, right, top = rendered.body
+    runs: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, font, size):
+        x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if text.strip() not in ("", MARK) and left - TOLERANCE <= x <= right + TOLERANCE and bottom <= y <= top:
+            runs.append((y, x, text))  # a run of the mark alone is a break mark
+
+    PdfReader(io.BytesIO(rendered.data)).pages[page].extract_text(visitor_text=visit)
+    lines: list[list[tuple[float, float, str]]] = []
+    for run in runs:
+        if lines and abs(lines[-1][0][0] - run[0]) < 2:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return ["".join(_read_rtl([text for _, _, text in sorted(line, key=lambda r: r[1])])) for line in lines]
+
+
+def _read_rtl(runs: list[str]) -> list[str]:
+    """Runs of one line, given left to right, in the order a reader of a right-to-left
+    paragraph reads them."""
+    order, out, i = runs[::-1], [], 0
+    while i < len(order):
+        if _direction(order[i]) != "L":
+            out.append(order[i])
+            i += 1
+            continue
+        end = i  # the last left-to-right run of the stretch starting at i
+        for k in range(i + 1, len(order)):
+            if _direction(order[k]) == "R":
+                break
+            if _direction(order[k]) == "L":
+                end = k
+        out += order[i : end + 1][::-1]
+        i = end + 1
+    return out
+
+
+def _direction(text: str) -> str:
+    classes = {unicodedata.bidirectional(ch) for ch in text}
+    return "R" if classes & {"R", "AL"} else "L" if classes & {"L", "EN"} else "N"
+
+
+def fold(text: str, rtl: bool) -> str:
+    """NFC text without white space or U+200B (a glyph that stands for no character);
+    for right-to-left text, mirrored pairs and lam-alef folded as pdfium extracts them."""
+    text = "".join(ch for ch in unicodedata.normalize("NFC", text) if not ch.isspace() and ch != "\u200b")
+    if rtl:
+        text = "".join(_MIRRORED.get(ch, ch) for ch in text.replace("\u0644\u0627", "\u0627\u0644"))
+    return text
+
+
+def written(handout: Handout) -> str:
+    """All body text of a handout in reading order: title, summary, and per section its
+    title and blocks, a bullet before each item, a warning's label before its blocks."""
+    parts = [handout.title, handout.summary]
+    for section in handout.sections:
+        parts.append(section.title)
+        parts += _blocks(section.blocks)
+    return " ".join(parts)
+
+
+def _blocks(blocks) -> list[str]:
+    out = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(plain(block.spans))
+        elif isinstance(block, Subhead):
+            out.append(block.text)
+        elif isinstance(block, BulletList):
+            out += [BULLET + " " + plain(item) for item in block.items]
+        elif isinstance(block, Callout):
+            out += [block.label] + _blocks(block.blocks)
+    return out
+
+
+def continued_heads(handout: Handout) -> list[str]:
+    """The head a warning box's later parts may start with: "Label (continued)", or the
+    bare "(continued)" of a label too long to repeat."""
+    labels = [b.label for s in handout.sections for b in s.blocks if isinstance(b, Callout)]
+    heads = {handout.strings.continued.format(label=label) for label in labels}
+    heads.add(handout.strings.continued.format(label="").strip())
+    return sorted(heads, key=len, reverse=True)
+
+
+def printed(handout: Handout, rendered: RenderedPdf) -> str:
+    """The body text as extracted, folded like ``written``: break marks at a line's end
+    removed, and the head of a continued warning box where it stands, at the top of a
+    page."""
+    rtl = script_for(handout.lang).rtl
+    heads = [fold(head, rtl) for head in continued_heads(handout)]
+    pages = [""] * rendered.pages
+    for c in body_chars(rendered):
+        pages[c.page] += c.text
+    out = []
+    for page in range(rendered.pages):
+        lines = rtl_lines(rendered, page) if rtl else pages[page].replace("\r", "").split("\n")
+        lines = [line.strip().removesuffix(MARK).removeprefix(MARK) for line in lines]
+        text = fold("".join(lines), rtl)
+        out.append(next((text[len(h) :] for h in heads if text.startswith(h)), text))
+    return "".join(out)
+
+
+def missing_or_reordered(handout: Handout, rendered: RenderedPdf) -> str:
+    """Empty when the body text reads exactly as written, else where the two first differ."""
+    want, got = fold(written(handout), script_for(handout.lang).rtl), printed(handout, rendered)
+    if want == got:
+        return ""
+    i = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+    return f"differs at {i} of {len(want)}: written {want[max(0, i - 20) : i + 20]!r}, printed {got[max(0, i - 20) : i + 20]!r}"
