@@ -49,9 +49,9 @@ def break_word(text: str, bounds: list[int], measure: Measure, width: float) -> 
                 lo = mid
             else:
                 hi = mid - 1
-        slash = text.rfind("/", bounds[a], bounds[lo])
-        if slash >= 0 and measure(bounds[a], slash + 1, True) >= SLASH_FILL * measure(bounds[a], bounds[lo], True):
-            lo = bounds.index(slash + 1)
+        slash = next((b for b in range(lo, a, -1) if text[bounds[b] - 1] == "/"), None)  # a cluster ending in "/"
+        if slash and measure(bounds[a], bounds[slash], True) >= SLASH_FILL * measure(bounds[a], bounds[lo], True):
+            lo = slash
         pieces.append((bounds[a], bounds[lo]))
         a = lo
     pieces.append((bounds[a], bounds[last]))
