@@ -9,12 +9,16 @@ space (line breaks), the break mark at the end of a broken word's pieces and the
 
 from __future__ import annotations
 
+import ctypes
 import io
+import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 
 from handouts.model import BulletList, Callout, Handout, Paragraph, Subhead, plain
@@ -26,6 +30,7 @@ from handouts.wordbreak import MARK
 # a lam-alef ligature's two letters in the opposite order; both are folded alike.
 _MIRRORED = {closing: opening for opening, closing in ("()", "<>", "[]", "{}", "«»")}
 TOLERANCE = 3.0  # points: stacked accents above a first line may rise this far above its box
+SAME_LINE = 3.0  # points between two baselines of one line; lines of text are 13 points apart or more
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class Char:
     bottom: float
     right: float
     top: float
+    baseline: float = 0.0
+    upright: bool = True  # False for turned text: the diagonal DRAFT mark
 
 
 @lru_cache(maxsize=4)  # one PDF is read by several checks in a row
@@ -47,10 +54,16 @@ def chars(data: bytes) -> list[list[Char]]:
         textpage = page.get_textpage()
         text = textpage.get_text_range()
         assert len(text) == textpage.count_chars()  # one UTF-16 unit per character: no astral characters here
-        nothing = (0.0, 0.0, 0.0, 0.0)
-        pages.append(
-            [Char(number, ch, *(textpage.get_charbox(i) if ch.strip() else nothing)) for i, ch in enumerate(text)]
-        )
+        found = []
+        for i, ch in enumerate(text):
+            if not ch.strip():
+                found.append(Char(number, ch, 0.0, 0.0, 0.0, 0.0))
+                continue
+            x, y = ctypes.c_double(), ctypes.c_double()
+            pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y)
+            upright = pdfium_c.FPDFText_GetCharAngle(textpage.raw, i) == 0
+            found.append(Char(number, ch, *textpage.get_charbox(i), baseline=y.value, upright=upright))
+        pages.append(found)
     return pages
 
 
@@ -84,21 +97,36 @@ def outside_body(rendered: RenderedPdf, body: list[Char]) -> list[Char]:
 
 
 def overprinted(data: bytes) -> list[tuple[int, tuple[float, ...], tuple[float, ...]]]:
-    """Pairs of text segments (pdfium's rectangles, about one per line and font run)
-    drawn over each other: overlapping by more than a third of the lower one's height
-    and by more than a point across. (page, box, box) for each."""
+    """Lines of text drawn over other lines: two lines whose boxes overlap by more than a
+    point across and more than a third of the lower one's height. (page, box, box) for
+    each. A line is the characters whose baselines lie within ``SAME_LINE`` points of
+    each other, counting only glyphs that stand on their baseline: combining marks and
+    the glyphs shaping moves up or down (the alef of an Arabic lam-alef, a hamza) are
+    left out, as their letters show where the line is. Turned
+    text (the translucent DRAFT mark across the page) is meant to lie over the text and
+    is left out."""
     found = []
-    for number, page in enumerate(pdfium.PdfDocument(data)):
-        text = page.get_textpage()
-        rects = sorted((text.get_rect(i) for i in range(text.count_rects())), key=lambda r: r[1])
-        for i, (l1, b1, r1, t1) in enumerate(rects):
-            for l2, b2, r2, t2 in rects[i + 1 :]:
-                if b2 >= t1:
-                    break  # sorted by bottom: no later rectangle reaches down into this one
+    for number, page in enumerate(chars(data)):
+        drawn = sorted((c for c in page if c.text.strip() and _on_baseline(c)), key=lambda c: c.baseline)
+        boxes: list[list[float]] = []
+        last = None
+        for c in drawn:
+            if last is None or c.baseline - last > SAME_LINE:
+                boxes.append([c.left, c.bottom, c.right, c.top])
+            box = boxes[-1]
+            box[:] = min(box[0], c.left), min(box[1], c.bottom), max(box[2], c.right), max(box[3], c.top)
+            last = c.baseline
+        for i, (l1, b1, r1, t1) in enumerate(boxes):
+            for l2, b2, r2, t2 in boxes[i + 1 :]:
                 across, up = min(r1, r2) - max(l1, l2), min(t1, t2) - max(b1, b2)
                 if across > 1 and up > min(t1 - b1, t2 - b2) / 3:
                     found.append((number, (l1, b1, r1, t1), (l2, b2, r2, t2)))
     return found
+
+
+def _on_baseline(c: Char) -> bool:
+    upright_letter = c.upright and unicodedata.category(c.text)[0] != "M"
+    return upright_letter and c.bottom - 1 <= c.baseline <= c.top + 1
 
 
 @lru_cache(maxsize=4)  # one PDF is read by several checks in a row
@@ -169,10 +197,12 @@ def _direction(text: str) -> str:
     return "R" if classes & {"R", "AL"} else "L" if classes & {"L", "EN"} else "N"
 
 
-def fold(text: str, rtl: bool) -> str:
+def fold(text: str, rtl: bool, keep_space: bool = False) -> str:
     """NFC text without white space or U+200B (a glyph that stands for no character);
     for right-to-left text, mirrored pairs and lam-alef folded as pdfium extracts them."""
-    text = "".join(ch for ch in unicodedata.normalize("NFC", text) if not ch.isspace() and ch != "\u200b")
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFC", text) if (keep_space or not ch.isspace()) and ch != "\u200b"
+    )
     if rtl:
         text = "".join(_MIRRORED.get(ch, ch) for ch in text.replace("\u0644\u0627", "\u0627\u0644"))
     return text
@@ -222,7 +252,8 @@ def printed(handout: Handout, rendered: RenderedPdf) -> str:
         pages[c.page] += c.text
     out = []
     for page in range(rendered.pages):
-        lines = rtl_lines(rendered, page) if rtl else pages[page].replace("\r", "").split("\n")
+        # pdfium reports a "-" that ends a line as U+FFFE (a hyphen it takes for a soft one)
+        lines = rtl_lines(rendered, page) if rtl else pages[page].replace("\r", "").replace("\ufffe", "-").split("\n")
         lines = [line.strip().removesuffix(MARK).removeprefix(MARK) for line in lines]
         text = fold("".join(lines), rtl)
         out.append(next((text[len(h) :] for h in heads if text.startswith(h)), text))
@@ -230,9 +261,33 @@ def printed(handout: Handout, rendered: RenderedPdf) -> str:
 
 
 def missing_or_reordered(handout: Handout, rendered: RenderedPdf) -> str:
-    """Empty when the body text reads exactly as written, else where the two first differ."""
-    want, got = fold(written(handout), script_for(handout.lang).rtl), printed(handout, rendered)
-    if want == got:
+    """Empty when the body text reads as written, else where the two first differ.
+
+    Left-to-right text must read exactly as written. Right-to-left text is read back
+    line by line (``rtl_lines``), and where a line mixes directions the order of
+    numbers and Latin words among themselves depends on the characters around them in
+    the whole paragraph, which one printed line no longer shows ("0 1" in Arabic text
+    is drawn "1 0"). So when the exact comparison fails there, what a reader's software
+    can still prove is required: the same characters, as many of each; the Arabic
+    (right-to-left) letters in written order; and every Latin word and number whole."""
+    rtl = script_for(handout.lang).rtl
+    text = written(handout)
+    want, got = fold(text, rtl), printed(handout, rendered)
+    if want == got or (rtl and _same_rtl(fold(text, False, keep_space=True), want, got)):
         return ""
     i = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
     return f"differs at {i} of {len(want)}: written {want[max(0, i - 20) : i + 20]!r}, printed {got[max(0, i - 20) : i + 20]!r}"
+
+
+def _same_rtl(text: str, want: str, got: str) -> bool:
+    """``text`` as written (with its spaces), ``want`` and ``got`` folded."""
+
+    def rtl_letters(text: str) -> str:
+        return "".join(ch for ch in text if unicodedata.bidirectional(ch) in ("R", "AL"))
+
+    ltr_words = re.findall(r"[^\W_]+", "".join(ch if _direction(ch) == "L" else " " for ch in text))
+    return (
+        Counter(want) == Counter(got)
+        and rtl_letters(want) == rtl_letters(got)
+        and all(word in got for word in ltr_words)
+    )
