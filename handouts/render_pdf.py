@@ -433,6 +433,9 @@ def _callout(block: Callout, st: Styles, width: float, w: _Writer, continued: st
 
 
 def _box(rows: list[list[Flowable]], st: Styles, width: float, pad: float) -> _Box:
+    """The table of a warning box or of a later part of one. It splits inside a row first
+    (``splitByRow=0``): split between rows, a part could end well above the foot of the
+    page, and reportlab would then start the next part, a second box, on the same page."""
     table = _Box(rows, colWidths=[width], repeatRows=1, splitByRow=0, splitInRow=1, hAlign="LEFT")
     table.spaceBefore = table.spaceAfter = st.body.fontSize * 0.6
     table.setStyle(
@@ -624,7 +627,8 @@ class _PagedCanvas(Canvas):
             textColor=colors.Color(0.75, 0.1, 0.1, alpha=0.13),
         )
         per_point = self._writer.width(mark, style) / style.fontSize
-        style.fontSize = min(style.fontSize, 2**0.5 * (min(page_w, page_h) - 2 * MARGIN) / (per_point + 1.3))
+        height = 1.3  # ems from the lowest descender to the highest accent
+        style.fontSize = min(style.fontSize, 2**0.5 * (min(page_w, page_h) - 2 * MARGIN) / (per_point + height))
         style.leading = style.fontSize * 1.2
         self.saveState()
         self.translate(page_w / 2, page_h / 2)
