@@ -256,8 +256,13 @@ def printed(handout: Handout, rendered: RenderedPdf) -> str:
         lines = rtl_lines(rendered, page) if rtl else pages[page].replace("\r", "").replace("\ufffe", "-").split("\n")
         lines = [line.strip().removesuffix(MARK).removeprefix(MARK) for line in lines]
         text = fold("".join(lines), rtl)
-        out.append(next((text[len(h) :] for h in heads if text.startswith(h)), text))
+        out.append(next((text[len(h) :] for h in heads if _starts_with(text, h, rtl)), text))
     return "".join(out)
+
+
+def _starts_with(text: str, head: str, rtl: bool) -> bool:
+    """In right-to-left text the numbers of a head may come out in either order ("0 5")."""
+    return sorted(text[: len(head)]) == sorted(head) if rtl else text.startswith(head)
 
 
 def missing_or_reordered(handout: Handout, rendered: RenderedPdf) -> str:
