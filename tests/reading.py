@@ -146,14 +146,16 @@ def body_chars(rendered: RenderedPdf) -> list[Char]:
     return out
 
 
-def rtl_lines(rendered: RenderedPdf, page: int) -> list[str]:
-    """The body lines of a right-to-left page in reading order. pdfium guesses
-    right-to-left order on its own and, in a line that mixes directions, reverses the
-    order of the words and even a Latin run; so here pypdf gives the runs as drawn (the
-    renderer draws each run at one bidi level; pypdf returns each in logical order,
-    with its position), and a line is read from its rightmost run to its leftmost,
+def run_lines(rendered: RenderedPdf, page: int, rtl: bool) -> list[str]:
+    """The body lines of a page laid out by ``shaping`` (Arabic, Hindi, CJK), read run
+    by run. pdfium is not used there: it leaves out a line of Devanagari that repeats
+    the line above it (it takes the two for one text drawn twice, as in fake bold), and
+    in a right-to-left line that mixes directions it reverses the order of the words and
+    even a Latin run. pypdf gives the runs as drawn (the renderer draws each run at one
+    bidi level; pypdf returns each in logical order, with its position). A line is read
+    left to right, or for right-to-left text from its rightmost run to its leftmost,
     except that a stretch of left-to-right runs (and the spaces between them) is read
-    left to right. A break mark is a run of its own, left out here."""
+    left to right. A break mark drawn as a run of its own is left out here."""
     left, bottom, right, top = rendered.body
     runs: list[tuple[float, float, str]] = []
 
@@ -169,7 +171,8 @@ def rtl_lines(rendered: RenderedPdf, page: int) -> list[str]:
             lines[-1].append(run)
         else:
             lines.append([run])
-    return ["".join(_read_rtl([text for _, _, text in sorted(line, key=lambda r: r[1])])) for line in lines]
+    ordered = ([text for _, _, text in sorted(line, key=lambda r: r[1])] for line in lines)
+    return ["".join(_read_rtl(texts) if rtl else texts) for texts in ordered]
 
 
 def _read_rtl(runs: list[str]) -> list[str]:
@@ -252,8 +255,10 @@ def printed(handout: Handout, rendered: RenderedPdf) -> str:
         pages[c.page] += c.text
     out = []
     for page in range(rendered.pages):
-        # pdfium reports a "-" that ends a line as U+FFFE (a hyphen it takes for a soft one)
-        lines = rtl_lines(rendered, page) if rtl else pages[page].replace("\r", "").replace("\ufffe", "-").split("\n")
+        if script_for(handout.lang).shape:
+            lines = run_lines(rendered, page, rtl)
+        else:  # pdfium reports a "-" that ends a line as U+FFFE (a hyphen it takes for a soft one)
+            lines = pages[page].replace("\r", "").replace("\ufffe", "-").split("\n")
         lines = [line.strip().removesuffix(MARK).removeprefix(MARK) for line in lines]
         text = fold("".join(lines), rtl)
         out.append(next((text[len(h) :] for h in heads if _starts_with(text, h, rtl)), text))
@@ -269,7 +274,7 @@ def missing_or_reordered(handout: Handout, rendered: RenderedPdf) -> str:
     """Empty when the body text reads as written, else where the two first differ.
 
     Left-to-right text must read exactly as written. Right-to-left text is read back
-    line by line (``rtl_lines``), and where a line mixes directions the order of
+    line by line (``run_lines``), and where a line mixes directions the order of
     numbers and Latin words among themselves depends on the characters around them in
     the whole paragraph, which one printed line no longer shows ("0 1" in Arabic text
     is drawn "1 0"). So when the exact comparison fails there, what a reader's software
