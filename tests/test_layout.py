@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import pypdfium2 as pdfium
 import pytest
-from reading import body_chars, fold, missing_or_reordered, outside_body, outside_page_margins, overprinted
+from reading import body_chars, chars, fold, missing_or_reordered, outside_body, outside_page_margins, overprinted
 
 from handouts import schema
 from handouts.content import Library, load_brand
@@ -222,6 +222,28 @@ def test_broken_word_shows_a_mark_at_each_break():
     lines = text.replace("\r", "").split("\n")
     broken = [line for line in lines if line.endswith(MARK)]
     assert len(broken) >= 5 and all(set(line[:-1]) == {"a"} for line in broken[:3])
+
+
+@pytest.mark.parametrize("lang", ["ar", "hi", "zh-Hans", "ko"])
+def test_break_marks_of_shaped_scripts_end_their_lines(lang):
+    """Where the text is laid out by shaping.py, each break mark is drawn at the end of
+    its line: the right end, or the left end in Arabic. (Chinese breaks between any two
+    characters, so its long word here is Latin; the Devanagari one varies from line to
+    line, as pdfium leaves out a line that repeats the one above.)"""
+    word = {
+        "zh-Hans": "药" + "a" * 300,
+        "hi": "".join(chr(0x0915 + i % 37) + "\u093f" for i in range(150)),
+    }.get(lang, long_word(lang))
+    h = handout(lang, [Section("s", "x", (para(f"{word} {word}"),))], "letter")
+    lines: dict[int, list] = {}
+    for c in chars(render(h).data)[0]:
+        if c.text.strip():
+            lines.setdefault(round(c.baseline), []).append(c)
+    marked = [line for line in lines.values() if any(c.text == MARK for c in line)]
+    assert len(marked) >= 4
+    for line in marked:
+        ends = min(line, key=lambda c: c.left) if lang == "ar" else max(line, key=lambda c: c.right)
+        assert ends.text == MARK and [c.text for c in line].count(MARK) == 1
 
 
 def test_a_continued_warning_box_says_so_on_every_later_page():
