@@ -287,7 +287,10 @@ class StringsFile(Strict):
     version: Short(60) = Field(description="must contain {version}")
     draft_mark: Short(30) = Field(description="the large watermark word on draft pages")
     draft_notice: Short(120) = Field(description="one line under the header of draft pages")
-    continued: Short(60) = Field(description="label of a warning box on the page it runs on to; must contain {label}")
+    continued: Short(60) = Field(
+        default="{label}",  # a strings file written before this key repeats the bare label, as it did then
+        description="label of a warning box on the page it runs on to, e.g. '{label} (continued)'; must contain {label}",
+    )
 
 
 # --- translations -------------------------------------------------------------------
