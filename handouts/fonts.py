@@ -176,6 +176,11 @@ def register(face: str) -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    if face not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(face, path(face)))
+    if face not in _REGISTERED:
+        if face not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(face, path(face)))
+        _REGISTERED.add(face)
     return face
+
+
+_REGISTERED: set[str] = set()  # asked per text run, so answered without building reportlab's list

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from itertools import accumulate, groupby
+from itertools import accumulate, groupby, repeat
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -290,8 +290,13 @@ class _Paragraph(Paragraph):
 
     source: tuple[_Writer, list[tuple[str, bool]]] | None = None
     _broken_at: float | None = None
+    _wrapped: tuple[float, tuple[float, float]] | None = None  # (width, size) of the last wrap
 
     def wrap(self, availWidth, availHeight):
+        # reportlab wraps most paragraphs twice at the same width (once to keep a heading
+        # with what follows, once to place it); the lines depend on the width alone.
+        if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
+            return self._wrapped[1]  # (split() drops blPara when it moves the paragraph on)
         if self.source is not None:
             width = availWidth - self.style.leftIndent - self.style.rightIndent
             if width != self._broken_at:
@@ -301,7 +306,9 @@ class _Paragraph(Paragraph):
                 if broken is not pairs:
                     markup = writer._markup(broken, self.style)
                     self._setup(markup, self.style, self.bulletText, None, cleanBlockQuotedText)
-        return super().wrap(availWidth, availHeight)
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
 
 
 _BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org"}
@@ -341,6 +348,8 @@ class _Writer:
         each piece but the last followed by the mark and a space; ``pairs`` itself when no
         word is that wide. Widths are reportlab's: the sum of the characters' advances."""
         text = "".join(t for t, _ in pairs)
+        if self._no_wider_word(pairs, text, style, width):
+            return pairs
         bold = [b for t, b in pairs for _ in t]
         faces = [fonts.register(f) for f in fonts.faces(text, bold, self.script.fonts, italic=style.name == "summary")]
         ends = list(accumulate((stringWidth(ch, face, style.fontSize) for ch, face in zip(text, faces)), initial=0.0))
@@ -361,6 +370,28 @@ class _Writer:
         for b in reversed(cuts):
             chars.insert(b, (wordbreak.MARK + " ", bold[b - 1]))
         return chars
+
+    def _no_wider_word(self, pairs: list[tuple[str, bool]], text: str, style: ParagraphStyle, width: float) -> bool:
+        """Fast answer for the usual case, one font family and ordinary words. A word of n
+        characters is at most n times the widest advance among the text's characters, so
+        only words longer than that bound allows are measured (whole, in each face used)."""
+        chain, italic = self.script.fonts, style.name == "summary"
+        if not fonts.in_family(chain[0], text):
+            return False
+        family = fonts.FAMILIES[chain[0]]
+        faces = {fonts.register(family.face(b, italic)) for t, b in pairs if t}
+        chars = set(text)
+        widest = max(
+            max(map(face.charWidths.get, map(ord, chars), repeat(face.defaultWidth)), default=0)
+            for face in (pdfmetrics.getFont(name).face for name in faces)
+        )
+        longest_safe = width * 1000 / (style.fontSize * widest) if widest else float("inf")
+        return all(
+            stringWidth(word, face, style.fontSize) <= width
+            for word in set(text.split())
+            if len(word) > longest_safe
+            for face in faces
+        )
 
     def _markup(self, pairs: list[tuple[str, bool]], style: ParagraphStyle) -> str:
         """Reportlab markup with a <font> run wherever the face differs from the style's.
@@ -574,6 +605,8 @@ class _PagedCanvas(Canvas):
             self._same_on_every_page(page_w, page_h)
             self.endForm()
         self.doForm(_CHROME_FORM)
+        if h.draft:  # outside the form: reportlab does not carry its transparency into a form
+            self._watermark(page_w, page_h)
         self.saveState()
         label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
         right = ParagraphStyle("page_label", parent=st.chrome, alignment=TA_RIGHT)
@@ -581,11 +614,9 @@ class _PagedCanvas(Canvas):
         self.restoreState()
 
     def _same_on_every_page(self, page_w: float, page_h: float) -> None:
-        """Draft mark, logo, header, footer and rules: drawn once into a form XObject that
+        """Logo, header, footer and rules: drawn once into a form XObject that
         every page shows, so a five-page handout lays them out and stores them once."""
         h, chrome = self._handout, self._chrome
-        if h.draft:
-            self._watermark(page_w, page_h)
         if h.brand.logo:
             w, lh = LOGO_BOX
             self.drawImage(
@@ -609,6 +640,17 @@ class _PagedCanvas(Canvas):
     def _line(self, text: str, style: ParagraphStyle, left: float, right: float, baseline: float) -> None:
         """Text in the handout's language (shaped, in bidi order), aligned by the style
         between left and right, its first baseline at ``baseline``."""
+        chain = self._writer.script.fonts
+        opaque = getattr(style.textColor, "alpha", None) in (None, 1)  # the DRAFT mark keeps its Paragraph
+        if opaque and not self._writer.script.shape and fonts.in_family(chain[0], text):  # one font, one line
+            face = fonts.register(fonts.FAMILIES[chain[0]].face(style.name in _BOLD_STYLES, False))
+            if stringWidth(text, face, style.fontSize) <= right - left:
+                self.setFont(face, style.fontSize)
+                self.setFillColor(style.textColor)
+                draw = {TA_RIGHT: (self.drawRightString, right), TA_CENTER: (self.drawCentredString, (left + right) / 2)}
+                method, x = draw.get(style.alignment, (self.drawString, left))
+                method(x, baseline, text)
+                return
         para = self._writer.text(text, style)
         _, height = para.wrap(right - left, 1e6)
         para.drawOn(self, left, baseline + style.fontSize - height)

@@ -76,6 +76,22 @@ def test_draft_mark_on_every_page_and_page_x_of_y(library, tmp_path):
         assert "Revised November 21, 2026" in text  # CLDR long date (Babel)
 
 
+def test_draft_mark_is_see_through(library, tmp_path):
+    """The mark must not hide the text under it: drawn opaque, its letters cover several
+    per cent of every page in saturated red; see-through, they are a pale pink."""
+    import pypdfium2
+
+    _, _, data = make_pdf(library, tmp_path, medicine="baclofen")
+    for page in pypdfium2.PdfDocument(data):
+        image = page.render(scale=0.5).to_pil().convert("RGB")
+        raw = image.tobytes()
+        pixels = list(zip(raw[0::3], raw[1::3], raw[2::3]))
+        pink = sum(1 for r, g, b in pixels if r > 230 and 150 < g < 245 and abs(g - b) < 25)
+        red = sum(1 for r, g, b in pixels if r > 140 and g < 90 and b < 90)
+        assert pink > 0.01 * len(pixels), "no see-through mark on the page"
+        assert red < 0.01 * len(pixels), f"{red} saturated red pixels: the mark hides the text"
+
+
 def test_reviewed_content_has_no_draft_mark(test_library, tmp_path):
     _, reader, _ = make_pdf(test_library, tmp_path, medicine="testamine", require_reviewed=True)
     text = pdf_text(reader)
