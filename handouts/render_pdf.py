@@ -555,6 +555,8 @@ def _chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: _Writ
 rl_config.useA85 = 0
 
 _CHROME_FORM = "chrome"
+_MARK_FORM = "draft-mark"
+MARK_ALPHA = 0.13  # the DRAFT mark is unmistakable, yet the text under it stays readable
 
 
 @file_cache(16)
@@ -605,8 +607,15 @@ class _PagedCanvas(Canvas):
             self._same_on_every_page(page_w, page_h)
             self.endForm()
         self.doForm(_CHROME_FORM)
-        if h.draft:  # outside the form: reportlab does not carry its transparency into a form
-            self._watermark(page_w, page_h)
+        if h.draft:  # its own form, shown see-through: a form's content takes the page's alpha
+            if not self.hasForm(_MARK_FORM):
+                self.beginForm(_MARK_FORM)
+                self._watermark(page_w, page_h)
+                self.endForm()
+            self.saveState()
+            self.setFillAlpha(MARK_ALPHA)
+            self.doForm(_MARK_FORM)
+            self.restoreState()
         self.saveState()
         label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
         right = ParagraphStyle("page_label", parent=st.chrome, alignment=TA_RIGHT)
@@ -666,7 +675,7 @@ class _PagedCanvas(Canvas):
             fontSize=110,
             alignment=TA_CENTER,
             spaceAfter=0,
-            textColor=colors.Color(0.75, 0.1, 0.1, alpha=0.13),
+            textColor=colors.Color(0.75, 0.1, 0.1),  # opaque here; shown at MARK_ALPHA
         )
         per_point = self._writer.width(mark, style) / style.fontSize
         height = 1.3  # ems from the lowest descender to the highest accent
