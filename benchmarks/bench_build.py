@@ -136,6 +136,10 @@ def main() -> None:
         f"cold 'python generate.py build baclofen --lang {lang}' (median of 5 processes): {statistics.median(cold):.2f} s"
     )
 
+    short = render(prepare(Library.with_content(ROOT / "tests/data/content"), Request("testamine")))
+    print(f"\na short English handout (the test medicine 'testamine', standard): {short.pages} pages, "
+          f"{len(short.data) / 1024:.0f} KB")  # fmt: skip
+
     print("\nlevel     paper   pages   size")
     for level in LEVELS:
         for paper in ("letter", "a4"):

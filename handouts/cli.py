@@ -192,10 +192,10 @@ def batch_cmd(library: Library, manifest, out, jobs, quiet, force, combined, zip
 
         extras.append(f"{display_path(zip_path)} ({zip_outputs(pdfs, out, zip_path)} PDFs)")
     counts = summary.counts
-    rate = (counts["built"] / summary.seconds) if summary.seconds else 0
+    rate = f" ({counts['built'] / summary.seconds:.1f} built/s)" if counts["built"] and summary.seconds else ""
     click.echo(
         f"{len(todo)} jobs: {counts['built']} built, {counts['skipped']} up to date, {counts['failed']} failed "
-        f"in {summary.seconds:.1f} s ({rate:.1f} built/s); report: {display_path(report)}"
+        f"in {summary.seconds:.1f} s{rate}; report: {display_path(report)}"
         + "".join(f"; wrote {e}" for e in extras)
     )
     if summary.interrupted:
