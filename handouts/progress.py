@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TextIO
@@ -24,7 +25,12 @@ class Progress:
             from tqdm import tqdm
 
             tqdm.monitor_interval = 0  # no monitor thread: worker processes are started after this
-            self.bar = tqdm(total=total, unit="pdf", file=self.stream, dynamic_ncols=True, smoothing=0.1)
+            try:  # a pseudo-terminal may report 0 x 0, where tqdm would draw nothing
+                sized = os.get_terminal_size(self.stream.fileno()).columns > 0
+            except (OSError, ValueError):
+                sized = False
+            self.bar = tqdm(total=total, unit="pdf", file=self.stream, dynamic_ncols=sized, ncols=None if sized else 80, nrows=None if sized else 24,
+                            smoothing=0.1)  # fmt: skip
 
     def __call__(self, outcome: Outcome) -> None:
         self.done += 1
