@@ -387,3 +387,29 @@ def test_a_matrix_too_big_to_hold_is_refused(tmp_path):
     assert errors_of(manifest) == [
         f"{manifest}:2:3: error: the matrix expands to more than 200,000 jobs (at matrix)\n  hint: split the manifest"
     ]
+
+
+def test_live_progress_bar_on_a_terminal(tmp_path):
+    """On a terminal (here a pseudo-terminal, which reports no size) a bar with count,
+    rate and ETA is redrawn in place."""
+    import pty
+
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  level: all\n")
+    leader, follower = pty.openpty()
+    command = [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(tmp_path / "o"), "-j", "1"]
+    run = subprocess.run(command, stderr=follower, stdout=subprocess.DEVNULL, check=False)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    assert run.returncode == 0
+    frames = screen.decode().split("\r")
+    assert any("100%" in f and "3/3" in f and "pdf/s" in f for f in frames), frames
+    assert any("1/3" in f and "<" in f for f in frames), "a frame with the ETA while running"
