@@ -75,7 +75,7 @@ def date(value: datetime.date, lang: str) -> str:
 
 
 def quantity(value: float, unit: str, lang: str, upto: float | None = None) -> str:
-    """``5 mg``, or a range ``1–2 weeks`` when ``upto`` is given."""
+    """``5 mg``, or a range ``1–2 weeks`` when ``upto`` is given, never broken across lines."""
     locale = babel_locale(lang)
     unit_id, length = UNITS[unit]
     patterns = locale._data["unit_patterns"][unit_id]
@@ -86,4 +86,6 @@ def quantity(value: float, unit: str, lang: str, upto: float | None = None) -> s
     if "{0}" not in pattern:  # Arabic "أسبوعان" (two weeks) has no digits: a dose must show them
         pattern = table["other"]
     text = number(value, lang) if upto is None else RANGE.format(number(value, lang), number(upto, lang))
-    return pattern.format(text)
+    # a no-break space: "5" at the end of one line and "mg" at the start of the next is
+    # a dose misread waiting to happen (CLDR already uses one in some languages)
+    return pattern.format(text).replace(" ", "\u00a0")

@@ -189,3 +189,16 @@ def test_long_brand_texts_wrap_and_never_overlap(tmp_path):
     for text_, size, x, y in runs:
         if text_ != label[0] and abs(y - label[3]) < size:
             assert x + stringWidth(text_, "NotoSans", size) < label_left, f"'{text_}' runs into the page label"
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "ru", "vi", "zh-Hans", "ko", "ar", "hi"])
+def test_a_dose_never_breaks_between_number_and_unit(library, lang):
+    """Facts print with a no-break space ("5 mg" never ends one line with "5" and starts
+    the next with "mg"); reportlab, ICU and our layout all keep U+00A0 together."""
+    from handouts import l10n
+    from handouts.l10n import UNITS
+
+    for unit in UNITS:
+        for value, upto in ((5, None), (1, 2), (2.5, None)):
+            text = l10n.quantity(value, unit, lang, upto)
+            assert " " not in text and any(ch.isdigit() for ch in text), (unit, text)
