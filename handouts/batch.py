@@ -17,8 +17,9 @@ import hashlib
 import io
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -56,10 +57,14 @@ class Outcome:
 
 @dataclass
 class Summary:
-    outcomes: list[Outcome | None]
+    outcomes: list[Outcome | None]  # None: not finished (interrupted)
     seconds: float = 0.0
     interrupted: bool = False
-    counts: dict[str, int] = field(default_factory=lambda: {"built": 0, "skipped": 0, "failed": 0})
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(o.status for o in self.outcomes if o is not None)
+        return {status: found[status] for status in ("built", "skipped", "failed")}
 
     def written(self, out: Path) -> list[Path]:
         """The PDFs of this run that are on disk (built or up to date), in manifest order."""
@@ -125,7 +130,6 @@ def run_batch(
         for index, result in executor(tasks):
             outcome = _settle(jobs[index], result, previous[index], out, journal)
             summary.outcomes[index] = outcome
-            summary.counts[outcome.status] += 1
             on_outcome(outcome)
     except KeyboardInterrupt:  # Ctrl-C: keep what is done; a rerun finishes the rest
         summary.interrupted = True

@@ -127,18 +127,13 @@ def faces(text: str, bold: Sequence[bool], chain: tuple[str, ...], italic: bool 
 
 def uncovered(text: str) -> list[tuple[int, str]]:
     """(index, character) for every character no bundled font can draw; spaces and
-    line breaks are layout, not glyphs."""
-    if _DRAWABLE.issuperset(text):
-        return []
-    out = [(i, ch) for i, ch in enumerate(text) if not ch.isspace() and family_for(ch, ()) is None]
-    bad = {ch for _, ch in out}
-    _DRAWABLE.update(ch for ch in text if ch not in bad)
-    return out
+    line breaks are layout, not glyphs. (coverage.problems remembers clean characters,
+    so the hot path rarely gets here.)"""
+    return [(i, ch) for i, ch in enumerate(text) if not ch.isspace() and family_for(ch, ()) is None]
 
 
-# Characters already found drawable, in any font / in a given family: most texts are
-# checked by one C-level set comparison instead of a lookup per character.
-_DRAWABLE: set[str] = set()
+# Characters already found in a family: most texts are checked by one C-level set
+# comparison instead of a lookup per character.
 _IN_FAMILY: dict[str, set[str]] = {}
 
 
