@@ -169,11 +169,12 @@ def register(face: str) -> str:
     """Register one face with reportlab on first use (parsing a CJK font takes ~0.1 s,
     so an English build never does it); returns the name to use in styles."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from .subsets import SharedSubsetsTTFont
 
     if face not in _REGISTERED:
         if face not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(face, path(face)))
+            pdfmetrics.registerFont(SharedSubsetsTTFont(face, path(face)))
         _REGISTERED.add(face)
     return face
 

@@ -61,6 +61,7 @@ def is_known(lang: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)  # page labels ask for the same few numbers on every page of every handout
 def number(value: float, lang: str) -> str:
     from babel.numbers import format_decimal
 

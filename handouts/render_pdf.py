@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from itertools import accumulate, groupby, repeat
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -38,12 +39,14 @@ from .content import CALLOUT_TINT, file_cache
 from .model import Block, BulletList, Callout, Handout, Inline, Span, Subhead
 from .model import Paragraph as ParagraphBlock
 from .scripts import Script, script_for
+from .subsets import SharedSubsetsTTFont
 
 PAPER = {"letter": LETTER, "a4": A4}
 MARGIN = 18 * mm
 TEXT_COLOR = colors.HexColor("#111111")
 MUTED = colors.HexColor("#333333")
 BULLET = "•"
+Pairs = Sequence[tuple[str, bool]]  # (text, bold) runs of one paragraph
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,18 @@ if not hasattr(ttfonts, "_rl_to_unicode_cmap"):
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
+# Paragraphs kept per process for the next handout that prints them (``_SHARED``,
+# ``_shaped_lines``), of each kind. All 48 variants of baclofen (8 languages x 3 levels
+# x 2 papers) need some 4,100 in all.
+SHARED_PARAGRAPHS = 4096  # about 5 KB each: at most ~40 MB in all per process
+
+
+@lru_cache(maxsize=SHARED_PARAGRAPHS)
+def _shaped_lines(spans: Pairs, script: Script, size: float, width: float, italic: bool) -> tuple[shaping.Line, ...]:
+    """``shaping.layout``, shared between the handouts of a process like ``_SHARED``."""
+    return tuple(shaping.layout(spans, script, size, width, italic))
+
+
 class _ShapedText(Flowable):
     """A paragraph laid out by ``shaping.layout``: HarfBuzz glyphs, lines in visual
     order, aligned by the style (right for RTL), the bullet on the reading side."""
@@ -226,13 +241,13 @@ class _ShapedText(Flowable):
         self.spans, self.style, self.script, self.bullet, self.italic = spans, style, script, bullet, italic
         self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
         self.keepWithNext = getattr(style, "keepWithNext", False)
-        self.lines: list[shaping.Line] | None = None
+        self.lines: tuple[shaping.Line, ...] | None = None
 
     def wrap(self, availWidth, availHeight):
         start, end = self.style.leftIndent, self.style.rightIndent  # start: the bullet side
         self.width = availWidth
         if self.lines is None:
-            self.lines = shaping.layout(
+            self.lines = _shaped_lines(
                 self.spans, self.script, self.style.fontSize, availWidth - start - end, self.italic
             )
         self.height = len(self.lines) * self.style.leading
@@ -281,37 +296,97 @@ class _ShapedText(Flowable):
             self.canv.drawString(st.bulletIndent, y, self.bullet)
 
 
-class _Paragraph(Paragraph):
-    """reportlab's Paragraph, except that a word wider than its line is first broken at
-    the width reportlab lays it out at (``_Writer.broken``). reportlab's own
-    splitLongWords, still on as a backstop, cuts between any two code points and prints
-    no sign that the word goes on. Parts split off a laid-out paragraph are left as
-    they are (``source`` None)."""
+@dataclass(slots=True)
+class _Shared:
+    """One paragraph (text, style, bullet, script) as reportlab parsed it, and its
+    layout at each width it was wrapped at: (the paragraph's state after wrap, size).
 
-    source: tuple[_Writer, list[tuple[str, bool]]] | None = None
-    _broken_at: float | None = None
-    _wrapped: tuple[float, tuple[float, float]] | None = None  # (width, size) of the last wrap
+    Kept per process and shared by every handout that prints the same paragraph in the
+    same style. A pharmacy batch prints the same text for every store, so each paragraph
+    is parsed and broken into lines once per worker rather than once per PDF. Nothing
+    here is changed once stored; reportlab's split and draw read it and make new lists."""
+
+    pairs: Pairs
+    text: str  # the markup, as parsed
+    frags: list
+    laid: dict[float, tuple[dict[str, object], tuple[float, float]]] = field(default_factory=dict)
+
+
+# What reportlab's wrap sets on a Paragraph (checked against reportlab 5.1), plus the
+# text and frags a broken long word replaces.
+_WRAP_STATE = (
+    "text",
+    "frags",
+    "blPara",
+    "width",
+    "height",
+    "_wrapWidths",
+    "_width_max",
+    "_splitLongWordCount",
+    "_hyphenations",
+)
+_SHARED: OrderedDict[tuple, _Shared] = OrderedDict()
+
+
+def forget_shared() -> None:
+    """Drop everything kept for later handouts: paragraphs (``_SHARED``,
+    ``_shaped_lines``) and font subsets (``subsets``). For a test that changes how text
+    is shaped or laid out, a benchmark of a one-off build, or to give the memory back."""
+    _SHARED.clear()
+    _shaped_lines.cache_clear()
+    for name in pdfmetrics.getRegisteredFontNames():
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, SharedSubsetsTTFont):
+            font.packed.clear()
+
+
+class _Paragraph(Paragraph):
+    """reportlab's Paragraph, laid out through its ``_Shared`` entry, and with a word
+    wider than its line first broken at the width reportlab lays it out at
+    (``_Writer.broken``). reportlab's own splitLongWords, still on as a backstop, cuts
+    between any two code points and prints no sign that the word goes on; a layout it
+    had to cut is not shared. Parts split off a laid-out paragraph are plain reportlab
+    paragraphs (``shared`` None)."""
+
+    shared: _Shared | None = None
+    writer: _Writer | None = None
 
     def wrap(self, availWidth, availHeight):
-        # reportlab wraps most paragraphs twice at the same width (once to keep a heading
-        # with what follows, once to place it); the lines depend on the width alone.
-        if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
-            return self._wrapped[1]  # (split() drops blPara when it moves the paragraph on)
-        if self.source is not None:
-            width = availWidth - self.style.leftIndent - self.style.rightIndent
-            if width != self._broken_at:
-                self._broken_at = width
-                writer, pairs = self.source
-                broken = writer.broken(pairs, self.style, width)
-                if broken is not pairs:
-                    markup = writer._markup(broken, self.style)
-                    self._setup(markup, self.style, self.bulletText, None, cleanBlockQuotedText)
+        shared = self.shared
+        if shared is None:
+            return super().wrap(availWidth, availHeight)
+        laid = shared.laid.get(availWidth)
+        if laid is not None:
+            self.__dict__.update(laid[0])
+            return laid[1]
+        width = availWidth - self.style.leftIndent - self.style.rightIndent
+        broken = self.writer.broken(shared.pairs, self.style, width)
+        if broken is shared.pairs:
+            self.text, self.frags = shared.text, shared.frags
+        else:
+            self._setup(
+                self.writer._markup(broken, self.style), self.style, self.bulletText, None, cleanBlockQuotedText
+            )
         size = super().wrap(availWidth, availHeight)
-        self._wrapped = (availWidth, size)
+        if not (self._splitLongWordCount or self._hyphenations):
+            shared.laid[availWidth] = ({k: self.__dict__[k] for k in _WRAP_STATE}, size)
         return size
 
 
 _BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org"}
+
+
+_widest_known: dict[int, tuple[int, float]] = {}
+
+
+def _widest(face: ttfonts.TTFontFace) -> float:
+    """The widest advance of any character in ``face`` (1/1000 em), remembered until the
+    face gains a character (``_code`` adds shaped glyphs)."""
+    size, widest = _widest_known.get(id(face), (-1, 0.0))
+    if size != len(face.charWidths):
+        size, widest = len(face.charWidths), max(face.defaultWidth, *face.charWidths.values())
+        _widest_known[id(face)] = (size, widest)
+    return widest
 
 
 class _Writer:
@@ -321,15 +396,36 @@ class _Writer:
 
     def __init__(self, script: Script):
         self.script = script
+        self._signatures: dict[int, tuple[ParagraphStyle, tuple]] = {}
 
     def para(self, spans: Inline, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
         style_bold = style.name in _BOLD_STYLES
-        pairs = [(unicodedata.normalize("NFC", s.text), s.bold or style_bold) for s in spans]
+        pairs = tuple((unicodedata.normalize("NFC", s.text), s.bold or style_bold) for s in spans)
         if self.script.shape:
             return _ShapedText(pairs, style, self.script, bullet, italic=style.name == "summary")
-        para = _Paragraph(self._markup(pairs, style), style, bulletText=bullet)
-        para.source = (self, pairs)
+        key = (pairs, self.script, self._signature(style), bullet)
+        shared = _SHARED.get(key)
+        if shared is None:
+            para = _Paragraph(self._markup(pairs, style), style, bulletText=bullet)
+            shared = _SHARED[key] = _Shared(pairs, para.text, para.frags)
+            if len(_SHARED) > SHARED_PARAGRAPHS:
+                _SHARED.popitem(last=False)
+        else:
+            _SHARED.move_to_end(key)
+            para = _Paragraph(shared.text, style, bulletText=bullet, frags=shared.frags)
+        para.shared, para.writer = shared, self
         return para
+
+    def _signature(self, style: ParagraphStyle) -> tuple:
+        """Every attribute of ``style`` (a ParagraphStyle holds its parent's values too),
+        as a key for ``_SHARED``. Worked out once per style object for this writer's
+        handout, which holds the style so its id is not reused: a style must not be
+        changed after its first paragraph."""
+        known = self._signatures.get(id(style))
+        if known is None:
+            items = sorted((k, v) for k, v in vars(style).items() if k != "parent")
+            known = self._signatures[id(style)] = (style, tuple(items))
+        return known[1]
 
     def text(self, text: str, style: ParagraphStyle) -> Flowable:
         return self.para((Span(text),), style)
@@ -343,7 +439,7 @@ class _Writer:
         faces = fonts.faces(text, [bold] * len(text), self.script.fonts, italic)
         return sum(stringWidth(ch, fonts.register(face), style.fontSize) for ch, face in zip(text, faces))
 
-    def broken(self, pairs: list[tuple[str, bool]], style: ParagraphStyle, width: float) -> list[tuple[str, bool]]:
+    def broken(self, pairs: Pairs, style: ParagraphStyle, width: float) -> Pairs:
         """``pairs`` with every word wider than ``width`` cut into pieces (``wordbreak``),
         each piece but the last followed by the mark and a space; ``pairs`` itself when no
         word is that wide. Widths are reportlab's: the sum of the characters' advances."""
@@ -371,29 +467,35 @@ class _Writer:
             chars.insert(b, (wordbreak.MARK + " ", bold[b - 1]))
         return chars
 
-    def _no_wider_word(self, pairs: list[tuple[str, bool]], text: str, style: ParagraphStyle, width: float) -> bool:
+    def _no_wider_word(self, pairs: Pairs, text: str, style: ParagraphStyle, width: float) -> bool:
         """Fast answer for the usual case, one font family and ordinary words. A word of n
-        characters is at most n times the widest advance among the text's characters, so
-        only words longer than that bound allows are measured (whole, in each face used)."""
+        characters is at most n times the widest advance in its face: first the widest
+        in the whole face (no look at the characters at all), then the widest among the
+        text's characters; only words longer than that bound allows are measured."""
         chain, italic = self.script.fonts, style.name == "summary"
         if not fonts.in_family(chain[0], text):
             return False
         family = fonts.FAMILIES[chain[0]]
-        faces = {fonts.register(family.face(b, italic)) for t, b in pairs if t}
+        longest = max(map(len, text.split()), default=0)
+        if not longest:
+            return True
+        names = {fonts.register(family.face(b, italic)) for t, b in pairs if t}
+        faces = [pdfmetrics.getFont(name).face for name in names]
+        if longest * style.fontSize * max(map(_widest, faces)) <= width * 1000:
+            return True
         chars = set(text)
         widest = max(
-            max(map(face.charWidths.get, map(ord, chars), repeat(face.defaultWidth)), default=0)
-            for face in (pdfmetrics.getFont(name).face for name in faces)
+            max(map(face.charWidths.get, map(ord, chars), repeat(face.defaultWidth)), default=0) for face in faces
         )
         longest_safe = width * 1000 / (style.fontSize * widest) if widest else float("inf")
         return all(
-            stringWidth(word, face, style.fontSize) <= width
+            stringWidth(word, name, style.fontSize) <= width
             for word in set(text.split())
             if len(word) > longest_safe
-            for face in faces
+            for name in names
         )
 
-    def _markup(self, pairs: list[tuple[str, bool]], style: ParagraphStyle) -> str:
+    def _markup(self, pairs: Pairs, style: ParagraphStyle) -> str:
         """Reportlab markup with a <font> run wherever the face differs from the style's.
         Author text is always escaped: '<' and '&' print literally, never as tags."""
         chain, italic = self.script.fonts, style.name == "summary"
@@ -536,7 +638,10 @@ def _chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: _Writ
     # the page label sits at the right of the last footer line; the text beside it wraps short of it
     label_w = stringWidth(strings.page.format(page=888, pages=888), st.chrome.fontName, st.chrome.fontSize) + 12
     meta = " · ".join(
-        (strings.revised.format(date=l10n.date(handout.revised, handout.lang)), strings.version.format(version=handout.version))
+        (
+            strings.revised.format(date=l10n.date(handout.revised, handout.lang)),
+            strings.version.format(version=handout.version),
+        )
     )
     footer = [(w.text(meta, st.chrome), width - label_w)]
     address = " · ".join(x for x in (brand.address, brand.footer_note) if x)
@@ -580,6 +685,7 @@ class _PagedCanvas(Canvas):
         self._chrome = chrome
         self._st = styles
         self._writer = writer
+        self._label_style = ParagraphStyle("page_label", parent=styles.chrome, alignment=TA_RIGHT)
 
     def bookmarkPage(self, key, **kw):
         self._bookmarks.append((key, kw))
@@ -600,7 +706,7 @@ class _PagedCanvas(Canvas):
         super().save()
 
     def _decorate(self, total: int) -> None:
-        h, chrome, st = self._handout, self._chrome, self._st
+        h, chrome = self._handout, self._chrome
         page_w, page_h = self._pagesize
         if not self.hasForm(_CHROME_FORM):
             self.beginForm(_CHROME_FORM)
@@ -618,8 +724,7 @@ class _PagedCanvas(Canvas):
             self.restoreState()
         self.saveState()
         label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
-        right = ParagraphStyle("page_label", parent=st.chrome, alignment=TA_RIGHT)
-        self._line(label, right, MARGIN, page_w - MARGIN, chrome.label_y)
+        self._line(label, self._label_style, MARGIN, page_w - MARGIN, chrome.label_y)
         self.restoreState()
 
     def _same_on_every_page(self, page_w: float, page_h: float) -> None:
@@ -656,7 +761,10 @@ class _PagedCanvas(Canvas):
             if stringWidth(text, face, style.fontSize) <= right - left:
                 self.setFont(face, style.fontSize)
                 self.setFillColor(style.textColor)
-                draw = {TA_RIGHT: (self.drawRightString, right), TA_CENTER: (self.drawCentredString, (left + right) / 2)}
+                draw = {
+                    TA_RIGHT: (self.drawRightString, right),
+                    TA_CENTER: (self.drawCentredString, (left + right) / 2),
+                }
                 method, x = draw.get(style.alignment, (self.drawString, left))
                 method(x, baseline, text)
                 return

@@ -19,13 +19,15 @@ from dataclasses import replace
 import pypdfium2 as pdfium
 import pytest
 from reading import body_chars, chars, fold, missing_or_reordered, outside_body, outside_page_margins, overprinted
+from reportlab.pdfbase import pdfmetrics
 
-from handouts import schema
+from handouts import render_pdf, schema
 from handouts.content import Library, load_brand
 from handouts.errors import ContentError
 from handouts.model import Brand, BulletList, Callout, Handout, Paragraph, Section, Span, Strings, Subhead
 from handouts.render_pdf import PAPER, render
 from handouts.scripts import script_for
+from handouts.subsets import SharedSubsetsTTFont
 from handouts.wordbreak import MARK
 
 # One sentence per shipped script family, and a long "word" in it: a letter repeated,
@@ -268,3 +270,41 @@ def test_brand_texts_longer_than_the_page_allows_are_refused(tmp_path):
     assert diagnostic.line == 3 and diagnostic.key == "name"
     assert diagnostic.message == f"too long: {len(name.strip())} characters, at most 120 fit"
     assert "printed on every page" in diagnostic.hint
+
+
+def test_sharing_between_handouts_changes_no_byte():
+    """A process shares work between the handouts it renders (a batch prints the same
+    text for every store): laid-out paragraphs (render_pdf._SHARED) and compressed font
+    subsets (subsets.py). Whatever was rendered before, each PDF must be byte-identical
+    to one rendered with nothing shared and reportlab's own subsetting: every extreme
+    case, with two brands whose colours differ, in one order and then in reverse. The
+    long-word case lays one paragraph out at two widths (body and warning box), each
+    with broken words."""
+    other = Brand("Pharmacy", "#0B6E4F", "#8E3B46", phone="555-0199")
+    handouts = [
+        handout(lang, case(lang), "letter", brand)
+        for lang in ("en", "ru", "ar", "zh-Hans")
+        for case in CASES.values()
+        for brand in (None, other)
+    ]
+    for h in handouts:
+        render(h)  # registers every face these use
+    fresh = []
+    with pytest.MonkeyPatch.context() as mp:
+        for name in pdfmetrics.getRegisteredFontNames():
+            if isinstance(pdfmetrics.getFont(name), SharedSubsetsTTFont):
+                mp.delattr(pdfmetrics.getFont(name).face, "addSubsetObjects")  # back to reportlab's method
+        for h in handouts:
+            render_pdf.forget_shared()
+            fresh.append(render(h).data)
+    render_pdf.forget_shared()
+    for h, expected in [*zip(handouts, fresh), *reversed(list(zip(handouts, fresh)))]:
+        assert render(h).data == expected, (h.lang, h.sections[0].blocks[0], h.brand.name)
+
+    def laid_out() -> tuple[int, int]:
+        return len(render_pdf._SHARED), render_pdf._shaped_lines.cache_info().misses
+
+    before = laid_out()
+    for h in handouts:
+        render(h)
+    assert laid_out() == before, "a second pass must find every paragraph already laid out"

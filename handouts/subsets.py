@@ -1,0 +1,68 @@
+"""TrueType fonts whose embedded subsets are made once per process, not once per PDF.
+
+reportlab embeds in every PDF a subset of each font it uses: the font file cut down to
+the characters printed, then Flate-compressed. For an English handout that is about
+2.5 ms of an 18 ms render. The handouts of a batch mostly print the same characters in
+the same order (same text, another store), so the compressed subset for a list of
+characters is kept and reused; the PDF bytes are the same as without it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import OrderedDict
+from functools import partial
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
+
+SUBSETS_PER_FACE = 64  # a compressed Latin subset is ~20 KB, so ~1.3 MB per face at most
+
+
+class SharedSubsetsTTFont(TTFont):
+    """reportlab's TTFont, with its face's subsets made through ``_add_subset_objects``
+    (set on the face object: reportlab builds the face itself)."""
+
+    def __init__(self, name: str, filename: str):
+        super().__init__(name, filename)
+        self.packed: OrderedDict[tuple[int, ...], tuple[int, bytes]] = OrderedDict()
+        self.face.addSubsetObjects = partial(_add_subset_objects, self.face, self.packed)
+
+
+def _add_subset_objects(
+    face: TTFontFace, packed: OrderedDict[tuple[int, ...], tuple[int, bytes]], doc, fontname: str, subset: list[int]
+):
+    """TTFontFace.addSubsetObjects of reportlab 5.1, except that the font file comes
+    from ``packed`` (character codes -> (uncompressed length, Flate data)) when this
+    face has made the same subset before. The stream says it is already Flate-encoded,
+    so reportlab writes it as it is."""
+    key = tuple(subset)
+    if key in packed:
+        packed.move_to_end(key)
+    else:
+        data = face.makeSubset(subset)
+        packed[key] = (len(data), zlib.compress(data))
+        if len(packed) > SUBSETS_PER_FACE:
+            packed.popitem(last=False)
+    length, compressed = packed[key]
+    font_file = pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary({"Length1": length, "Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
+        compressed,
+    )
+    font_file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({fontname})")
+    descriptor = pdfdoc.PDFDictionary(
+        {
+            "Type": "/FontDescriptor",
+            "Ascent": face.ascent,
+            "CapHeight": face.capHeight,
+            "Descent": face.descent,
+            "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+            "FontBBox": pdfdoc.PDFArray(face.bbox),
+            "FontName": pdfdoc.PDFName(fontname),
+            "ItalicAngle": face.italicAngle,
+            "StemV": face.stemV,
+            "FontFile2": font_file_ref,
+            "MissingWidth": face.defaultWidth,
+        }
+    )
+    return doc.Reference(descriptor, "fontDescriptor:" + fontname)
