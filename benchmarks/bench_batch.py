@@ -5,6 +5,7 @@ Makes a temporary pharmacy content folder (one brand per store, each with its ow
 and phone number) and a CSV manifest of English baclofen handouts (3 levels x 2 papers
 per store), then runs `generate.py batch` as a real user would:
 - throughput with --jobs 1 (in process) and --jobs 2 (process pool), all PDFs built;
+- the same number of jobs with each store in every language baclofen ships in;
 - a rerun with nothing changed (every job up to date);
 - peak memory of the whole process tree (the batch and its workers, sampled every 50 ms)
   for the small and the big manifest.
@@ -24,6 +25,10 @@ from pathlib import Path
 import psutil  # comes with the 'cluster' extra (dask.distributed uses it)
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from handouts.content import Library
+
 LEVELS = ("easy", "standard", "detailed")
 PAPERS = ("letter", "a4")
 
@@ -41,14 +46,16 @@ def make_content(folder: Path, stores: int) -> Path:
     return content
 
 
-def make_manifest(folder: Path, jobs: int, stores: int) -> Path:
+def make_manifest(folder: Path, jobs: int, stores: int, langs: tuple[str, ...] = ("en",)) -> Path:
+    """Store after store, each with every language x level x paper, until ``jobs`` rows."""
     rows = ["medicine,lang,level,brand,paper,output"]
+    variants = [(lang, level, paper) for lang in langs for level in LEVELS for paper in PAPERS]
     for i in range(jobs):
-        store, combo = divmod(i, len(LEVELS) * len(PAPERS))
-        level, paper = LEVELS[combo // 2], PAPERS[combo % 2]
+        store, combo = divmod(i, len(variants))
+        lang, level, paper = variants[combo]
         brand = f"store-{store % stores:04d}"
-        rows.append(f"baclofen,en,{level},{brand},{paper},{brand}/{i:05d}-baclofen-en-{level}-{paper}.pdf")
-    path = folder / f"manifest-{jobs}.csv"
+        rows.append(f"baclofen,{lang},{level},{brand},{paper},{brand}/{i:05d}-baclofen-{lang}-{level}-{paper}.pdf")
+    path = folder / f"manifest-{jobs}-{len(langs)}.csv"
     path.write_text("\n".join(rows) + "\n")
     return path
 
@@ -89,6 +96,9 @@ def main() -> None:
         for workers in (1, 2):
             print(f"{args.jobs} jobs, --jobs {workers}:")
             results[workers] = run(content, small, folder / f"out-{workers}", workers, "--force")
+        langs = tuple(sorted(lang for medicine, lang, _ in Library().medicines() if medicine == "baclofen"))
+        print(f"{args.jobs} jobs in all {len(langs)} languages, --jobs 2:")
+        every = run(content, make_manifest(folder, args.jobs, args.stores, langs), folder / "out-langs", 2, "--force")
         print("rerun, nothing changed, --jobs 2:")
         up_to_date, _ = run(content, small, folder / "out-2", 2)
         big = None
@@ -100,6 +110,8 @@ def main() -> None:
     print("workers  seconds  handouts/s  speed-up  peak RSS (tree)")
     for workers, (seconds, peak) in results.items():
         print(f"{workers:>7} {seconds:>8.1f} {args.jobs / seconds:>11.1f} {results[1][0] / seconds:>9.2f}x {peak:>9.0f} MB")
+    print(f"the same with every store in all {len(langs)} languages ({', '.join(langs)}), --jobs 2: "
+          f"{every[0]:.1f} s, {args.jobs / every[0]:.1f} handouts/s")  # fmt: skip
     print(f"rerun with every PDF up to date: {up_to_date:.1f} s ({args.jobs / up_to_date:.0f} jobs/s)")
     if big:
         print(f"peak RSS, {args.jobs} vs {args.big} jobs (--jobs 2): {results[2][1]:.0f} MB vs {big[1]:.0f} MB "

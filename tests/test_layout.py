@@ -308,3 +308,15 @@ def test_sharing_between_handouts_changes_no_byte():
     for h in handouts:
         render(h)
     assert laid_out() == before, "a second pass must find every paragraph already laid out"
+
+
+def test_shared_paragraphs_are_bounded(monkeypatch):
+    """The paragraphs kept between handouts are capped (oldest dropped first), so a
+    worker's memory does not grow with the batch, and a capped run gives the same bytes."""
+    h = handout("en", case_long_warning("en"), "letter")
+    render_pdf.forget_shared()
+    expected = render(h).data
+    monkeypatch.setattr(render_pdf, "SHARED_PARAGRAPHS", 10)
+    render_pdf.forget_shared()
+    assert render(h).data == expected
+    assert len(render_pdf._SHARED) == 10
