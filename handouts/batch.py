@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
-import io
 import json
 import time
 from collections import Counter
@@ -22,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .atomic import write_atomic
+from .atomic import replacing, write_atomic
 from .errors import display_path
 from .manifest import Job
 from .worker import Result, generator_id
@@ -195,8 +194,9 @@ def rows(summary: Summary) -> Iterator[dict[str, object]]:
 
 def write_reports(summary: Summary, out: Path, manifest: Path) -> tuple[Path, Path]:
     """JSON for programs, CSV for a spreadsheet; both list the jobs in manifest order
-    (an unset value is null in JSON and empty in CSV)."""
-    table = list(rows(summary))
+    (an unset value is null in JSON and empty in CSV). Written row by row: a report of
+    200,000 jobs is never held in memory whole."""
+    finished = sum(o is not None for o in summary.outcomes)
     head = {
         "manifest": str(manifest),
         "out": str(out),
@@ -204,14 +204,18 @@ def write_reports(summary: Summary, out: Path, manifest: Path) -> tuple[Path, Pa
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 2),
         "jobs": len(summary.outcomes),
-        "not_run": len(summary.outcomes) - len(table),
+        "not_run": len(summary.outcomes) - finished,
         **summary.counts,
     }
     json_path, csv_path = out / REPORT_JSON, out / REPORT_CSV
-    write_atomic(json_path, json.dumps({"summary": head, "jobs": table}, indent=1, ensure_ascii=False).encode())
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, FIELDS)
-    writer.writeheader()
-    writer.writerows(table)
-    write_atomic(csv_path, buffer.getvalue().encode())
+    with replacing(json_path) as tmp, open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(f'{{"summary": {json.dumps(head, ensure_ascii=False)},\n "jobs": [')
+        handle.writelines(
+            ("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False) for i, row in enumerate(rows(summary))
+        )
+        handle.write("\n ]\n}\n")
+    with replacing(csv_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, FIELDS)
+        writer.writeheader()
+        writer.writerows(rows(summary))
     return json_path, csv_path
