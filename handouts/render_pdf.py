@@ -11,14 +11,15 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from itertools import accumulate, groupby, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from cachetools import LRUCache
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -221,15 +222,31 @@ if not hasattr(ttfonts, "_rl_to_unicode_cmap"):
 
 
 # Paragraphs kept per process for the next handout that prints them (``_SHARED``,
-# ``_shaped_lines``), of each kind. All 48 variants of baclofen (8 languages x 3 levels
-# x 2 papers) need some 4,100 in all.
-SHARED_PARAGRAPHS = 4096  # about 5 KB each: at most ~40 MB in all per process
+# ``_SHAPED``), least recently used dropped first. Each kind is bounded by the characters
+# it holds, counting ENTRY_CHARS more per paragraph for what any entry costs. Laid out,
+# a character takes 25-35 bytes (tracemalloc), so each kind stays under ~35 MB however
+# long or varied the batch. All 48 variants of baclofen (8 languages x 3 levels x 2
+# papers) take 0.22 M characters of paragraphs and 0.39 M of shaped lines.
+KEPT_CHARS = 1_000_000
+ENTRY_CHARS = 100
 
 
-@lru_cache(maxsize=SHARED_PARAGRAPHS)
+def _weight(pairs: Pairs) -> int:
+    return ENTRY_CHARS + sum(len(text) for text, _ in pairs)
+
+
+_SHAPED: LRUCache[tuple, tuple[tuple[shaping.Line, ...], int]] = LRUCache(KEPT_CHARS, getsizeof=itemgetter(1))
+
+
 def _shaped_lines(spans: Pairs, script: Script, size: float, width: float, italic: bool) -> tuple[shaping.Line, ...]:
-    """``shaping.layout``, shared between the handouts of a process like ``_SHARED``."""
-    return tuple(shaping.layout(spans, script, size, width, italic))
+    """``shaping.layout``, shared between the handouts of a process (``_SHAPED``)."""
+    key = (spans, script, size, width, italic)
+    kept = _SHAPED.get(key)
+    if kept is None:
+        kept = (tuple(shaping.layout(spans, script, size, width, italic)), _weight(spans))
+        if kept[1] <= KEPT_CHARS:
+            _SHAPED[key] = kept
+    return kept[0]
 
 
 class _ShapedText(Flowable):
@@ -309,6 +326,7 @@ class _Shared:
     pairs: Pairs
     text: str  # the markup, as parsed
     frags: list
+    weight: int  # characters, for KEPT_CHARS
     laid: dict[float, tuple[dict[str, object], tuple[float, float]]] = field(default_factory=dict)
 
 
@@ -325,15 +343,15 @@ _WRAP_STATE = (
     "_splitLongWordCount",
     "_hyphenations",
 )
-_SHARED: OrderedDict[tuple, _Shared] = OrderedDict()
+_SHARED: LRUCache[tuple, _Shared] = LRUCache(KEPT_CHARS, getsizeof=attrgetter("weight"))
 
 
 def forget_shared() -> None:
-    """Drop everything kept for later handouts: paragraphs (``_SHARED``,
-    ``_shaped_lines``) and font subsets (``subsets``). For a test that changes how text
-    is shaped or laid out, a benchmark of a one-off build, or to give the memory back."""
+    """Drop everything kept for later handouts: paragraphs (``_SHARED``, ``_SHAPED``)
+    and font subsets (``subsets``). For a test that changes how text is shaped or laid
+    out, a benchmark of a one-off build, or to give the memory back."""
     _SHARED.clear()
-    _shaped_lines.cache_clear()
+    _SHAPED.clear()
     for name in pdfmetrics.getRegisteredFontNames():
         font = pdfmetrics.getFont(name)
         if isinstance(font, SharedSubsetsTTFont):
@@ -407,11 +425,10 @@ class _Writer:
         shared = _SHARED.get(key)
         if shared is None:
             para = _Paragraph(self._markup(pairs, style), style, bulletText=bullet)
-            shared = _SHARED[key] = _Shared(pairs, para.text, para.frags)
-            if len(_SHARED) > SHARED_PARAGRAPHS:
-                _SHARED.popitem(last=False)
+            shared = _Shared(pairs, para.text, para.frags, _weight(pairs))
+            if shared.weight <= KEPT_CHARS:
+                _SHARED[key] = shared
         else:
-            _SHARED.move_to_end(key)
             para = _Paragraph(shared.text, style, bulletText=bullet, frags=shared.frags)
         para.shared, para.writer = shared, self
         return para

@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime
 import shutil
 from dataclasses import replace
+from operator import attrgetter
 
 import pypdfium2 as pdfium
 import pytest
+from cachetools import LRUCache
 from reading import body_chars, chars, fold, missing_or_reordered, outside_body, outside_page_margins, overprinted
 from reportlab.pdfbase import pdfmetrics
 
@@ -302,7 +304,7 @@ def test_sharing_between_handouts_changes_no_byte():
         assert render(h).data == expected, (h.lang, h.sections[0].blocks[0], h.brand.name)
 
     def laid_out() -> tuple[int, int]:
-        return len(render_pdf._SHARED), render_pdf._shaped_lines.cache_info().misses
+        return len(render_pdf._SHARED), len(render_pdf._SHAPED)
 
     before = laid_out()
     for h in handouts:
@@ -311,12 +313,19 @@ def test_sharing_between_handouts_changes_no_byte():
 
 
 def test_shared_paragraphs_are_bounded(monkeypatch):
-    """The paragraphs kept between handouts are capped (oldest dropped first), so a
-    worker's memory does not grow with the batch, and a capped run gives the same bytes."""
+    """What is kept between handouts is capped by the characters it holds (oldest
+    dropped first), so a worker's memory does not grow with a long or varied batch; a
+    paragraph longer than the whole cap is not kept at all. A capped run gives the same
+    bytes."""
     h = handout("en", case_long_warning("en"), "letter")
     render_pdf.forget_shared()
     expected = render(h).data
-    monkeypatch.setattr(render_pdf, "SHARED_PARAGRAPHS", 10)
-    render_pdf.forget_shared()
+    unbounded = render_pdf._SHARED.currsize
+    cap = 1000
+    monkeypatch.setattr(render_pdf, "KEPT_CHARS", cap)
+    monkeypatch.setattr(render_pdf, "_SHARED", LRUCache(cap, getsizeof=attrgetter("weight")))
     assert render(h).data == expected
-    assert len(render_pdf._SHARED) == 10
+    kept = render_pdf._SHARED
+    assert unbounded > 10 * cap and 0 < kept.currsize <= cap
+    longest = max(sentences("en", 200), sentences("en", 12), key=len)
+    assert all(len(key[0][0][0]) < len(longest) for key in kept), "the paragraph of 8,000 characters is not kept"
