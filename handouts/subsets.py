@@ -10,9 +10,9 @@ characters is kept and reused; the PDF bytes are the same as without it.
 from __future__ import annotations
 
 import zlib
-from collections import OrderedDict
 from functools import partial
 
+from cachetools import LRUCache
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 
@@ -25,25 +25,21 @@ class SharedSubsetsTTFont(TTFont):
 
     def __init__(self, name: str, filename: str):
         super().__init__(name, filename)
-        self.packed: OrderedDict[tuple[int, ...], tuple[int, bytes]] = OrderedDict()
+        self.packed: LRUCache[tuple[int, ...], tuple[int, bytes]] = LRUCache(SUBSETS_PER_FACE)
         self.face.addSubsetObjects = partial(_add_subset_objects, self.face, self.packed)
 
 
 def _add_subset_objects(
-    face: TTFontFace, packed: OrderedDict[tuple[int, ...], tuple[int, bytes]], doc, fontname: str, subset: list[int]
+    face: TTFontFace, packed: LRUCache[tuple[int, ...], tuple[int, bytes]], doc, fontname: str, subset: list[int]
 ):
     """TTFontFace.addSubsetObjects of reportlab 5.1, except that the font file comes
     from ``packed`` (character codes -> (uncompressed length, Flate data)) when this
     face has made the same subset before. The stream says it is already Flate-encoded,
     so reportlab writes it as it is."""
     key = tuple(subset)
-    if key in packed:
-        packed.move_to_end(key)
-    else:
+    if key not in packed:
         data = face.makeSubset(subset)
         packed[key] = (len(data), zlib.compress(data))
-        if len(packed) > SUBSETS_PER_FACE:
-            packed.popitem(last=False)
     length, compressed = packed[key]
     font_file = pdfdoc.PDFStream(
         pdfdoc.PDFDictionary({"Length1": length, "Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
