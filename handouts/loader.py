@@ -133,9 +133,26 @@ def load_yaml(path: Path) -> Source:
 
 
 def _check_nesting(path: Path, text: str) -> None:
-    """Refuse absurd nesting before libyaml's recursive composer sees it (see MAX_PARSE_DEPTH)."""
+    """Refuse absurd nesting before libyaml's recursive composer sees it (see MAX_PARSE_DEPTH).
+
+    PyYAML 6.0.4's bundled libyaml has a nesting limit of its own (1,000) in its scanner, which
+    reads flow brackets ahead of the events we count, so it can stop first with its own words.
+    The message must not depend on the PyYAML release: when libyaml refuses nesting, the same
+    events are counted again with the pure-Python parser (no limit, iterative), which finds our
+    limit at the same place, on the error path only.
+    """
+    try:
+        _count_depth(path, yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" not in (exc.problem or ""):
+            raise
+        _count_depth(path, yaml.parse(text, Loader=yaml.SafeLoader))
+        raise  # pragma: no cover - libyaml's limit is far above ours
+
+
+def _count_depth(path: Path, events: Iterator[yaml.Event]) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in events:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_PARSE_DEPTH:

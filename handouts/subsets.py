@@ -16,6 +16,9 @@ from cachetools import LRUCache
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 
+# ``_add_subset_objects`` copies TTFontFace.addSubsetObjects of this reportlab release;
+# pyproject.toml admits only it, and tests/test_dependencies.py holds the two together.
+CHECKED_REPORTLAB = "5.1"
 SUBSETS_PER_FACE = 64  # a compressed Latin subset is ~20 KB, so ~1.3 MB per face at most
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -292,6 +293,33 @@ def test_generated_case(name: str, tmp_path: Path) -> None:
     found = [d for d in diagnostics if message in d.message]
     assert found, [d.format() for d in diagnostics]
     assert at is None or (found[0].line, found[0].col) == at, found[0].format()
+
+
+@pytest.mark.parametrize("libyaml_limit", [None, 1000], ids=["pyyaml-6.0.3", "pyyaml-6.0.4"])
+def test_nesting_message_does_not_depend_on_the_pyyaml_release(
+    libyaml_limit: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PyYAML 6.0.4's libyaml stops at 1,000 levels in its scanner, which runs ahead of the
+    events we count; 6.0.3's has no limit. Both releases give our message at our position:
+    the installed one is run as it is, and the other is imitated on the fast parser."""
+    real_parse = yaml.parse
+
+    def parse(text: str, Loader: type = yaml.SafeLoader) -> object:  # noqa: N803 - PyYAML's name
+        if Loader is yaml.SafeLoader or libyaml_limit is None:
+            yield from real_parse(text, Loader=yaml.SafeLoader if libyaml_limit is None else Loader)
+            return
+        mark = yaml.Mark("<unicode string>", 0, 0, libyaml_limit + 2, text, 0)
+        raise yaml.scanner.ScannerError(
+            "while increasing flow level", mark, "exceeded maximum nesting depth", mark
+        )
+
+    monkeypatch.setattr(yaml, "parse", parse)
+    file = tmp_path / "deep.yaml"
+    file.write_text("medicine: hostile\nname: " + "[" * 5_000 + "]" * 5_000 + "\n")
+    with pytest.raises(ContentError) as caught:
+        load_yaml(file)
+    [diagnostic] = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.col, diagnostic.message) == (2, 206, "nested more than 50 levels deep")
 
 
 # --- what a reader's software sees besides the page text -----------------------------------
