@@ -9,7 +9,7 @@ per store), then runs `generate.py batch` as a real user would:
 - a rerun with nothing changed (every job up to date);
 - peak memory of the whole process tree (the batch and its workers, sampled every 50 ms)
   for the small and the big manifest.
-No pass/fail: the numbers go into README.md and the issue notes.
+No pass/fail: the numbers go into docs/performance.md and the issue notes.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Run from the repository root:  python benchmarks/bench_build.py [--lang zh-Hans] [--runs 20]
 Prints: warm in-process timings (median of N) next to bare reportlab building the same
 flowables, cold command-line timing (median of 5 fresh processes), and pages / size for
-every level and paper. No pass/fail: the numbers go into README.md and the issue notes.
+every level and paper. No pass/fail: the numbers go into docs/performance.md and the issue notes.
 
 "Bare reportlab" is what a plain reportlab script costs for the same document: making
 the very Paragraphs our renderer makes (from the same markup and styles) and laying the

@@ -381,7 +381,7 @@ def translate_status(library: Library, medicine: str | None, details: bool) -> N
     help="Where to write the JSON Schema.",
 )
 def schema_cmd(output: Path) -> None:
-    """Write a JSON Schema of every content file kind, for editors (see README: VS Code)."""
+    """Write a JSON Schema of every content file kind, for editors (see docs/translating.md)."""
     from .jsonschema import content_schema
 
     _write(output, content_schema().encode(), "the schema")

@@ -72,7 +72,7 @@ def load_manifest(path: Path, library: Library) -> list[Job]:
         jobs = _yaml_jobs(load_yaml(path), library)
     else:
         raise ContentError(
-            [Diagnostic(path, 0, 0, "a manifest must be a .csv or .yaml file", hint="see README.md, 'Batches'")]
+            [Diagnostic(path, 0, 0, "a manifest must be a .csv or .yaml file", hint="see docs/batches.md")]
         )
     if len(jobs) > MAX_JOBS:
         raise ContentError([Diagnostic(path, 0, 0, f"more than {MAX_JOBS:,} jobs", hint="split the manifest")])

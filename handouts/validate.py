@@ -109,7 +109,7 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
         )
     if kind == "missing":
         return source.error(
-            keypath, f"missing required key '{last}'", f"add '{last}:' here; see README.md, 'Content format'"
+            keypath, f"missing required key '{last}'", f"add '{last}:' here; see docs/authoring.md"
         )
     if kind == "block_kind":
         if isinstance(value, dict) and value:

@@ -145,7 +145,7 @@ MEDICINE_CASES = [
     pytest.param(
         "lang: en\n",
         "",
-        f"{M}:3:1: error: missing required key 'lang'\n  hint: add 'lang:' here; see README.md, 'Content format'",
+        f"{M}:3:1: error: missing required key 'lang'\n  hint: add 'lang:' here; see docs/authoring.md",
         id="missing-required-key",
     ),
     pytest.param(
@@ -324,7 +324,7 @@ BRAND_CASES = [
         '  accent: "#A4161A"',
         "",
         f"{B}:6:3: error: missing required key 'accent' (at colors)\n"
-        "  hint: add 'accent:' here; see README.md, 'Content format'",
+        "  hint: add 'accent:' here; see docs/authoring.md",
         id="missing-nested-key",
     ),
 ]
