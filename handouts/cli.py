@@ -3,14 +3,19 @@
 Exit codes: 0 success, 1 readability targets missed, 2 bad input or an output that cannot
 be written (every message names file:line:col or the path and says how to fix it; never
 a traceback).
+
+Like click's own commands, these never call ``sys.exit``: a problem is raised as a
+``Failure`` (a ``click.ClickException`` that knows its exit code and how to show itself)
+and any other exit code is ``ctx.exit(code)``; click's main loop does the exiting.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
+from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -25,10 +30,23 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 
-def _fail(diagnostics) -> None:
-    for diag in diagnostics:
-        click.echo(diag.format(), err=True)
-    sys.exit(EXIT_BAD_INPUT)
+class Failure(click.ClickException):
+    """A command that cannot go on: its diagnostics (``file:line:col: error: ...``) on
+    stderr, then click exits with ``exit_code``."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], exit_code: int = EXIT_BAD_INPUT):
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+        self.exit_code = exit_code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        for diag in self.diagnostics:
+            click.echo(diag.format(), file=file, err=file is None)
+
+
+def _bad(path: Path | str, message: str, hint: str = "") -> Failure:
+    """A problem with an option or a file as a whole (no line to point at)."""
+    return Failure([Diagnostic(Path(path), 0, 0, message, hint=hint)])
 
 
 def _write(path: Path, data: bytes, what: str) -> None:
@@ -37,28 +55,28 @@ def _write(path: Path, data: bytes, what: str) -> None:
     try:
         write_atomic(path, data)
     except OSError as exc:
-        _fail(
-            [
-                Diagnostic(
-                    path,
-                    0,
-                    0,
-                    f"cannot write {what}: {exc.strerror or exc}",
-                    hint="check that the folder exists and is writable, and that the disk is not full",
-                )
-            ]
-        )
+        hint = "check that the folder exists and is writable, and that the disk is not full"
+        raise _bad(path, f"cannot write {what}: {exc.strerror or exc}", hint) from None
+
+
+def _table(rows: Sequence[Sequence[str]], *, right: Container[int] = (), indent: str = "") -> None:
+    """Every table the commands print: columns two spaces apart, each as wide as its
+    widest cell, the columns in ``right`` (numbers) aligned right."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = (cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        click.echo((indent + "  ".join(cells)).rstrip())
 
 
 class _Commands(click.Group):
     """Bad content is reported the same way by every command, wherever it turns up:
     the diagnostics on stderr and exit code 2, never a traceback."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ContentError as exc:
-            _fail(exc.diagnostics)
+            raise Failure(exc.diagnostics) from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -108,7 +126,7 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
     request = Request(medicine, lang, level, brand, layout, paper, require_reviewed)
     output = output or request.default_output()
     if output.is_dir():
-        _fail([Diagnostic(output, 0, 0, "output path is a directory", hint="give a file name, e.g. -o handout.pdf")])
+        raise _bad(output, "output path is a directory", "give a file name, e.g. -o handout.pdf")
     started = time.perf_counter()
     handout = prepare(library, request)
     from .render_pdf import render
@@ -142,8 +160,8 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
     help="local: a process pool on this machine. dask: a Dask cluster (pip install '.[cluster]').",
 )  # fmt: skip
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786.")
-@click.pass_obj
-def batch_cmd(library: Library, manifest, out, jobs, quiet, force, combined, zip_path, executor, scheduler) -> None:
+@click.pass_context
+def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, zip_path, executor, scheduler) -> None:
     """Build every handout a MANIFEST (CSV or YAML) lists into --out.
 
     \b
@@ -159,12 +177,10 @@ def batch_cmd(library: Library, manifest, out, jobs, quiet, force, combined, zip
     from .manifest import load_manifest
     from .progress import Progress
 
+    library: Library = ctx.obj
     if executor == "dask" and not scheduler:
-        _fail([Diagnostic(Path("--scheduler"), 0, 0, "--executor dask needs --scheduler", hint="tcp://HOST:8786")])
-    try:
-        todo = load_manifest(manifest, library)
-    except ContentError as exc:
-        _fail(exc.diagnostics)
+        raise _bad("--scheduler", "--executor dask needs --scheduler", "tcp://HOST:8786")
+    todo = load_manifest(manifest, library)
     if executor == "dask":
         run = partial(executors.dask_cluster, library, scheduler=scheduler)
     elif jobs == 1:
@@ -175,9 +191,9 @@ def batch_cmd(library: Library, manifest, out, jobs, quiet, force, combined, zip
     try:
         summary = run_batch(todo, out, run, force=force, on_outcome=progress)
     except executors.Unavailable as exc:
-        _fail([Diagnostic(Path("--executor"), 0, 0, str(exc), hint="or run without --executor dask")])
+        raise _bad("--executor", str(exc), "or run without --executor dask") from None
     except OSError as exc:
-        _fail([Diagnostic(out, 0, 0, f"cannot use the output folder: {exc.strerror or exc}")])
+        raise _bad(out, f"cannot use the output folder: {exc.strerror or exc}") from None
     finally:
         progress.close()
     report, _ = write_reports(summary, out, manifest)
@@ -200,23 +216,23 @@ def batch_cmd(library: Library, manifest, out, jobs, quiet, force, combined, zip
     )
     if summary.interrupted:
         click.echo("interrupted: run the same command again to finish the rest", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    sys.exit(EXIT_TARGET_MISSED if counts["failed"] else 0)
+        ctx.exit(EXIT_INTERRUPTED)
+    ctx.exit(EXIT_TARGET_MISSED if counts["failed"] else 0)
 
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.pass_obj
-def validate_cmd(library: Library, paths: tuple[Path, ...]) -> None:
+@click.pass_context
+def validate_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Check content files (default: the whole content library). Exit 0 if all is well, 2 if not."""
     from .check import check_paths
 
-    files, diagnostics = check_paths(library, list(paths))
+    files, diagnostics = check_paths(ctx.obj, list(paths))
     for diag in diagnostics:
         click.echo(diag.format(), err=True)
     errors = sum(d.severity == "error" for d in diagnostics)
     click.echo(f"checked {files} file(s): {errors} error(s)")
-    sys.exit(EXIT_BAD_INPUT if errors else 0)
+    ctx.exit(EXIT_BAD_INPUT if errors else 0)
 
 
 @main.command("list")
@@ -235,43 +251,38 @@ def list_cmd(library: Library) -> None:
             rows += [(medicine, lang, "-", "invalid", "-")]
             continue
         rows += [(medicine, lang, level, doc.status, doc.revised.isoformat()) for level in schema.LEVELS]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-    for diag in problems:
-        click.echo(diag.format(), err=True)
+    _table(rows)
     if problems:
-        sys.exit(EXIT_BAD_INPUT)
+        raise Failure(problems)
 
 
 @main.command("readability")
 @click.argument("medicine")
 @click.option("--lang", default="en", show_default=True)
 @click.option("--level", type=click.Choice(schema.LEVELS), help="One level (default: all three).")
-@click.pass_obj
-def readability_cmd(library: Library, medicine: str, lang: str, level: str | None) -> None:
+@click.pass_context
+def readability_cmd(ctx: click.Context, medicine: str, lang: str, level: str | None) -> None:
     """Measure reading grade per section and level. Exit 1 when a level misses its target."""
     from .readability import measure
 
     failed = False
     for lvl in [level] if level else schema.LEVELS:
-        report = measure(prepare(library, Request(medicine, lang, lvl)))
+        report = measure(prepare(ctx.obj, Request(medicine, lang, lvl)))
         click.echo(
             f"\n{medicine} {lang} {lvl}: " + (f"target {report.targets()}" if report.measured else report.summary())
         )
         if not report.measured:
             continue
         keys = [f.key for f in report.formulas]
-        click.echo(
-            f"  {'section':<20}" + "".join(f" {k:>9}" for k in keys) + f" {'words':>6} {'sentences':>9} {'longest':>8}"
-        )
+        rows = [["section", *keys, "words", "sentences", "longest"]]
         for name, s in list(report.sections) + [("WHOLE LEVEL", report.total)]:
-            values = "".join(f" {v:>9.1f}" if (v := s.values[k]) is not None else f" {'-':>9}" for k in keys)
-            click.echo(f"  {name:<20}{values} {s.words:>6} {s.sentences:>9} {s.longest:>8}")
+            values = [f"{v:.1f}" if (v := s.values[k]) is not None else "-" for k in keys]
+            rows.append([name, *values, str(s.words), str(s.sentences), str(s.longest)])
+        _table(rows, right=range(1, len(rows[0])), indent="  ")
         click.echo(f"  {report.summary()}")
         click.echo("  " + ("OK" if report.ok else "MISSED: " + "; ".join(report.problems)))
         failed |= not report.ok
-    sys.exit(EXIT_TARGET_MISSED if failed else 0)
+    ctx.exit(EXIT_TARGET_MISSED if failed else 0)
 
 
 @main.group("translate")
@@ -297,35 +308,14 @@ def translate_init(library: Library, medicine: str, lang: str, source_lang: str,
     uses and the interface strings (the last two only when missing)."""
     import datetime
 
-    from . import l10n
-    from .content import load_medicine, load_strings_file, load_template
-    from .resolve import fact_text
-    from .skeleton import medicine_skeleton, strings_skeleton, template_skeleton
+    from .skeleton import plan
 
-    if not l10n.is_known(lang):
-        _fail(
-            [Diagnostic(Path("--lang"), 0, 0, f"'{lang}' is not a language code CLDR knows", hint="e.g. es, zh-Hans")]
-        )
-    source = load_medicine(library.medicine_path(medicine, source_lang))
-    doc = source.doc
-    target = library.roots[0] / "medicines" / medicine / f"{lang}.yaml"
-    if target.exists() and not force:
-        _fail([Diagnostic(target, 0, 0, "a translation already exists", hint="edit it, or pass --force to start over")])
-    facts = {key: fact_text(value, lang) for key, value in doc.facts.items()}
-    files = {target: medicine_skeleton(doc, lang, facts, datetime.date.today().isoformat())}
-    for name in sorted({s.template for s in doc.sections.values() if s.template}):
-        if library.template_path(name, lang) is None:
-            template = load_template(library.template_path(name, source_lang)).doc
-            files[library.template_dirs[0] / name / f"{lang}.yaml"] = template_skeleton(template, source_lang, lang)
-    strings_target = library.roots[0] / "strings" / f"{lang}.yaml"
-    if not any((root / "strings" / f"{lang}.yaml").is_file() for root in library.roots):
-        strings = load_strings_file(library.strings_path(source_lang)).doc
-        files[strings_target] = strings_skeleton(strings, lang)
+    files = plan(library, medicine, lang, source_lang, force=force, today=datetime.date.today().isoformat())
     for path, text in files.items():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            _fail([Diagnostic(path.parent, 0, 0, f"cannot create the folder: {exc.strerror or exc}")])
+            raise _bad(path.parent, f"cannot create the folder: {exc.strerror or exc}") from None
         _write(path, text.encode(), "the skeleton")
         click.echo(f"wrote {display_path(path)}")
 
@@ -333,42 +323,21 @@ def translate_init(library: Library, medicine: str, lang: str, source_lang: str,
 @translate_group.command("status")
 @click.argument("medicine", required=False)
 @click.option("--details", is_flag=True, help="List every missing or stale unit with file:line and the source text.")
-@click.pass_obj
-def translate_status(library: Library, medicine: str | None, details: bool) -> None:
+@click.pass_context
+def translate_status(ctx: click.Context, medicine: str | None, details: bool) -> None:
     """Matrix language x section x level: complete, missing or stale. Exit 1 unless all complete."""
-    from .content import is_translation
-    from .qa import check_pair
-    from .translate import all_pairs, missing_unit
+    from .translate import status
 
-    rows = [("MEDICINE", "LANG", "SECTION", *schema.LEVELS)]
-    incomplete = False
-    for med, lang, path in library.medicines():
-        if (medicine and med != medicine) or not is_translation(path):
-            continue
-        pairs = all_pairs(library, med, lang)
-        states: dict[tuple[str, str], set[str]] = {}
-        for pair in pairs:
-            states.setdefault((pair.section, pair.level), set()).add(pair.state)
-        for section in dict.fromkeys(pair.section for pair in pairs):
-            cells = []
-            for level in schema.LEVELS:
-                found = states.get((section, level), {"complete"})
-                cells.append(next(s for s in ("missing", "stale", "complete") if s in found))
-            incomplete |= cells != ["complete"] * 3
-            rows.append((med, lang, section, *cells))
-        if details:
-            for pair in pairs:
-                if pair.state == "missing" and pair.translation is not None:
-                    click.echo(missing_unit(pair).format())
-                elif pair.state == "stale":
-                    click.echo("\n".join(d.format() for d in check_pair(pair) if "stale" in d.message))
-    if len(rows) == 1:
+    rows, unfinished = status(ctx.obj, medicine)
+    if details:
+        for diag in unfinished:
+            click.echo(diag.format())
+    if not rows:
         click.echo("no translations found" + (f" of '{medicine}'" if medicine else ""))
         return
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-    sys.exit(EXIT_TARGET_MISSED if incomplete else 0)
+    header = ("MEDICINE", "LANG", "SECTION", *schema.LEVELS)
+    _table([header] + [(row.medicine, row.lang, row.section, *row.states) for row in rows])
+    ctx.exit(0 if all(row.complete for row in rows) else EXIT_TARGET_MISSED)
 
 
 @main.command("schema")

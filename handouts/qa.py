@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from .errors import Diagnostic
 from .text import normalize_space
-from .translate import Pair, fingerprint
+from .translate import Pair, stale_unit
 
 _VARIABLE = re.compile(r"{{\s*(.*?)\s*}}", re.DOTALL)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -84,20 +84,5 @@ def check_pair(pair: Pair) -> list[Diagnostic]:
             )
         )
     if pair.state == "stale":
-        out.append(
-            replace(
-                error(
-                    pair.at[:-1] + ("src",),
-                    "stale: the source text changed after this was translated",
-                    f"the source now reads: {_clip(source)} -- update the translation, then set src: "
-                    f'"{fingerprint(source)}"',
-                ),
-                severity="warning",
-            )
-        )
+        out.append(stale_unit(pair))
     return out
-
-
-def _clip(text: str, limit: int = 160) -> str:
-    text = normalize_space(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import l10n, schema
+from .content import Library, load_medicine, load_strings_file, load_template
+from .errors import ContentError, Diagnostic
+from .resolve import fact_text
 from .translate import fingerprint
 
 INDENT = "  "
@@ -170,3 +174,49 @@ def strings_skeleton(source: schema.StringsFile, lang: str) -> str:
         out += _comment("", source.lang, getattr(source, key))
         out.append(f'{key}: ""')
     return "\n".join(out) + "\n"
+
+
+def plan(library: Library, medicine: str, lang: str, source_lang: str, *, force: bool, today: str) -> dict[Path, str]:
+    """The files ``translate init`` writes, path -> text: the medicine's skeleton in the
+    first content root, plus a skeleton of each shared template and of the interface
+    strings that do not exist in ``lang`` yet (those are shared by every medicine, so an
+    existing one is never overwritten). Raises ContentError before anything is written."""
+    if not l10n.is_known(lang):
+        raise ContentError(
+            [Diagnostic(Path("--lang"), 0, 0, f"'{lang}' is not a language code CLDR knows", hint="e.g. es, zh-Hans")]
+        )
+    source = load_medicine(library.medicine_path(medicine, source_lang))
+    doc = source.doc
+    target = library.roots[0] / "medicines" / medicine / f"{lang}.yaml"
+    if target.exists() and not force:
+        raise ContentError(
+            [Diagnostic(target, 0, 0, "a translation already exists", hint="edit it, or pass --force to start over")]
+        )
+    facts = {key: fact_text(value, lang) for key, value in doc.facts.items()}
+    files = {target: medicine_skeleton(doc, lang, facts, today)}
+    used: dict[str, str] = {}  # template name -> the first section using it
+    for sid, section in doc.sections.items():
+        if section.template is not None:
+            used.setdefault(section.template, sid)
+    problems = []
+    for name, sid in sorted(used.items()):
+        if library.template_path(name, lang) is not None:
+            continue
+        template_path = library.template_path(name, source_lang)
+        if template_path is None:
+            problems.append(
+                source.source.error(
+                    ("sections", sid, "template"),
+                    f"shared template '{name}' has no '{source_lang}' text to translate from",
+                    f"add templates/{name}/{source_lang}.yaml, or translate from a language it has (--from)",
+                )
+            )
+            continue
+        template = load_template(template_path).doc
+        files[library.template_dirs[0] / name / f"{lang}.yaml"] = template_skeleton(template, source_lang, lang)
+    if problems:
+        raise ContentError(problems)
+    if not any((root / "strings" / f"{lang}.yaml").is_file() for root in library.roots):
+        strings = load_strings_file(library.strings_path(source_lang)).doc
+        files[library.roots[0] / "strings" / f"{lang}.yaml"] = strings_skeleton(strings, lang)
+    return files

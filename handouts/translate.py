@@ -320,6 +320,21 @@ def missing_unit(pair: Pair) -> Diagnostic:
     )
 
 
+def stale_unit(pair: Pair) -> Diagnostic:
+    """A warning at the unit's ``src:`` with the new source text and the fingerprint to
+    record once the translation is brought up to date."""
+    assert pair.translation is not None  # only a translated unit can be stale
+    return replace(
+        pair.translation.source.error(
+            pair.at[:-1] + ("src",),
+            "stale: the source text changed after this was translated",
+            f"the source now reads: {_clip(pair.source_text, 160)} -- update the translation, then set src: "
+            f'"{fingerprint(pair.source_text)}"',
+        ),
+        severity="warning",
+    )
+
+
 def _clip(text: str, limit: int = 90) -> str:
     text = normalize_space(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -393,3 +408,45 @@ def _template_pairs(library: Library, name: str, source_lang: str, lang: str, le
         return []  # written natively in this language: nothing to keep in step
     w, _ = walk_template(source, load_template_translation(path), level)
     return w.pairs
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One line of ``translate status``: a section of one translation, a state per level."""
+
+    medicine: str
+    lang: str
+    section: str
+    states: tuple[State, ...]  # in schema.LEVELS order
+
+    @property
+    def complete(self) -> bool:
+        return all(state == "complete" for state in self.states)
+
+
+def status(library: Library, medicine: str | None = None) -> tuple[list[StatusRow], list[Diagnostic]]:
+    """The matrix translation x section x level (the worst state of the section's units in
+    each cell: missing, then stale), and the diagnostics naming every unfinished unit with
+    its file:line, for ``--details``. ``medicine`` None: every translated medicine."""
+    rows: list[StatusRow] = []
+    details: list[Diagnostic] = []
+    for med, lang, path in library.medicines():
+        if (medicine and med != medicine) or not is_translation(path):
+            continue
+        pairs = all_pairs(library, med, lang)
+        found: dict[tuple[str, str], set[State]] = {}
+        for pair in pairs:
+            found.setdefault((pair.section, pair.level), set()).add(pair.state)
+        for section in dict.fromkeys(pair.section for pair in pairs):
+            states = tuple(_worst(found.get((section, level), set())) for level in schema.LEVELS)
+            rows.append(StatusRow(med, lang, section, states))
+        for pair in pairs:
+            if pair.state == "missing" and pair.translation is not None:
+                details.append(missing_unit(pair))
+            elif pair.state == "stale":
+                details.append(stale_unit(pair))
+    return rows, details
+
+
+def _worst(states: set[State]) -> State:
+    return next((state for state in ("missing", "stale") if state in states), "complete")

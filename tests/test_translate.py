@@ -230,3 +230,29 @@ def test_json_schema_accepts_shipped_files_and_rejects_a_typo(runner, tmp_path, 
         assert not list(validator.iter_errors(data))
     translation["sections"]["what_it_is"]["titel"] = {"text": "x", "src": "00000000"}
     assert list(validator.iter_errors(translation))
+
+
+def test_init_names_a_shared_template_missing_in_the_source_language(runner, root):
+    """It used to end in a TypeError traceback (template_path() -> None loaded as a path)."""
+    only_fr = root / "templates" / "local_only" / "fr.yaml"
+    only_fr.parent.mkdir(parents=True)
+    shipped = Path(__file__).parents[1] / "templates" / "do_not_stop_suddenly" / "en.yaml"
+    only_fr.write_text(
+        shipped.read_text(encoding="utf-8").replace("template: do_not_stop_suddenly", "template: local_only"),
+        encoding="utf-8",
+    )
+    medicine = root / "medicines" / "testamine" / "en.yaml"
+    medicine.write_text(
+        medicine.read_text(encoding="utf-8").replace("template: do_not_stop_suddenly", "template: local_only"),
+        encoding="utf-8",
+    )
+    result = cli(runner, root, "translate", "init", "testamine", "--lang", "de")
+    assert result.exit_code == 2, result.output
+    line = line_of(medicine, "template: local_only")
+    assert result.stderr == (
+        f"{medicine}:{line}:15: error: shared template 'local_only' has no 'en' text to translate from "
+        "(at sections.do_not_stop.template)\n"
+        "  hint: add templates/local_only/en.yaml, or translate from a language it has (--from)\n"
+    )
+    assert result.stdout == ""
+    assert not (root / "medicines" / "testamine" / "de.yaml").exists()  # nothing half-written
