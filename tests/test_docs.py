@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
 import click
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from handouts.cli import main
 
@@ -137,3 +139,44 @@ def test_the_command_reference_is_the_help_of_every_command() -> None:
     assert "--require-reviewed" in rendered
     marker = _load_hook().MARKER
     assert marker in (DOCS / "reference.md").read_text(encoding="utf-8")
+
+
+_EXAMPLE = re.compile(r"^```yaml\n# ((?:content|templates)/[\w/.-]+\.yaml)\n(.*?)^```", re.M | re.S)
+
+
+def _examples() -> dict[str, str]:
+    """Every YAML example in docs/ that names its file on its first line: path -> text."""
+    found: dict[str, str] = {}
+    for page in sorted(DOCS.glob("*.md")):
+        for path, text in _EXAMPLE.findall(page.read_text(encoding="utf-8")):
+            assert path not in found, f"two examples of {path}"
+            found[path] = text
+    return found
+
+
+def test_the_complete_examples_in_the_docs_validate_and_build(runner, tmp_path: Path) -> None:
+    """The examples a newcomer copies are whole files that work: a medicine using a shared
+    template of its own and a built-in one, a brand with its logo, a layout, a strings file."""
+    examples = _examples()
+    assert {"content/medicines/examplamine/en.yaml", "templates/take_with_food/en.yaml"} <= set(examples)
+    assert {"content/brands/riverside/brand.yaml", "content/layouts/essentials.yaml"} <= set(examples)
+    folder = tmp_path / "mine"
+    for path, text in examples.items():
+        target = folder / path.removeprefix("content/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "content" / "brands" / "default" / "logo.png", folder / "brands" / "riverside" / "logo.png")
+
+    result = runner.invoke(main, ["--content", str(folder), "validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["--content", str(folder), "readability", "examplamine"])
+    assert result.exit_code == 0, result.output  # an example meets the targets it teaches
+    for level in ("easy", "standard", "detailed"):
+        out = tmp_path / f"{level}.pdf"
+        args = ["--content", str(folder), "build", "examplamine", "--level", level, "--brand", "riverside", "-o", str(out)]
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+        text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+        assert "Riverside Clinic" in text
+        assert "breakfast" in text  # the shared template of our own, with its parameter
+        assert "10 mg" in text.replace("\u00a0", " ")  # the fact, printed
