@@ -22,17 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 README_LIMIT = 8 * 1024
 
-FIRST_COMMAND = (
-    "python3 -m venv .venv && . .venv/bin/activate && pip install . && python generate.py build baclofen"
-)
+FIRST_COMMAND = "python3 -m venv .venv && . .venv/bin/activate && pip install . && python generate.py build baclofen"
 TEST_COMMAND = (
     'python3 -m venv .venv && . .venv/bin/activate && pip install -c constraints.txt ".[test]" && python -m pytest'
 )
 
-_FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")  # text may wrap
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 _ATTR_ID = re.compile(r"\{\s*#([\w-]+)[^}]*\}\s*$")
 
 
@@ -141,7 +139,7 @@ def test_the_command_reference_is_the_help_of_every_command() -> None:
     assert marker in (DOCS / "reference.md").read_text(encoding="utf-8")
 
 
-_EXAMPLE = re.compile(r"^```yaml\n# ((?:content|templates)/[\w/.-]+\.yaml)\n(.*?)^```", re.M | re.S)
+_EXAMPLE = re.compile(r"^```yaml\n# ((?:content|templates)/[\w/.-]+\.yaml)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def _examples() -> dict[str, str]:
@@ -173,8 +171,8 @@ def test_the_complete_examples_in_the_docs_validate_and_build(runner, tmp_path: 
     assert result.exit_code == 0, result.output  # an example meets the targets it teaches
     for level in ("easy", "standard", "detailed"):
         out = tmp_path / f"{level}.pdf"
-        args = ["--content", str(folder), "build", "examplamine", "--level", level, "--brand", "riverside", "-o", str(out)]
-        result = runner.invoke(main, args)
+        build = ["build", "examplamine", "--level", level, "--brand", "riverside", "-o", str(out)]
+        result = runner.invoke(main, ["--content", str(folder), *build])
         assert result.exit_code == 0, result.output
         text = " ".join(page.extract_text() for page in PdfReader(out).pages)
         assert "Riverside Clinic" in text
