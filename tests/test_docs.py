@@ -178,3 +178,20 @@ def test_the_complete_examples_in_the_docs_validate_and_build(runner, tmp_path: 
         assert "Riverside Clinic" in text
         assert "breakfast" in text  # the shared template of our own, with its parameter
         assert "10 mg" in text.replace("\u00a0", " ")  # the fact, printed
+
+
+_PY_FILE = re.compile(r"`([\w./-]+\.py)`")
+_CODE_FOLDERS = ("handouts", "tests", "benchmarks", ".ci", "fonts", "docs")
+
+
+def test_every_python_file_the_docs_name_exists() -> None:
+    """The code map and the pages name modules (`handouts/render_pdf.py`, `worker.py`): when a
+    module is renamed, split or moved, the docs that name it must follow."""
+    known = {path.name for folder in _CODE_FOLDERS for path in (ROOT / folder).rglob("*.py")}
+    missing = []
+    for page in _pages():
+        for name in _PY_FILE.findall(page.read_text(encoding="utf-8")):
+            exists = (ROOT / name).is_file() if "/" in name else name in known or (ROOT / name).is_file()
+            if not exists:
+                missing.append(f"{page.relative_to(ROOT)}: {name}")
+    assert not missing, "no such file: " + ", ".join(missing)
