@@ -24,10 +24,11 @@ from pathlib import Path
 
 import psutil  # comes with the 'cluster' extra (dask.distributed uses it)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout: its handouts first
 
 from handouts.content import Library
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LEVELS = ("easy", "standard", "detailed")
 PAPERS = ("letter", "a4")
@@ -109,13 +110,15 @@ def main() -> None:
     print(f"\nbatch of {args.jobs} English baclofen handouts ({args.stores} store brands, 3 levels x 2 papers)")
     print("workers  seconds  handouts/s  speed-up  peak RSS (tree)")
     for workers, (seconds, peak) in results.items():
-        print(f"{workers:>7} {seconds:>8.1f} {args.jobs / seconds:>11.1f} {results[1][0] / seconds:>9.2f}x {peak:>9.0f} MB")
+        speed_up = results[1][0] / seconds
+        print(f"{workers:>7} {seconds:>8.1f} {args.jobs / seconds:>11.1f} {speed_up:>9.2f}x {peak:>9.0f} MB")
     print(f"the same with every store in all {len(langs)} languages ({', '.join(langs)}), --jobs 2: "
           f"{every[0]:.1f} s, {args.jobs / every[0]:.1f} handouts/s")  # fmt: skip
     print(f"rerun with every PDF up to date: {up_to_date:.1f} s ({args.jobs / up_to_date:.0f} jobs/s)")
     if big:
+        growth = 100 * (big[1] / results[2][1] - 1)
         print(f"peak RSS, {args.jobs} vs {args.big} jobs (--jobs 2): {results[2][1]:.0f} MB vs {big[1]:.0f} MB "
-              f"({100 * (big[1] / results[2][1] - 1):+.1f}%); {args.big} jobs at {args.big / big[0]:.1f} handouts/s")  # fmt: skip
+              f"({growth:+.1f}%); {args.big} jobs at {args.big / big[0]:.1f} handouts/s")  # fmt: skip
 
 
 if __name__ == "__main__":

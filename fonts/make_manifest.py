@@ -13,10 +13,11 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's handouts
 
 from handouts.fonts import FAMILIES, MANIFEST, path
+
+HERE = Path(__file__).resolve().parent
 
 
 def ranges(cps: set[int]) -> list[list[int]]:

@@ -124,7 +124,7 @@ def run_batch(
     journal = Journal(out / JOURNAL)
     summary = Summary([None] * len(jobs))
     previous = [None if force else journal.previous(out, job.output) for job in jobs]
-    tasks = ((i, job, p.fingerprint if p else None) for i, (job, p) in enumerate(zip(jobs, previous)))
+    tasks = ((i, job, p.fingerprint if p else None) for i, (job, p) in enumerate(zip(jobs, previous, strict=True)))
     try:
         for index, result in executor(tasks):
             outcome = _settle(jobs[index], result, previous[index], out, journal)

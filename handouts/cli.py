@@ -153,8 +153,12 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
 )  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no per-job lines; only the final summary.")
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those that are up to date.")
-@click.option("--combined", type=click.Path(dir_okay=False, path_type=Path), help="Also write one PDF of all handouts.")
-@click.option("--zip", "zip_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a zip of all PDFs.")
+@click.option(
+    "--combined", type=click.Path(dir_okay=False, path_type=Path), help="Also write one PDF of all handouts."
+)
+@click.option(
+    "--zip", "zip_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a zip of all PDFs."
+)
 @click.option(
     "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
     help="local: a process pool on this machine. dask: a Dask cluster (pip install '.[cluster]').",

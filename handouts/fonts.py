@@ -113,7 +113,7 @@ def faces(text: str, bold: Sequence[bool], chain: tuple[str, ...], italic: bool 
         return [first.face(b, italic) for b in bold]
     out: list[str] = []
     prev: Family | None = None
-    for ch, b in zip(text, bold):
+    for ch, b in zip(text, bold, strict=True):
         family = None
         if prev and not unicodedata.category(ch).startswith("L") and ord(ch) in coverage(prev.name):
             family = prev

@@ -5,25 +5,24 @@ a translator types, long before `validate` runs."""
 from __future__ import annotations
 
 import json
-from typing import Union
 
 from pydantic import TypeAdapter
 
 from . import schema
 
-KINDS = (
-    schema.MedicineFile,
-    schema.MedicineTranslation,
-    schema.TemplateFile,
-    schema.TemplateTranslation,
-    schema.BrandFile,
-    schema.LayoutFile,
-    schema.StringsFile,
+ContentFile = (
+    schema.MedicineFile
+    | schema.MedicineTranslation
+    | schema.TemplateFile
+    | schema.TemplateTranslation
+    | schema.BrandFile
+    | schema.LayoutFile
+    | schema.StringsFile
 )
 
 
 def content_schema() -> str:
-    body = TypeAdapter(Union[KINDS]).json_schema(by_alias=True)  # type: ignore[arg-type]
+    body = TypeAdapter[ContentFile](ContentFile).json_schema(by_alias=True)
     body = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Patient handout content file",

@@ -124,7 +124,8 @@ def _csv_rows(path: Path) -> list[tuple[int, dict[str, str], _Pos]]:
         if len(cells) > len(header):
             problems.append(Diagnostic(path, line, len(header) + 1, f"{len(cells)} cells but {len(header)} columns"))
             continue
-        fields = {name: cell.strip() for name, cell in zip(header, cells) if cell.strip()}
+        # A short row is allowed: its missing trailing cells are empty.
+        fields = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if cell.strip()}
         pos = {name: (line, col) for col, name in enumerate(header, 1)}
         rows.append((line, fields, pos))
     if problems:
@@ -181,7 +182,7 @@ def _expand(matrix: schema.ManifestMatrix, library: Library) -> list[dict[str, s
         if math.prod(map(len, axes)) * len(matrix.medicine) > MAX_JOBS:
             raise _TooMany()
         for combo in itertools.product(*axes):
-            fields = {"medicine": medicine} | {k: v for k, v in zip(FIELDS[1:], combo) if v is not None}
+            fields = {"medicine": medicine} | {k: v for k, v in zip(FIELDS[1:], combo, strict=True) if v is not None}
             out.append(fields)
     return out
 
@@ -216,7 +217,8 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos)
             )
     values = {"medicine": medicine, "lang": fields.get("lang", "en"), "level": level}
     named = {"brand": fields.get("brand"), "paper": paper, "layout": fields.get("layout")}
-    names = values | {k: _label(v) for k, v in named.items()} | {f"-{k}": f"-{_label(v)}" if v else "" for k, v in named.items()}
+    dashed = {f"-{k}": f"-{_label(v)}" if v else "" for k, v in named.items()}
+    names = values | {k: _label(v) for k, v in named.items()} | dashed
     output = fields.get("output", pattern)
     try:
         unknown = [f for _, f, _, _ in Formatter().parse(output) if f is not None and f not in names]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class Callout:
     blocks: tuple[Block, ...]
 
 
-Block = Union[Paragraph, Subhead, BulletList, Callout]
+Block = Paragraph | Subhead | BulletList | Callout
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,10 @@ class Progress:
                 sized = os.get_terminal_size(self.stream.fileno()).columns > 0
             except (OSError, ValueError):
                 sized = False
-            self.bar = tqdm(total=total, unit="pdf", file=self.stream, dynamic_ncols=sized, ncols=None if sized else 80, nrows=None if sized else 24,
-                            smoothing=0.1)  # fmt: skip
+            self.bar = tqdm(
+                total=total, unit="pdf", file=self.stream, smoothing=0.1,
+                dynamic_ncols=sized, ncols=None if sized else 80, nrows=None if sized else 24,
+            )  # fmt: skip
 
     def __call__(self, outcome: Outcome) -> None:
         self.done += 1

@@ -120,7 +120,10 @@ class LevelReport:
         return "; ".join(parts)
 
     def summary(self) -> str:
-        """The whole level's numbers named by formula, e.g. "Szigriszt-Pazos ... 72.4, bastante facil (target >= 65)"."""
+        """The whole level's numbers named by formula.
+
+        E.g. "Szigriszt-Pazos ... 72.4, bastante facil (target >= 65)".
+        """
         if self.total is None:
             return f"not measured: {self.not_measured}"
         parts = []

@@ -271,7 +271,8 @@ def _fact_coverage(medicine: Loaded[schema.MedicineFile]) -> list[Diagnostic]:
                 medicine.source.path,
                 0,
                 0,
-                f"{fonts.describe(ch)} is not covered by any bundled font (fact '{key}' prints as '{text}' in {doc.lang})",
+                f"{fonts.describe(ch)} is not covered by any bundled font "
+                f"(fact '{key}' prints as '{text}' in {doc.lang})",
                 hint="this comes from CLDR's unit names for the language; ask for a font that has it",
             )
             for _, ch in fonts.uncovered(text)[:10]

@@ -9,7 +9,7 @@ files*; the resolved, renderer-neutral handout lives in model.py.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar, Union
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
 
@@ -25,11 +25,11 @@ LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
 
-def Short(most: int) -> Any:
-    """Text printed on every page (header, footer, marks): at most ``most`` characters, so
-    that however it is written the header and footer leave most of the page for the
-    content (a 2,000-character clinic name would leave none)."""
-    return Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=most)]
+def short(most: int) -> StringConstraints:
+    """Text printed on every page (header, footer, marks), as ``Annotated[str, short(120)]``:
+    at most ``most`` characters, so that however it is written the header and footer leave
+    most of the page for the content (a 2,000-character clinic name would leave none)."""
+    return StringConstraints(strip_whitespace=False, min_length=1, max_length=most)
 
 
 T = TypeVar("T")
@@ -53,12 +53,17 @@ def _level_tag(value: Any) -> str:
     return "by_level" if isinstance(value, dict) else "same"
 
 
-def leveled(inner: Any) -> Any:
-    """A value that is either the same for every level or written once per level."""
-    return Annotated[
-        Annotated[inner, Tag("same")] | Annotated[ByLevel[inner], Tag("by_level")],
-        Discriminator(_level_tag),
-    ]
+Same = TypeVar("Same")
+PerLevel = TypeVar("PerLevel")
+
+# A value that is either the same for every level or written once per level, e.g.
+# ``_Leveled[Text, ByLevel[Text]]``: to mypy the plain union ``str | ByLevel[str]``, to pydantic a
+# union tagged by the value's shape. Both parameters are TypeVars because typing does not
+# substitute a TypeVar inside a generic pydantic model (``ByLevel[T]`` would stay unfilled).
+_Leveled = Annotated[
+    Annotated[Same, Tag("same")] | Annotated[PerLevel, Tag("by_level")],
+    Discriminator(_level_tag),
+]
 
 
 def _fact_tag(value: Any) -> str | None:
@@ -67,7 +72,7 @@ def _fact_tag(value: Any) -> str | None:
     return {str: "text", int: "whole", float: "decimal", dict: "quantity"}.get(type(value))
 
 
-Number = Union[int, Annotated[float, Field(allow_inf_nan=False)]]
+Number = int | Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Quantity(Strict):
@@ -121,18 +126,17 @@ class BulletList(Strict):
     items: Annotated[list[Text], Field(min_length=1)] | ParamRef = Field(alias="list")
 
 
-def _block_union(*members: tuple[type, str]) -> Any:
-    return Annotated[
-        Union[tuple(Annotated[cls, Tag(tag)] for cls, tag in members)],  # noqa: UP007 (built at run time)
-        Discriminator(
-            _block_tag,
-            custom_error_type="block_kind",
-            custom_error_message="a block needs one of the keys: " + ", ".join(BLOCK_KEYS),
-        ),
-    ]
-
-
-InnerBlock = _block_union((Paragraph, "p"), (Subhead, "subhead"), (BulletList, "list"))
+# Blocks are told apart by their key (p, subhead, list, warning), so an error names the
+# one kind the author meant instead of listing why each of the four did not fit.
+_BLOCK_KIND = Discriminator(
+    _block_tag,
+    custom_error_type="block_kind",
+    custom_error_message="a block needs one of the keys: " + ", ".join(BLOCK_KEYS),
+)
+InnerBlock = Annotated[
+    Annotated[Paragraph, Tag("p")] | Annotated[Subhead, Tag("subhead")] | Annotated[BulletList, Tag("list")],
+    _BLOCK_KIND,
+]
 
 
 class CalloutBody(Strict):
@@ -146,9 +150,18 @@ class Callout(Strict):
     warning: CalloutBody
 
 
-Block = _block_union((Paragraph, "p"), (Subhead, "subhead"), (BulletList, "list"), (Callout, "warning"))
+Block = Annotated[
+    Annotated[Paragraph, Tag("p")]
+    | Annotated[Subhead, Tag("subhead")]
+    | Annotated[BulletList, Tag("list")]
+    | Annotated[Callout, Tag("warning")],
+    _BLOCK_KIND,
+]
 Body = Annotated[list[Block], Field(min_length=1)]
-ParamValue = Union[Text, Annotated[list[Text], Field(min_length=1)]]
+ParamValue = Text | Annotated[list[Text], Field(min_length=1)]
+LeveledText = _Leveled[Text, ByLevel[Text]]
+LeveledBody = _Leveled[Body, ByLevel[Body]]
+LeveledParam = _Leveled[ParamValue, ByLevel[ParamValue]]
 
 
 # --- files --------------------------------------------------------------------------
@@ -158,10 +171,10 @@ class SectionSource(Strict):
     """A section either writes its own title and body or takes them from a shared template."""
 
     required: bool = False
-    title: leveled(Text) | None = None
-    body: leveled(Body) | None = None
+    title: LeveledText | None = None
+    body: LeveledBody | None = None
     template: Slug | None = None
-    params: dict[Slug, leveled(ParamValue)] = {}
+    params: dict[Slug, LeveledParam] = {}
 
     @model_validator(mode="after")
     def _body_or_template(self) -> SectionSource:
@@ -185,7 +198,7 @@ class MedicineFile(Strict):
     lang: LangCode
     status: Literal["draft", "reviewed"]
     revised: datetime.date
-    summary: leveled(Text)
+    summary: LeveledText
     facts: dict[Slug, FactValue] = {}
     sections: Annotated[dict[Slug, SectionSource], Field(min_length=1)]
 
@@ -195,8 +208,8 @@ class TemplateFile(Strict):
 
     template: Slug
     params: dict[Slug, Text] = Field(default_factory=dict, description="parameter name -> what authors put there")
-    title: leveled(Text)
-    body: leveled(Body)
+    title: LeveledText
+    body: LeveledBody
 
 
 class BrandColors(Strict):
@@ -207,13 +220,13 @@ class BrandColors(Strict):
 class BrandFile(Strict):
     """``content/brands/<name>.yaml``: who hands the leaflet out."""
 
-    name: Short(120)
+    name: Annotated[str, short(120)]
     logo: Text | None = None
     colors: BrandColors
-    phone: Short(40) | None = None
-    website: Short(80) | None = None
-    address: Short(150) | None = None
-    footer_note: Short(300) | None = None
+    phone: Annotated[str, short(40)] | None = None
+    website: Annotated[str, short(80)] | None = None
+    address: Annotated[str, short(150)] | None = None
+    footer_note: Annotated[str, short(300)] | None = None
     paper: Paper = "letter"
 
 
@@ -282,14 +295,16 @@ class StringsFile(Strict):
     """Interface text per language: nothing a reader sees is an English literal in Python."""
 
     lang: LangCode
-    page: Short(60) = Field(description="footer page label; must contain {page} and {pages}")
-    revised: Short(60) = Field(description="must contain {date}")
-    version: Short(60) = Field(description="must contain {version}")
-    draft_mark: Short(30) = Field(description="the large watermark word on draft pages")
-    draft_notice: Short(120) = Field(description="one line under the header of draft pages")
-    continued: Short(60) = Field(
+    page: Annotated[str, short(60)] = Field(description="footer page label; must contain {page} and {pages}")
+    revised: Annotated[str, short(60)] = Field(description="must contain {date}")
+    version: Annotated[str, short(60)] = Field(description="must contain {version}")
+    draft_mark: Annotated[str, short(30)] = Field(description="the large watermark word on draft pages")
+    draft_notice: Annotated[str, short(120)] = Field(description="one line under the header of draft pages")
+    continued: Annotated[str, short(60)] = Field(
         default="{label}",  # a strings file written before this key repeats the bare label, as it did then
-        description="label of a warning box on the page it runs on to, e.g. '{label} (continued)'; must contain {label}",
+        description=(
+            "label of a warning box on the page it runs on to, e.g. '{label} (continued)'; must contain {label}"
+        ),
     )
 
 
@@ -326,11 +341,11 @@ def _some_levels_tag(value: Any) -> str:
     return "by_level" if isinstance(value, dict) and set(value) & set(LEVELS) else "same"
 
 
-def some_leveled(inner: Any) -> Any:
-    return Annotated[
-        Annotated[inner, Tag("same")] | Annotated[SomeLevels[inner], Tag("by_level")],
-        Discriminator(_some_levels_tag),
-    ]
+# A translation's _Leveled: the same for every level, or the levels translated so far.
+_SomeLeveled = Annotated[
+    Annotated[Same, Tag("same")] | Annotated[PerLevel, Tag("by_level")],
+    Discriminator(_some_levels_tag),
+]
 
 
 class TParagraph(Strict):
@@ -358,8 +373,17 @@ class TCallout(Strict):
     warning: TCalloutBody
 
 
-TInnerBlock = _block_union((TParagraph, "p"), (TSubhead, "subhead"), (TBulletList, "list"))
-TBlock = _block_union((TParagraph, "p"), (TSubhead, "subhead"), (TBulletList, "list"), (TCallout, "warning"))
+TInnerBlock = Annotated[
+    Annotated[TParagraph, Tag("p")] | Annotated[TSubhead, Tag("subhead")] | Annotated[TBulletList, Tag("list")],
+    _BLOCK_KIND,
+]
+TBlock = Annotated[
+    Annotated[TParagraph, Tag("p")]
+    | Annotated[TSubhead, Tag("subhead")]
+    | Annotated[TBulletList, Tag("list")]
+    | Annotated[TCallout, Tag("warning")],
+    _BLOCK_KIND,
+]
 TCalloutBody.model_rebuild()
 
 
@@ -368,12 +392,15 @@ def _param_tag(value: Any) -> str | None:
 
 
 TParam = Annotated[Annotated[Unit, Tag("text")] | Annotated[ListUnit, Tag("list")], Discriminator(_param_tag)]
+SomeLeveledUnit = _SomeLeveled[Unit, SomeLevels[Unit]]
+SomeLeveledBody = _SomeLeveled[list[TBlock], SomeLevels[list[TBlock]]]
+SomeLeveledParam = _SomeLeveled[TParam, SomeLevels[TParam]]
 
 
 class SectionTranslation(Strict):
-    title: some_leveled(Unit) | None = None
-    body: some_leveled(list[TBlock]) | None = None
-    params: dict[Slug, some_leveled(TParam)] = {}
+    title: SomeLeveledUnit | None = None
+    body: SomeLeveledBody | None = None
+    params: dict[Slug, SomeLeveledParam] = {}
 
 
 class MedicineTranslation(Strict):
@@ -385,7 +412,7 @@ class MedicineTranslation(Strict):
     status: Literal["draft", "reviewed"]
     revised: datetime.date
     name: Unit
-    summary: some_leveled(Unit)
+    summary: SomeLeveledUnit
     sections: dict[Slug, SectionTranslation] = {}
 
 
@@ -394,5 +421,5 @@ class TemplateTranslation(Strict):
 
     template: Slug
     translation_of: LangCode
-    title: some_leveled(Unit)
-    body: some_leveled(list[TBlock])
+    title: SomeLeveledUnit
+    body: SomeLeveledBody

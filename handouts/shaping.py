@@ -85,7 +85,7 @@ def shape(face: str, text: str, rtl: bool) -> tuple[Glyph, ...]:
     buf.direction = "rtl" if rtl else "ltr"
     hb.shape(font, buf, {"kern": True, "liga": True})
     starts = sorted({info.cluster for info in buf.glyph_infos})
-    ends = dict(zip(starts, starts[1:] + [len(text)]))
+    ends = dict(zip(starts, starts[1:] + [len(text)], strict=True))
     members: dict[int, list[int]] = {}
     for i, info in enumerate(buf.glyph_infos):
         members.setdefault(info.cluster, []).append(i)
@@ -105,7 +105,7 @@ def shape(face: str, text: str, rtl: bool) -> tuple[Glyph, ...]:
             pos.x_offset * scale,
             pos.y_offset * scale,
         )
-        for i, (info, pos) in enumerate(zip(buf.glyph_infos, buf.glyph_positions))
+        for i, (info, pos) in enumerate(zip(buf.glyph_infos, buf.glyph_positions, strict=True))
     ]
     return tuple(out)
 

@@ -133,7 +133,8 @@ class _Walk:
                 )
             )
             return []
-        return [self.block(s, source_at + (i,), t, at + (i,)) for i, (s, t) in enumerate(zip(source_blocks, blocks))]
+        pairs = enumerate(zip(source_blocks, blocks, strict=True))
+        return [self.block(s, source_at + (i,), t, at + (i,)) for i, (s, t) in pairs]
 
     def block(self, source_block: Any, source_at: KeyPath, block: Any, at: KeyPath) -> Any:
         want, got = _kind(source_block), _kind(block)

@@ -287,8 +287,9 @@ def missing_or_reordered(handout: Handout, rendered: RenderedPdf) -> str:
     want, got = fold(text, rtl), printed(handout, rendered)
     if want == got or (rtl and _same_rtl(fold(text, False, keep_space=True), want, got)):
         return ""
-    i = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
-    return f"differs at {i} of {len(want)}: written {want[max(0, i - 20) : i + 20]!r}, printed {got[max(0, i - 20) : i + 20]!r}"
+    i = next((i for i, (a, b) in enumerate(zip(want, got, strict=False)) if a != b), min(len(want), len(got)))
+    near = slice(max(0, i - 20), i + 20)
+    return f"differs at {i} of {len(want)}: written {want[near]!r}, printed {got[near]!r}"
 
 
 def _same_rtl(text: str, want: str, got: str) -> bool:

@@ -94,7 +94,9 @@ def test_csv_errors_name_line_and_column(tmp_path):
     no_medicine = write(tmp_path / "c.csv", "lang\nes\n")
     assert errors_of(no_medicine)[0].startswith(f"{no_medicine}:1:1: error: no 'medicine' column")
     header_only = write(tmp_path / "d.csv", "medicine,lang\n")
-    assert errors_of(header_only) == [f"{header_only}: error: the manifest lists no jobs\n  hint: add rows below the header"]
+    assert errors_of(header_only) == [
+        f"{header_only}: error: the manifest lists no jobs\n  hint: add rows below the header"
+    ]
 
 
 def test_outputs_must_stay_inside_out_and_be_unique(tmp_path):
@@ -145,7 +147,9 @@ def test_matrix_expands_all_languages_levels_and_papers(tmp_path):
     jobs = load_manifest(manifest, Library())
     assert len(jobs) == len(SHIPPED) * len(LEVELS) * 2 + 1
     outputs = {job.output for job in jobs}
-    assert {f"{lang}/baclofen-{level}-{paper}.pdf" for lang in SHIPPED for level in LEVELS for paper in ("letter", "a4")} < outputs
+    papers = ("letter", "a4")
+    shipped = {f"{lang}/baclofen-{level}-{paper}.pdf" for lang in SHIPPED for level in LEVELS for paper in papers}
+    assert shipped < outputs
     assert "clinic.pdf" in outputs and jobs[0].brand == "default"
 
 
@@ -222,12 +226,16 @@ def test_unchanged_jobs_are_skipped_and_changed_inputs_rebuild(runner, tmp_path,
     brand = store_content / "brands/south/brand.yaml"
     brand.write_text(brand.read_text().replace('"#225522"', '"#553322"'))
     batch(runner, *args, content=store_content)
-    assert statuses(out) == {"north/en.pdf": "skipped", "north/es.pdf": "skipped", "south/en.pdf": "built", "south/es.pdf": "built"}
+    assert statuses(out) == {
+        "north/en.pdf": "skipped", "north/es.pdf": "skipped", "south/en.pdf": "built", "south/es.pdf": "built"
+    }
 
     template = store_content / "templates/do_not_stop_suddenly/en.yaml"
     template.write_text(template.read_text().replace("standard: Do not stop suddenly", "standard: Never stop suddenly"))
     batch(runner, *args, content=store_content)
-    assert statuses(out) == {"north/en.pdf": "built", "north/es.pdf": "skipped", "south/en.pdf": "built", "south/es.pdf": "skipped"}
+    assert statuses(out) == {
+        "north/en.pdf": "built", "north/es.pdf": "skipped", "south/en.pdf": "built", "south/es.pdf": "skipped"
+    }
     assert sha(out / "north/en.pdf") != first["north/en.pdf"] and sha(out / "north/es.pdf") == first["north/es.pdf"]
 
     (out / "north/es.pdf").write_bytes(b"%PDF-1.4 damaged")  # replaced on disk: the journal no longer matches
@@ -271,7 +279,8 @@ def test_killed_batch_leaves_only_whole_pdfs_and_resumes(tmp_path):
     """kill -9 the whole process group mid-run (a power cut), then run again."""
     manifest = write(
         tmp_path / "m.yaml",
-        "output: '{lang}/{level}-{paper}.pdf'\nmatrix:\n  medicine: [baclofen]\n  lang: all\n  level: all\n  paper: all\n",
+        "output: '{lang}/{level}-{paper}.pdf'\n"
+        "matrix:\n  medicine: [baclofen]\n  lang: all\n  level: all\n  paper: all\n",
     )
     out = tmp_path / "out"
     command = [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(out), "-j", "2", "-q"]
@@ -312,7 +321,8 @@ def test_dask_cluster_gives_the_same_pdfs_as_the_local_pool(runner, tmp_path):
         n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
     ) as cluster:
         out = tmp_path / "dask"
-        result = batch(runner, str(manifest), "--out", str(out), "-q", "--executor", "dask", "--scheduler", cluster.scheduler_address)
+        dask = ("--executor", "dask", "--scheduler", cluster.scheduler_address)
+        result = batch(runner, str(manifest), "--out", str(out), "-q", *dask)
     assert result.exit_code == 0, result.output
     shas = {job["output"]: job["sha256"] for job in report(out)["jobs"]}
     assert len(shas) == 6 and shas == {job["output"]: job["sha256"] for job in report(local)["jobs"]}
@@ -346,7 +356,9 @@ def test_a_worker_parses_each_content_file_once(tmp_path, monkeypatch):
     parsed: list[Path] = []
     original = content.load_yaml
     monkeypatch.setattr(content, "load_yaml", lambda path: parsed.append(Path(path)) or original(path))
-    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  lang: [en, es]\n  level: all\n  paper: all\n")
+    manifest = write(
+        tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  lang: [en, es]\n  level: all\n  paper: all\n"
+    )
     jobs = load_manifest(manifest, Library())
     summary = run_batch(jobs, tmp_path / "out", lambda tasks: executors.in_process(Library(), tasks))
     assert summary.counts["built"] == 12
@@ -396,7 +408,9 @@ def test_live_progress_bar_on_a_terminal(tmp_path):
 
     manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  level: all\n")
     leader, follower = pty.openpty()
-    command = [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(tmp_path / "o"), "-j", "1"]
+    command = [
+        sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(tmp_path / "o"), "-j", "1"
+    ]
     run = subprocess.run(command, stderr=follower, stdout=subprocess.DEVNULL, check=False)
     os.close(follower)
     screen = b""

@@ -65,7 +65,8 @@ def test_validate_library_and_paths(runner):
     assert result.stdout.strip().endswith(": 0 error(s)")
     result = runner.invoke(main, ["validate", str(TEST_CONTENT), "templates"])
     assert result.exit_code == 0, result.output
-    files = len(list(TEST_CONTENT.rglob("*.yaml"))) + len(list((Path(__file__).parents[1] / "templates").rglob("*.yaml")))
+    templates = Path(__file__).parents[1] / "templates"
+    files = len(list(TEST_CONTENT.rglob("*.yaml"))) + len(list(templates.rglob("*.yaml")))
     assert result.stdout.strip() == f"checked {files} file(s): 0 error(s)"
 
 

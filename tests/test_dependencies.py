@@ -3,11 +3,11 @@ is what CI tested: a fresh machine installs what passed."""
 
 from __future__ import annotations
 
-import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
 import reportlab
+import tomllib
 from packaging.requirements import Requirement
 from packaging.version import Version
 

@@ -516,7 +516,6 @@ def test_validate_unknown_kind_of_file(content: Path) -> None:
 
 
 def test_unknown_brand_name_and_missing_brand_file(content: Path) -> None:
-    assert_build_fails(
-        content, "content/brands: error: no brand named 'defualt'\n  hint: did you mean 'default'?", "--brand", "defualt"
-    )
+    expected = "content/brands: error: no brand named 'defualt'\n  hint: did you mean 'default'?"
+    assert_build_fails(content, expected, "--brand", "defualt")
     assert_build_fails(content, "nope/brand.yaml: error: file not found", "--brand", "nope/brand.yaml")

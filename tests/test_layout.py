@@ -142,7 +142,7 @@ MIN_PAGES = {"long paragraph": 2, "500 bullets": 10, "long warning": 5, "long la
 
 
 def longest(model: type, field: str) -> int:
-    """The most characters a content file may put in ``field`` (schema.Short)."""
+    """The most characters a content file may put in ``field`` (schema.short)."""
     info = model.model_fields[field]
     found = list(info.metadata)  # Short(n)
     for arg in getattr(info.annotation, "__args__", ()):  # Short(n) | None
@@ -300,7 +300,7 @@ def test_sharing_between_handouts_changes_no_byte():
             render_pdf.forget_shared()
             fresh.append(render(h).data)
     render_pdf.forget_shared()
-    for h, expected in [*zip(handouts, fresh), *reversed(list(zip(handouts, fresh)))]:
+    for h, expected in [*zip(handouts, fresh, strict=True), *reversed(list(zip(handouts, fresh, strict=True)))]:
         assert render(h).data == expected, (h.lang, h.sections[0].blocks[0], h.brand.name)
 
     def laid_out() -> tuple[int, int]:

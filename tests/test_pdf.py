@@ -58,7 +58,7 @@ def test_bookmarks_point_at_each_section_heading(library, tmp_path):
     assert [item.title for item in outline] == [s.title for s in handout.sections]
     pages = [reader.get_destination_page_number(item) for item in outline]
     assert pages == sorted(pages) and pages[-1] > 0
-    for item, page in zip(outline, pages):
+    for item, page in zip(outline, pages, strict=True):
         heading_runs = [r for r in text_runs(reader, page) if r[0] == item.title]
         assert heading_runs, f"'{item.title}' is not on page {page + 1}"
         assert abs(heading_runs[0][3] - float(item["/Top"])) < 30  # the view opens at the heading
@@ -85,7 +85,7 @@ def test_draft_mark_is_see_through(library, tmp_path):
     for page in pypdfium2.PdfDocument(data):
         image = page.render(scale=0.5).to_pil().convert("RGB")
         raw = image.tobytes()
-        pixels = list(zip(raw[0::3], raw[1::3], raw[2::3]))
+        pixels = list(zip(raw[0::3], raw[1::3], raw[2::3], strict=True))
         pink = sum(1 for r, g, b in pixels if r > 230 and 150 < g < 245 and abs(g - b) < 25)
         red = sum(1 for r, g, b in pixels if r > 140 and g < 90 and b < 90)
         assert pink > 0.01 * len(pixels), "no see-through mark on the page"

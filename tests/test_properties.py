@@ -245,7 +245,7 @@ def broken(draw) -> tuple[dict, str]:
         draw(st.sampled_from(mappings))[key] = "x"
     else:
         path = draw(st.sampled_from([p for p, _ in paths if p and p[-1] in ("summary", "title", "body")]))
-        value = dict(zip(LEVELS, [_get(doc, path)] * 3))
+        value = dict(zip(LEVELS, [_get(doc, path)] * 3, strict=True))
         if draw(st.booleans()):
             value["standrad"] = value.pop("standard")
         else:

@@ -103,7 +103,9 @@ def cases() -> dict[str, bytes]:
         "tiff.logo.tiff": pillow("RGB", (4, 2), "TIFF"),
         "webp.logo.webp": pillow("RGB", (4, 2), "WEBP"),
         "ico.logo.ico": pillow("RGB", (16, 16), "ICO"),
-        "svg.logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>\n',
+        "svg.logo.svg": (
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>\n'
+        ),
         "svg-script.logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n',
         "svg-entity.logo.svg": b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>\n',
         "pdf.logo.pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
