@@ -64,7 +64,8 @@ def _table(rows: Sequence[Sequence[str]], *, right: Container[int] = (), indent:
     widest cell, the columns in ``right`` (numbers) aligned right."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        cells = (cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+        aligned = enumerate(zip(row, widths, strict=True))
+        cells = (cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in aligned)
         click.echo((indent + "  ".join(cells)).rstrip())
 
 

@@ -124,7 +124,8 @@ def load_yaml(path: Path) -> Source:
         raise ContentError([Diagnostic(path, 1, 1, f"not valid YAML: {exc}")]) from None
     source = Source(path, None)
     if node is None:
-        raise ContentError([Diagnostic(path, 1, 1, "file is empty", hint="see docs/authoring.md for the content format")])
+        hint = "see docs/authoring.md for the content format"
+        raise ContentError([Diagnostic(path, 1, 1, "file is empty", hint=hint)])
     errors: list[Diagnostic] = []
     source.data = _walk(node, (), source, errors, [0])
     if errors:
