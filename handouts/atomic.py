@@ -3,11 +3,15 @@ and a failed write leaves any previous file untouched."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .files import kind_of
 
 
 @contextmanager
@@ -15,6 +19,7 @@ def replacing(target: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``target`` to write; then fsync it and rename it
     over ``target``. On any error the temporary file is removed."""
     target = Path(target)
+    _refuse_special(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     tmp = Path(name)
     try:
@@ -29,6 +34,23 @@ def replacing(target: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _refuse_special(target: Path) -> None:
+    """Renaming over anything but a regular file replaces that node itself: ``-o /dev/null``
+    would leave a regular file where every program expects the device, and ``-o /dev/stdout``
+    (a link) would replace the system's link. So an existing output must be a regular file,
+    not a device, a FIFO, a socket, a folder or a link; a missing one is fine."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise OSError(errno.EINVAL, "it is a symbolic link; give the path of the file itself", str(target))
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(target))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, f"it exists and is {kind_of(mode)}, not a regular file", str(target))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -12,6 +12,7 @@ from . import schema, text
 from .content import (
     DEFAULT_BRAND,
     Library,
+    confined,
     load_brand,
     load_layout,
     load_medicine,
@@ -26,30 +27,48 @@ from .resolve import resolve
 from .translate import SUMMARY, medicine_for, missing_unit, source_of, walk_medicine
 
 
-def library_files(library: Library) -> list[Path]:
+def library_files(library: Library) -> tuple[list[Path], list[Diagnostic]]:
+    """Every content file of the library, and a refusal for each name that is no such
+    file: a link out of its content folder or a FIFO is reported by its own name and never
+    opened (its text could leak into a message, or the read wait forever)."""
+    problems: list[Diagnostic] = []
+    for root in library.roots:  # the medicines' refusals; the library lists the rest
+        _admitted(root, "medicines/*/*.yaml", problems)
     files = [path for _, _, path in library.medicines()]
     for root in library.roots:
-        files += sorted((root / "brands").glob("*/brand.yaml"))
-        files += sorted((root / "layouts").glob("*.yaml"))
-        files += sorted((root / "strings").glob("*.yaml"))
-    files += [path for folder in library.template_dirs for path in sorted(folder.glob("*/*.yaml"))]
-    return files
+        for pattern in ("brands/*/brand.yaml", "layouts/*.yaml", "strings/*.yaml"):
+            files += _admitted(root, pattern, problems)
+    for folder in library.template_dirs:
+        files += _admitted(folder, "*/*.yaml", problems)
+    return files, problems
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for path in paths:
-        out += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+def _admitted(folder: Path, pattern: str, problems: list[Diagnostic]) -> list[Path]:
+    """The files matching ``pattern`` that ``confined`` lets through; its refusals go to ``problems``."""
+    out = []
+    for path in sorted(folder.glob(pattern)):
+        try:
+            if confined(folder, path):
+                out.append(path)
+        except ContentError as exc:
+            problems += exc.diagnostics
     return out
 
 
 def check_paths(library: Library, paths: list[Path]) -> tuple[int, list[Diagnostic]]:
-    """(number of files checked, diagnostics)."""
-    files = _expand(paths) if paths else library_files(library)
+    """(number of files checked, diagnostics). A folder given is confined like a content
+    folder: what lies under it must resolve inside it."""
     diagnostics: list[Diagnostic] = []
+    if paths:
+        files = []
+        for path in paths:
+            files += _admitted(path, "**/*.yaml", diagnostics) if path.is_dir() else [path]
+    else:
+        files, diagnostics = library_files(library)
+    count = len(files) + len(diagnostics)  # a refused name counts as a file checked
     for path in files:
         diagnostics += check_file(library, path.resolve())
-    return len(files), diagnostics
+    return count, diagnostics
 
 
 def check_file(library: Library, path: Path) -> list[Diagnostic]:

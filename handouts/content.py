@@ -9,6 +9,7 @@ hold just its medicines and brands while layouts and strings come from the built
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -19,6 +20,7 @@ from . import paths, schema
 from .colors import MIN_CONTRAST, WHITE, contrast, tint
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, clip, did_you_mean, display_path
+from .files import not_regular
 from .loader import Source, load_yaml
 from .model import Brand, Strings
 from .validate import check
@@ -80,6 +82,15 @@ class Library:
         """The built-in library, with ``content`` searched first when given."""
         if content is None:
             return cls()
+        try:
+            Path(content).stat()
+        except FileNotFoundError:
+            pass  # nothing there yet: lookups find nothing, 'translate init' creates it
+        except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a usable folder name"
+            raise ContentError(
+                [Diagnostic(Path("--content"), 0, 0, f"cannot use the folder '{clip(content)}': {reason}")]
+            ) from None
         return cls((Path(content), paths.CONTENT))
 
     def _find(self, pattern: str, name: str, what: str, hint: str) -> Path:
@@ -162,12 +173,12 @@ class Library:
 def confined(root: Path, candidate: Path) -> Path | None:
     """The resolved file, or None if there is none. Content folders come from outside
     (a vendor's archive, a clinic's share): a file that resolves outside its folder, by a
-    symlink or by '..' in a name, is an error rather than something to read."""
+    symlink or by '..' in a name, is an error rather than something to read, and so is a
+    name that is no regular file (a FIFO, a device, a folder)."""
     try:
-        if not candidate.is_file():
-            return None
+        mode = candidate.stat().st_mode  # of what a link points to
         resolved = candidate.resolve()
-    except (OSError, RuntimeError, ValueError):  # a name too long or with a NUL byte; a symlink loop
+    except (OSError, RuntimeError, ValueError):  # missing; a name too long or with a NUL byte; a symlink loop
         return None
     if not resolved.is_relative_to(root.resolve()):
         raise ContentError(
@@ -181,6 +192,8 @@ def confined(root: Path, candidate: Path) -> Path | None:
                 )
             ]
         )
+    if not stat.S_ISREG(mode):  # a FIFO would hang the first read, a device never end
+        raise not_regular(candidate, mode)
     return resolved
 
 

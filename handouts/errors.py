@@ -9,6 +9,7 @@ traceback; user input never should.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,11 +48,20 @@ class ContentError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """Show paths relative to the working directory when possible: shorter and clickable."""
+    """Show paths relative to the working directory when possible: shorter and clickable.
+    A symlink is shown by its own name: resolving it would print where a hostile link
+    points instead of the file an author must fix."""
+    cwd = Path.cwd().resolve()
+    candidates = [Path(os.path.normpath(Path(path).absolute()))]
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        if not Path(path).is_symlink():
+            candidates.append(Path(path).resolve())
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        pass
+    for candidate in candidates:
+        if candidate.is_relative_to(cwd):
+            return str(candidate.relative_to(cwd))
+    return str(path)
 
 
 def clip(value: object, limit: int = 40) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError, Diagnostic, clip
+from .files import read_regular
 
 KeyPath = tuple[str | int, ...]
 
@@ -94,12 +95,7 @@ def texts(data: Any, keypath: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
 def load_yaml(path: Path) -> Source:
     """Read and parse one YAML file; raise ContentError naming file, line and column."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError([Diagnostic(path, 0, 0, "file not found")]) from None
-    except OSError as exc:
-        raise ContentError([Diagnostic(path, 0, 0, f"cannot read file: {exc.strerror}")]) from None
+    raw, size = read_regular(path, MAX_FILE_BYTES)  # a FIFO or a device is refused, not waited on
     if len(raw) > MAX_FILE_BYTES:
         raise ContentError(
             [
@@ -107,7 +103,7 @@ def load_yaml(path: Path) -> Source:
                     path,
                     1,
                     1,
-                    f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    f"file is {max(size, len(raw)):,} bytes; the limit is {MAX_FILE_BYTES:,}",
                     hint="split the content or remove pasted binary data",
                 )
             ]

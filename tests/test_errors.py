@@ -519,3 +519,15 @@ def test_unknown_brand_name_and_missing_brand_file(content: Path) -> None:
     expected = "content/brands: error: no brand named 'defualt'\n  hint: did you mean 'default'?"
     assert_build_fails(content, expected, "--brand", "defualt")
     assert_build_fails(content, "nope/brand.yaml: error: file not found", "--brand", "nope/brand.yaml")
+
+
+@pytest.mark.parametrize("command", [["list"], ["validate"], ["build", "baclofen"], ["translate", "status"]])
+@pytest.mark.parametrize("name", ["a" * 4_200, "a/" * 2_100], ids=["one-long-name", "long-path"])
+def test_content_folder_name_too_long(command: list[str], name: str) -> None:
+    """A --content path the file system cannot take is bad input for every command, not
+    an OSError traceback; the message quotes the name cut short."""
+    result = invoke("--content", name, *command)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"--content: error: cannot use the folder '{name[:37]}...': File name too long\n",
+    )

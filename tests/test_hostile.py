@@ -12,7 +12,11 @@ KINDS). ``<class>/expect.yaml`` declares each case's outcome:
 
 A case ``NAME.KIND.link`` holds a symlink destination instead of content: the replaced
 file becomes a link to it (``{outside}`` is a folder next to the content root holding a
-valid copy of the file, so only the confinement check can refuse it).
+valid copy of the file, so only the confinement check can refuse it, and ``secret.yaml``,
+whose text must never show in a message). A case ``NAME.KIND.fifo`` makes the replaced
+file a named pipe, which must be refused by name, never waited on. Links and pipes are
+also checked by a plain ``validate`` of the whole library. The ``extra-*`` KINDS add a
+file the build does not use, so only that ``validate`` sees it.
 
 Every case runs in-process (fonts load once); every built PDF must carry no link
 annotation, no script and no image but the logo. A sample goes through the real command
@@ -21,10 +25,14 @@ line, which must never print a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
+import os
 import re
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2
@@ -34,7 +42,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from handouts.build import Request, prepare
-from handouts.check import check_file, check_paths
+from handouts.check import check_file, check_paths, library_files
 from handouts.cli import main
 from handouts.content import Library
 from handouts.errors import ContentError, Diagnostic
@@ -53,6 +61,7 @@ class Kind:
     target: str
     lang: str = "en"
     layout: bool = False
+    copy_of: str = ""  # for an extra file: the base file an outside copy is made of
 
 
 KINDS = {
@@ -65,7 +74,12 @@ KINDS = {
     "layout": Kind("layouts/base.yaml", layout=True),
     "strings": Kind("strings/en.yaml"),
     "logo": Kind("brands/base/logo.png"),
+    "extra-layout": Kind("layouts/extra.yaml", copy_of="layouts/base.yaml"),
+    "extra-strings": Kind("strings/fr.yaml", copy_of="strings/en.yaml"),
+    "extra-brand": Kind("brands/other/brand.yaml", copy_of=BRAND),
+    "extra-template": Kind("templates/other_note/en.yaml", copy_of="templates/hostile_note/en.yaml"),
 }
+SECRET = "TOPSECRET_d41d8cd98f"  # in {outside}/secret.yaml: no message may ever show it
 _POSITION = re.compile(r"^(\d+):(\d+): ")
 
 
@@ -85,6 +99,15 @@ class Case:
     @property
     def link(self) -> bool:
         return self.file.suffix == ".link"
+
+    @property
+    def fifo(self) -> bool:
+        return self.file.suffix == ".fifo"
+
+    @property
+    def extra(self) -> bool:
+        """A file only a whole-library ``validate`` looks at."""
+        return self.kind.startswith("extra-")
 
 
 def _kind(file: Path) -> str:
@@ -121,13 +144,19 @@ def place(case: Case, workdir: Path) -> Path:
     """A copy of the base tree with the case in place; returns the content root."""
     root = workdir / "content"
     shutil.copytree(BASE, root)
-    target = root / KINDS[case.kind].target
+    kind = KINDS[case.kind]
+    target = root / kind.target
+    target.parent.mkdir(parents=True, exist_ok=True)
     if case.link:
         outside = workdir / "outside"
         outside.mkdir()
-        shutil.copy(BASE / KINDS[case.kind].target, outside / target.name)
-        target.unlink()
+        shutil.copy(BASE / (kind.copy_of or kind.target), outside / target.name)
+        (outside / "secret.yaml").write_text(f"sections: [{SECRET}]\nlang: {SECRET}\n")
+        target.unlink(missing_ok=True)
         target.symlink_to(case.file.read_text().strip().replace("{outside}", str(outside)))
+    elif case.fifo:
+        target.unlink(missing_ok=True)
+        os.mkfifo(target)
     elif case.kind == "logo":  # keep the case's extension: the brand file names it
         target.unlink()
         logo = "logo" + "".join(case.file.suffixes[1:])
@@ -145,13 +174,47 @@ def request(case: Case) -> Request:
 
 
 def build_case(case: Case, workdir: Path) -> tuple[Path, bytes | None, tuple[Diagnostic, ...]]:
-    """(content root, PDF bytes or None, diagnostics of the refusal)."""
+    """(content root, PDF bytes or None, diagnostics of the refusal). For an extra file,
+    the diagnostics of a whole-library ``validate`` and no PDF."""
     root = place(case, workdir)
     library = Library.with_content(root)
+    with _released(root):
+        if case.extra:
+            return root, None, tuple(validate_library(library, root))
+        try:
+            return root, render(prepare(library, request(case))).data, ()
+        except ContentError as exc:
+            return root, None, exc.diagnostics
+
+
+def validate_library(library: Library, root: Path) -> list[Diagnostic]:
+    """What plain ``validate`` (the whole library) reports about ``root``: the refusals of
+    names that are no content file, then every file's problems. (The built-in files are
+    left out here only to keep the corpus fast; they are validated by `.ci/run`.)"""
+    files, found = library_files(library)
+    for path in files:
+        if path.is_relative_to(root):
+            found += check_file(library, path.resolve())
+    return found
+
+
+@contextlib.contextmanager
+def _released(root: Path) -> Iterator[None]:
+    """Turn a hang on a named pipe into a failing test: should the code under test open a
+    pipe in the tree and wait for a writer, one comes after a minute and closes it at once
+    (the reader then sees an empty file and the case fails on its message)."""
+
+    def release() -> None:
+        for pipe in (p for p in root.rglob("*") if p.is_fifo()):
+            with contextlib.suppress(OSError):  # no reader waiting: nothing to release
+                os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    timer = threading.Timer(60, release)
+    timer.start()
     try:
-        return root, render(prepare(library, request(case))).data, ()
-    except ContentError as exc:
-        return root, None, exc.diagnostics
+        yield
+    finally:
+        timer.cancel()
 
 
 def pdf_text(data: bytes) -> str:
@@ -209,7 +272,13 @@ def test_hostile_case(case: Case, tmp_path: Path) -> None:
             assert [d.format() for d in found if d.severity == "error"] == []
         return
     assert data is None, f"built, but expected: {case.error}"
-    if not case.link:  # validate never passes what build refuses (a shared template's text
+    assert SECRET not in shown, shown
+    if case.link or case.fifo:  # the whole library, as plain `validate` reads it
+        with _released(root):
+            found = validate_library(Library.with_content(root), root)
+        assert SECRET not in "\n".join(d.format() for d in found)
+        assert [d for d in found if case.error in d.message and _relative(d.path, root) == where], found
+    if not (case.link or case.fifo or case.extra):  # validate never passes what build refuses (a shared template's text
         # may need a medicine's values, so then the whole folder is checked)
         library = Library.with_content(root)
         found = check_file(library, (root / where).resolve()) or check_paths(library, [root])[1]
@@ -242,7 +311,10 @@ def test_hostile_case_through_cli(case: Case, tmp_path: Path, monkeypatch: pytes
     kind = KINDS[case.kind]
     args = ["--content", str(root), "build", "hostile", "--lang", kind.lang, "--brand", "base"]
     args += ["--layout", "base"] if kind.layout else []
-    result = CliRunner().invoke(main, [*args, "-o", str(out / "x.pdf")])
+    if case.extra:  # the build does not read it; validate does
+        args = ["--content", str(root), "validate"]
+    with _released(root):
+        result = CliRunner().invoke(main, [*args, "-o", str(out / "x.pdf")] if not case.extra else args)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output + result.stderr
     if case.renders:
@@ -253,7 +325,8 @@ def test_hostile_case_through_cli(case: Case, tmp_path: Path, monkeypatch: pytes
         assert case.error in result.stderr
         assert list(out.iterdir()) == []
     for other in (["validate", str(root)], ["list"], ["translate", "status", "--details"], ["readability", "hostile"]):
-        result = CliRunner().invoke(main, ["--content", str(root), *other])
+        with _released(root):
+            result = CliRunner().invoke(main, ["--content", str(root), *other])
         assert result.exception is None or isinstance(result.exception, SystemExit), (other, repr(result.exception))
         assert "Traceback" not in result.output + result.stderr, other
         assert result.exit_code in (0, 1, 2), other

@@ -111,7 +111,7 @@ def test_output_is_a_link_to_a_folder(out: Path) -> None:
     result = build_into("link.pdf")
     assert (result.exit_code, result.stderr) == (
         2,
-        "out: error: output path is a directory\n  hint: give a file name, e.g. -o handout.pdf\n",  # the link, resolved
+        "link.pdf: error: output path is a directory\n  hint: give a file name, e.g. -o handout.pdf\n",  # the name given
     )
     assert_untouched(out)
 
@@ -142,3 +142,55 @@ def test_translate_init_disk_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 2
     assert result.stderr.endswith(": error: cannot write the skeleton: No space left on device\n" + HINT)
     assert [p for p in mine.rglob("*") if p.is_file()] == []
+
+
+# --- outputs that are not regular files ---------------------------------------------------
+
+
+@pytest.fixture
+def no_rename(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Renames the code attempts, recorded and not done: on code without the check these
+    tests must fail without replacing a real device node."""
+    done: list[str] = []
+    monkeypatch.setattr(atomic.os, "replace", lambda src, dst: done.append(str(dst)))
+    return done
+
+
+@pytest.mark.parametrize(
+    ("make", "what"),
+    [
+        (lambda p: os.mkfifo(p), "it exists and is a named pipe (FIFO), not a regular file"),
+        (
+            lambda p: p.symlink_to(p.parent / "out" / "handout.pdf"),
+            "it is a symbolic link; give the path of the file itself",
+        ),
+        (lambda p: p.symlink_to("/proc/self/fd/1"), "it is a symbolic link; give the path of the file itself"),
+    ],
+    ids=["fifo", "link-to-a-pdf", "link-like-dev-stdout"],
+)
+def test_output_that_is_no_regular_file_is_refused(out: Path, no_rename: list[str], make, what: str) -> None:
+    """Renaming over a node replaces the node: a pipe or a link given as -o would become a
+    regular file, and with -o /dev/stdout the system's link would be gone."""
+    make(out.parent / "special.pdf")
+    result = build_into("special.pdf")
+    assert (result.exit_code, result.stderr) == (2, f"special.pdf: error: cannot write the PDF: {what}\n" + HINT)
+    assert no_rename == []
+    assert_untouched(out)
+
+
+def test_output_that_is_a_character_device_is_refused(out: Path, no_rename: list[str]) -> None:
+    result = build_into("/dev/null")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "/dev/null: error: cannot write the PDF: it exists and is a character device, not a regular file\n" + HINT,
+    )
+    assert no_rename == []
+    assert Path("/dev/null").is_char_device()
+
+
+def test_schema_refuses_a_pipe_too(out: Path, no_rename: list[str], tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.json")
+    result = run("schema", "-o", "pipe.json")
+    assert result.exit_code == 2
+    assert "pipe.json: error: cannot write the schema: it exists and is a named pipe (FIFO)" in result.stderr
+    assert no_rename == []

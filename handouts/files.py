@@ -1,0 +1,69 @@
+"""Reading a file that came from outside: a regular file only, and never more than a limit.
+
+A name in a content folder or a manifest can be anything the file system allows: a FIFO
+(opening it for reading waits forever for a writer), a character device (``/dev/zero``
+never ends), a socket or a folder. Opening with ``O_NONBLOCK`` never waits, ``fstat`` on
+the open descriptor then says what was really opened (no race between a check and the
+open), and anything but a regular file is refused by name before a byte is read. The
+read itself stops one byte past the limit, so a huge file costs the limit in memory, not
+its size.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import ContentError, Diagnostic
+
+_KINDS = (  # (test, what a person calls it)
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words for an error message."""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def not_regular(path: Path, mode: int) -> ContentError:
+    """The refusal of a name that is there but is no regular file."""
+    return ContentError(
+        [
+            Diagnostic(
+                path,
+                0,
+                0,
+                f"is {kind_of(mode)}, not a regular file",
+                hint="content and manifests must be ordinary files; put a copy of the file there",
+            )
+        ]
+    )
+
+
+def read_regular(path: Path, limit: int) -> tuple[bytes, int]:
+    """(at most ``limit + 1`` bytes of the file, its size). Raise ContentError naming the
+    path when it is missing, unreadable, or not a regular file."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise ContentError([Diagnostic(path, 0, 0, "file not found")]) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a usable file name"
+        raise ContentError([Diagnostic(path, 0, 0, f"cannot read file: {reason}")]) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise not_regular(path, info.st_mode)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit + 1), info.st_size
+    except OSError as exc:
+        raise ContentError([Diagnostic(path, 0, 0, f"cannot read file: {exc.strerror or exc}")]) from None
+    finally:
+        os.close(fd)
