@@ -75,15 +75,23 @@ def _hb_font(face: str) -> tuple[hb.Font, float]:
     return hb.Font(hb_face), UNITS / hb_face.upem
 
 
-@lru_cache(maxsize=20000)
-def shape(face: str, text: str, rtl: bool) -> tuple[Glyph, ...]:
-    """HarfBuzz glyphs of ``text`` in one face and direction, visual order."""
-    font, scale = _hb_font(face)
+FEATURES = {"kern": True, "liga": True}
+
+
+def _buffer(text: str, rtl: bool) -> hb.Buffer:
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
     buf.direction = "rtl" if rtl else "ltr"
-    hb.shape(font, buf, {"kern": True, "liga": True})
+    return buf
+
+
+@lru_cache(maxsize=20000)
+def shape(face: str, text: str, rtl: bool) -> tuple[Glyph, ...]:
+    """HarfBuzz glyphs of ``text`` in one face and direction, visual order."""
+    font, scale = _hb_font(face)
+    buf = _buffer(text, rtl)
+    hb.shape(font, buf, FEATURES)
     starts = sorted({info.cluster for info in buf.glyph_infos})
     ends = dict(zip(starts, starts[1:] + [len(text)], strict=True))
     members: dict[int, list[int]] = {}
@@ -108,6 +116,23 @@ def shape(face: str, text: str, rtl: bool) -> tuple[Glyph, ...]:
         for i, (info, pos) in enumerate(zip(buf.glyph_infos, buf.glyph_positions, strict=True))
     ]
     return tuple(out)
+
+
+def _advance(text: str, faces: list[str], lv: list[int], start: int, end: int) -> float:
+    """The advance of ``_pieces(...)``, for a trial span of a word being broken: shaped
+    as it would be, but neither turned into glyphs nor kept in ``shape``'s cache, which
+    both cost more than the shaping itself."""
+    total, i = 0.0, start
+    while i < end:
+        j = i + 1
+        while j < end and faces[j] == faces[i] and lv[j] == lv[i]:
+            j += 1
+        font, scale = _hb_font(faces[i])
+        buf = _buffer(text[i:j], lv[i] % 2 == 1)
+        hb.shape(font, buf, FEATURES)
+        total += sum(pos.x_advance * scale for pos in buf.glyph_positions)
+        i = j
+    return total
 
 
 def _pieces(text: str, faces: list[str], lv: list[int], start: int, end: int) -> list[Run]:
@@ -191,8 +216,7 @@ def _broken(text: str, faces: list[str], lv: list[int], start: int, end: int, wi
         return Run(faces[i], lv[i], shape(faces[i], wordbreak.MARK, lv[i] % 2 == 1))
 
     def measure(a: int, b: int, marked: bool) -> float:
-        runs = _pieces(text, faces, lv, a, b) + ([mark(b - 1)] if marked else [])
-        return sum(r.advance for r in runs)
+        return _advance(text, faces, lv, a, b) + (mark(b - 1).advance if marked else 0.0)
 
     spans = wordbreak.break_word(text, wordbreak.cluster_bounds(text, start, end), measure, width)
     return [_pieces(text, faces, lv, a, b) + ([mark(b - 1)] if b < end else []) for a, b in spans]
