@@ -9,7 +9,8 @@ Each size is rendered in a fresh process (nothing shared between sizes), after a
 handout in the same script has loaded the fonts; the time is the render alone, the
 memory is the growth of the process's peak RSS during it. Printed per series: seconds
 and MB per size, and the ratio of each size to the one before (about 2 when the cost
-is linear, about 4 when it is quadratic). ``--quick`` halves every size.
+is linear, about 4 when it is quadratic). ``--quick`` halves every size; ``--series
+bullets`` or ``--series word`` runs one kind only.
 No pass/fail: the numbers go into docs/performance.md.
 """
 
@@ -83,6 +84,7 @@ def one(kind: str, lang: str, n: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="half the sizes")
+    parser.add_argument("--series", choices=("bullets", "word"), help="only this kind of series")
     parser.add_argument("--one", nargs=3, metavar=("KIND", "LANG", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -91,6 +93,8 @@ def main() -> None:
         return
     print(f"{'series':24} {'size':>7} {'pages':>6} {'seconds':>8} {'ratio':>6} {'MB':>7} {'ratio':>6}")
     for name, (kind, lang, sizes) in SERIES.items():
+        if args.series and kind != args.series:
+            continue
         last = None
         for n in sizes:
             n = n // 2 if args.quick else n
