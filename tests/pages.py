@@ -196,7 +196,7 @@ def violations(handout: Handout, rendered, gaps: dict | None = None) -> dict[str
     box must be as far apart. Without it, this PDF's own distances are used."""
     read = _Read(handout, rendered, *read_lines(handout, rendered))
     checks = (_empty, _box_pieces, _widows_and_orphans, _lead_ins, _heading_ends, _lone_cjk)
-    out = {rule: check(read) for rule, check in zip(RULES, checks)}
+    out = {rule: check(read) for rule, check in zip(RULES[:6], checks, strict=True)}
     out[RULES[6]] = _box_spacing(read, gaps)
     return out
 
