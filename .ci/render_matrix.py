@@ -35,7 +35,7 @@ from reading import fold, outside_page_margins, overprinted
 
 from handouts.build import Request, prepare
 from handouts.content import Library
-from handouts.render_pdf import RenderedPdf, render
+from handouts.pdf import RenderedPdf, render
 from handouts.schema import LEVELS
 from handouts.scripts import script_for
 

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table
 
-from handouts import render_pdf
+from handouts import pdf
 from handouts.build import Request, prepare
 from handouts.content import Library
-from handouts.render_pdf import render
+from handouts.pdf import chrome, render, story, styles, writer
 from handouts.schema import LEVELS
 from handouts.scripts import script_for
 
@@ -63,7 +63,7 @@ def _paragraphs(flowables):
                     yield from _paragraphs(cell if isinstance(cell, (list, tuple)) else [cell])
 
 
-def _plain(story, made):
+def _plain(flowables, made):
     """Our story with each of our paragraphs replaced by the plain reportlab Paragraph
     made from the same markup (``made``: id of ours -> plain), and each warning box by a
     plain table with the same style and rows. So nothing of ours, and nothing shared
@@ -74,36 +74,36 @@ def _plain(story, made):
 
     return [
         made[id(f)] if id(f) in made
-        else f.make([[cell(c) for c in row] for row in f._cellvalues]) if isinstance(f, render_pdf._Box)
+        else f.make([[cell(c) for c in row] for row in f._cellvalues]) if isinstance(f, story.Box)
         else f
-        for f in story
+        for f in flowables
     ]  # fmt: skip
 
 
 def ours_vs_bare_ms(library: Library, request: Request, runs: int) -> tuple[float, float, float, float]:
     """Medians of (ours one-off, ours again, bare: making the Paragraphs, bare: building
     the story), timed in turn within each run so that load from other processes hits all
-    alike. "One-off" starts with nothing shared (render_pdf.forget_shared); "again"
+    alike. "One-off" starts with nothing shared (pdf.forget_shared); "again"
     follows it, as the next handout of a batch that prints the same text does."""
     handout = prepare(library, request)
-    page_w, page_h = render_pdf.PAPER[handout.paper]
+    page_w, page_h = styles.PAPER[handout.paper]
     script = script_for(handout.lang)
     once, again, make, build = [], [], [], []
     for _ in range(runs):
         for times in (once, again):
             if times is once:
-                render_pdf.forget_shared()
+                pdf.forget_shared()
             gc.collect()
             start = time.perf_counter()
             render(prepare(library, request))
             times.append(time.perf_counter() - start)
 
-        styles, writer = render_pdf._styles(handout, script), render_pdf._Writer(script)
-        chrome = render_pdf._chrome(handout, styles, page_w, page_h, writer)
-        story = render_pdf._story(handout, styles, page_w - 2 * render_pdf.MARGIN, writer)
-        sources = [(id(p), p.text, p.style, p.bulletText) for p in _paragraphs(story)]
-        frame = Frame(render_pdf.MARGIN, chrome.footer_rule + 14, page_w - 2 * render_pdf.MARGIN,
-                      chrome.header_rule - chrome.footer_rule - 28, leftPadding=0, rightPadding=0, topPadding=0,
+        st, w = styles.make_styles(handout, script), writer.Writer(script)
+        laid = chrome.layout_chrome(handout, st, page_w, page_h, w)
+        flowables = story.build_story(handout, st, page_w - 2 * styles.MARGIN, w)
+        sources = [(id(p), p.text, p.style, p.bulletText) for p in _paragraphs(flowables)]
+        frame = Frame(styles.MARGIN, laid.footer_rule + 14, page_w - 2 * styles.MARGIN,
+                      laid.header_rule - laid.footer_rule - 28, leftPadding=0, rightPadding=0, topPadding=0,
                       bottomPadding=0)  # fmt: skip
         doc = BaseDocTemplate(io.BytesIO(), pagesize=(page_w, page_h), pageTemplates=[PageTemplate("p", [frame])],
                               invariant=1)  # fmt: skip
@@ -111,8 +111,8 @@ def ours_vs_bare_ms(library: Library, request: Request, runs: int) -> tuple[floa
         start = time.perf_counter()
         made = {key: Paragraph(text, style, bulletText=bullet) for key, text, style, bullet in sources}
         make.append(time.perf_counter() - start)
-        plain = _plain(story, made)
-        render_pdf.forget_shared()  # the fonts' subsets too: bare reportlab makes its own every time
+        plain = _plain(flowables, made)
+        pdf.forget_shared()  # the fonts' subsets too: bare reportlab makes its own every time
         gc.collect()
         start = time.perf_counter()
         doc.build(plain)

@@ -70,7 +70,7 @@ def handout(kind: str, lang: str, n: int):
 
 def one(kind: str, lang: str, n: int) -> dict[str, float]:
     """Render one size in this process; seconds and peak-RSS growth in MB."""
-    from handouts.render_pdf import render
+    from handouts.pdf import render
 
     render(handout(kind, lang, 10))  # loads fonts, shaping and line breaking
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

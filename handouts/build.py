@@ -15,7 +15,7 @@ from .resolve import layout_sections, resolve
 from .translate import medicine_for, source_of
 
 if TYPE_CHECKING:
-    from .render_pdf import RenderedPdf
+    from .pdf import RenderedPdf
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,6 @@ def _locate(value: Path, by_name: Callable[[str], Path]) -> Path:
 
 
 def build(library: Library, request: Request) -> RenderedPdf:
-    from .render_pdf import render  # reportlab is imported only when a PDF is made
+    from .pdf import render  # reportlab is imported only when a PDF is made
 
     return render(prepare(library, request))

@@ -130,7 +130,7 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
         raise _bad(output, "output path is a directory", "give a file name, e.g. -o handout.pdf")
     started = time.perf_counter()
     handout = prepare(library, request)
-    from .render_pdf import render
+    from .pdf import render
 
     pdf = render(handout)
     _write(output, pdf.data, "the PDF")

@@ -170,7 +170,7 @@ def register(face: str) -> str:
     so an English build never does it); returns the name to use in styles."""
     from reportlab.pdfbase import pdfmetrics
 
-    from .subsets import SharedSubsetsTTFont
+    from .pdf.subsets import SharedSubsetsTTFont
 
     if face not in _REGISTERED:
         if face not in pdfmetrics.getRegisteredFontNames():

@@ -1,7 +1,7 @@
 """The resolved handout: what a reader gets, independent of any output format.
 
 Everything here is plain, frozen data: Jinja has run, the level and layout are chosen,
-shared templates are expanded. Only render_pdf.py turns this into reportlab flowables, so
+shared templates are expanded. Only the pdf package turns this into reportlab flowables, so
 a future HTML or large-print renderer reuses all of it.
 """
 

@@ -47,12 +47,19 @@ def generator_id() -> str:
     """Hash of the code and fonts that turn a handout into bytes: a new release, a local
     code change or a new font makes every fingerprint new."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.glob("*.py")) + [paths.FONTS / "manifest.json"]:
-        digest.update(path.name.encode() + path.read_bytes())
+    for name, path in generator_files():
+        digest.update(name.encode() + path.read_bytes())
     for dist in ("reportlab", "uharfbuzz", "python-bidi", "babel"):
         digest.update(f"{dist}={metadata.version(dist)}".encode())
     return digest.hexdigest()[:16]
+
+
+def generator_files() -> list[tuple[str, Path]]:
+    """(name, path) of every file ``generator_id`` hashes: each module of the package,
+    subpackages included (the renderer is ``handouts/pdf/``), and the font manifest."""
+    package = Path(__file__).resolve().parent
+    code = [(p.relative_to(package.parent).as_posix(), p) for p in sorted(package.rglob("*.py"))]
+    return code + [("manifest.json", paths.FONTS / "manifest.json")]
 
 
 @file_cache(64)
@@ -81,7 +88,7 @@ def run_job(library: Library, job: Job, previous: str | None) -> Result:
         key = fingerprint(handout)
         if key == previous:
             return Result("unchanged", key, generator_id(), seconds=time.perf_counter() - started)
-        from .render_pdf import render
+        from .pdf import render
 
         pdf = render(handout)
     except ContentError as exc:
@@ -104,4 +111,4 @@ def run_job(library: Library, job: Job, previous: str | None) -> Result:
 
 def warm() -> None:
     """Worker start-up: import the PDF stack once, before the first job is timed."""
-    from . import render_pdf  # noqa: F401
+    from . import pdf  # noqa: F401

@@ -22,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 
 from handouts.model import BulletList, Callout, Handout, Paragraph, Subhead, plain
-from handouts.render_pdf import BULLET, MARGIN, PAPER, RenderedPdf
+from handouts.pdf import BULLET, MARGIN, PAPER, RenderedPdf
 from handouts.scripts import script_for
 from handouts.wordbreak import MARK
 

@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+import handouts
 from handouts.cli import main
 from handouts.content import Library
 from handouts.errors import ContentError
 from handouts.manifest import load_manifest
 from handouts.schema import LEVELS
+from handouts.worker import generator_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p.stem for p in (ROOT / "content/medicines/baclofen").glob("*.yaml"))
@@ -427,3 +429,12 @@ def test_live_progress_bar_on_a_terminal(tmp_path):
     frames = screen.decode().split("\r")
     assert any("100%" in f and "3/3" in f and "pdf/s" in f for f in frames), frames
     assert any("1/3" in f and "<" in f for f in frames), "a frame with the ETA while running"
+
+
+def test_the_generator_fingerprint_covers_the_renderer_package():
+    """A change to the PDF code must rebuild every job: the fingerprint hashes every module,
+    those of ``handouts/pdf/`` too (it once hashed only the top-level modules)."""
+    package = Path(handouts.__file__).parent
+    hashed = {name for name, _ in generator_files()}
+    assert {"handouts/pdf/document.py", "handouts/pdf/chrome.py", "handouts/worker.py"} <= hashed
+    assert hashed >= {f"handouts/{p.relative_to(package).as_posix()}" for p in package.rglob("*.py")}

@@ -11,7 +11,7 @@ import pytest
 from pages import RULES, outside_gaps, violations
 
 from handouts.build import Request, prepare
-from handouts.render_pdf import render
+from handouts.pdf import render
 from handouts.schema import LEVELS
 
 LANGS = ("en", "es", "vi", "ru", "zh-Hans", "ko", "ar", "hi")

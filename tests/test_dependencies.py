@@ -11,7 +11,7 @@ import tomllib
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from handouts.subsets import CHECKED_REPORTLAB
+from handouts.pdf.subsets import CHECKED_REPORTLAB
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,7 +22,7 @@ def _requirements() -> dict[str, Requirement]:
 
 
 def test_reportlab_range_admits_only_the_release_subsets_copies() -> None:
-    """subsets.py copies a reportlab 5.1 internal: the range must not admit 5.0 or 5.2."""
+    """pdf/subsets.py copies a reportlab 5.1 internal: the range must not admit 5.0 or 5.2."""
     spec = _requirements()["reportlab"].specifier
     major, minor = map(int, CHECKED_REPORTLAB.split("."))
     assert Version(f"{major}.{minor}.0") in spec

@@ -185,7 +185,7 @@ _CODE_FOLDERS = ("handouts", "tests", "benchmarks", ".ci", "fonts", "docs")
 
 
 def test_every_python_file_the_docs_name_exists() -> None:
-    """The code map and the pages name modules (`handouts/render_pdf.py`, `worker.py`): when a
+    """The code map and the pages name modules (`handouts/pdf/document.py`, `worker.py`): when a
     module is renamed, split or moved, the docs that name it must follow."""
     known = {path.name for folder in _CODE_FOLDERS for path in (ROOT / folder).rglob("*.py")}
     missing = []

@@ -47,7 +47,7 @@ from handouts.cli import main
 from handouts.content import Library
 from handouts.errors import ContentError, Diagnostic
 from handouts.loader import load_yaml
-from handouts.render_pdf import render
+from handouts.pdf import render
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 BASE = HOSTILE / "base"

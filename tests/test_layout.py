@@ -23,13 +23,13 @@ from cachetools import LRUCache
 from reading import body_chars, chars, fold, missing_or_reordered, outside_body, outside_page_margins, overprinted
 from reportlab.pdfbase import pdfmetrics
 
-from handouts import render_pdf, schema
+from handouts import schema
 from handouts.content import Library, load_brand
 from handouts.errors import ContentError
 from handouts.model import Brand, BulletList, Callout, Handout, Paragraph, Section, Span, Strings, Subhead
-from handouts.render_pdf import PAPER, render
+from handouts.pdf import PAPER, flowables, forget_shared, render, writer
+from handouts.pdf.subsets import SharedSubsetsTTFont
 from handouts.scripts import script_for
-from handouts.subsets import SharedSubsetsTTFont
 from handouts.wordbreak import MARK
 
 # One sentence per shipped script family, and a long "word" in it: a letter repeated,
@@ -276,8 +276,8 @@ def test_brand_texts_longer_than_the_page_allows_are_refused(tmp_path):
 
 def test_sharing_between_handouts_changes_no_byte():
     """A process shares work between the handouts it renders (a batch prints the same
-    text for every store): laid-out paragraphs (render_pdf._SHARED) and compressed font
-    subsets (subsets.py). Whatever was rendered before, each PDF must be byte-identical
+    text for every store): laid-out paragraphs (pdf.flowables._SHARED) and compressed font
+    subsets (pdf/subsets.py). Whatever was rendered before, each PDF must be byte-identical
     to one rendered with nothing shared and reportlab's own subsetting: every extreme
     case, with two brands whose colours differ, in one order and then in reverse. The
     long-word case lays one paragraph out at two widths (body and warning box), each
@@ -297,14 +297,14 @@ def test_sharing_between_handouts_changes_no_byte():
             if isinstance(pdfmetrics.getFont(name), SharedSubsetsTTFont):
                 mp.delattr(pdfmetrics.getFont(name).face, "addSubsetObjects")  # back to reportlab's method
         for h in handouts:
-            render_pdf.forget_shared()
+            forget_shared()
             fresh.append(render(h).data)
-    render_pdf.forget_shared()
+    forget_shared()
     for h, expected in [*zip(handouts, fresh, strict=True), *reversed(list(zip(handouts, fresh, strict=True)))]:
         assert render(h).data == expected, (h.lang, h.sections[0].blocks[0], h.brand.name)
 
     def laid_out() -> tuple[int, int]:
-        return len(render_pdf._SHARED), len(render_pdf._SHAPED)
+        return len(flowables._SHARED), len(flowables._SHAPED)
 
     before = laid_out()
     for h in handouts:
@@ -318,14 +318,14 @@ def test_shared_paragraphs_are_bounded(monkeypatch):
     paragraph longer than the whole cap is not kept at all. A capped run gives the same
     bytes."""
     h = handout("en", case_long_warning("en"), "letter")
-    render_pdf.forget_shared()
+    forget_shared()
     expected = render(h).data
-    unbounded = render_pdf._SHARED.currsize
+    unbounded = flowables._SHARED.currsize
     cap = 1000
-    monkeypatch.setattr(render_pdf, "KEPT_CHARS", cap)
-    monkeypatch.setattr(render_pdf, "_SHARED", LRUCache(cap, getsizeof=attrgetter("weight")))
+    monkeypatch.setattr(writer, "KEPT_CHARS", cap)
+    monkeypatch.setattr(writer, "_SHARED", LRUCache(cap, getsizeof=attrgetter("weight")))
     assert render(h).data == expected
-    kept = render_pdf._SHARED
+    kept = writer._SHARED
     assert unbounded > 10 * cap and 0 < kept.currsize <= cap
     longest = max(sentences("en", 200), sentences("en", 12), key=len)
     assert all(len(key[0][0][0]) < len(longest) for key in kept), "the paragraph of 8,000 characters is not kept"

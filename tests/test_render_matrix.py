@@ -9,7 +9,7 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.build import Request, prepare
-from handouts.render_pdf import RenderedPdf, render
+from handouts.pdf import RenderedPdf, render
 
 SCRIPT = Path(__file__).parents[1] / ".ci" / "render_matrix.py"
 spec = importlib.util.spec_from_file_location("render_matrix", SCRIPT)

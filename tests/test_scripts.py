@@ -24,9 +24,9 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from handouts import fonts, render_pdf, shaping
+from handouts import fonts, shaping
 from handouts.model import Brand, BulletList, Callout, Handout, Paragraph, Section, Span, Strings, Subhead
-from handouts.render_pdf import MARGIN, render
+from handouts.pdf import MARGIN, forget_shared, render
 from handouts.scripts import script_for
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
@@ -400,10 +400,10 @@ def test_golden_catches_unshaped_arabic(monkeypatch):
     off = {f: False for f in ("init", "medi", "fina", "isol", "rlig", "calt", "liga")}
     monkeypatch.setattr(shaping.hb, "shape", lambda font, buf, features: original(font, buf, {**features, **off}))
     shaping.shape.cache_clear()
-    render_pdf.forget_shared()
+    forget_shared()
     try:
         image = page_png(render(make_handout("ar")).data)
     finally:
         shaping.shape.cache_clear()
-        render_pdf.forget_shared()
+        forget_shared()
     assert differs(image, Image.open(GOLDEN / "ar.png")) > TOLERANCE

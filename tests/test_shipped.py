@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from handouts.build import Request, prepare
 from handouts.content import Library
 from handouts.model import block_texts
-from handouts.render_pdf import render
+from handouts.pdf import render
 from handouts.schema import LEVELS
 
 SHIPPED = sorted({(medicine, lang) for medicine, lang, _ in Library().medicines()})

@@ -1,0 +1,210 @@
+"""Page chrome: brand header, footer with "Page X of Y", the DRAFT mark, drawn once the
+page count is known by a deferred canvas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from .. import fonts, l10n
+from ..content import file_cache
+from ..model import Handout
+from .styles import BOLD_STYLES, MARGIN, Styles
+from .writer import Writer
+
+LOGO_BOX = (26 * mm, 16 * mm)  # the logo is scaled to fit this box, keeping its shape
+LOGO_GAP = 4 * mm
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """Header and footer, laid out once before the body so the body frame never overlaps
+    them however long an organisation name, address or footer note is."""
+
+    paragraphs: tuple[tuple[Flowable, float, float], ...]  # (paragraph, x, y of its bottom)
+    header_rule: float  # y of the rule under the header
+    footer_rule: float  # y of the rule over the footer
+    label_y: float  # baseline of "Page X of Y"
+
+
+def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: Writer) -> Chrome:
+    brand, strings = handout.brand, handout.strings
+    width = page_w - 2 * MARGIN
+    placed: list[tuple[Flowable, float, float]] = []
+
+    x = MARGIN + (LOGO_BOX[0] + LOGO_GAP if brand.logo else 0)
+    header = [w.text(brand.name, st.org)]
+    contact = " · ".join(x for x in (brand.phone, brand.website) if x)
+    if contact:
+        header.append(w.text(contact, st.chrome))
+    if handout.draft:
+        header.append(w.text(strings.draft_notice, st.notice))
+    y = page_h - MARGIN
+    for para in header:
+        y -= para.wrap(page_w - MARGIN - x, page_h)[1]
+        placed.append((para, x, y))
+    header_rule = min(y, page_h - MARGIN - (LOGO_BOX[1] if brand.logo else 0)) - 6
+
+    # the page label sits at the right of the last footer line; the text beside it wraps short of it
+    label_w = stringWidth(strings.page.format(page=888, pages=888), st.chrome.fontName, st.chrome.fontSize) + 12
+    meta = " · ".join(
+        (
+            strings.revised.format(date=l10n.date(handout.revised, handout.lang)),
+            strings.version.format(version=handout.version),
+        )
+    )
+    footer = [(w.text(meta, st.chrome), width - label_w)]
+    address = " · ".join(x for x in (brand.address, brand.footer_note) if x)
+    if address:
+        footer.insert(0, (w.text(address, st.chrome), width))
+    y = MARGIN
+    for para, wrap_w in reversed(footer):
+        placed.append((para, MARGIN, y))
+        y += para.wrap(wrap_w, page_h)[1]
+    return Chrome(tuple(placed), header_rule, y + 3, MARGIN + st.chrome.leading - st.chrome.fontSize)
+
+
+_CHROME_FORM = "chrome"
+_MARK_FORM = "draft-mark"
+MARK_ALPHA = 0.13  # the DRAFT mark is unmistakable, yet the text under it stays readable
+
+
+@file_cache(16)
+def _logo(path: Path) -> ImageReader:
+    """A logo decoded once per process (per file version), not once per handout."""
+    return ImageReader(str(path))
+
+
+class PagedCanvas(Canvas):
+    """Defers page output until the total is known, then draws every page's header,
+    footer ("Page X of Y") and draft mark (reportlab's standard two-phase recipe).
+
+    Bookmarks are deferred with their page: registered early they would all point at
+    page 1, because the document has not received any page yet."""
+
+    def __init__(self, *args, handout: Handout, chrome: Chrome, styles: Styles, writer: Writer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._saved: list[dict] = []
+        self._bookmarks: list[tuple[str, dict]] = []
+        self._handout = handout
+        self._chrome = chrome
+        self._st = styles
+        self._writer = writer
+        self._label_style = ParagraphStyle("page_label", parent=styles.chrome, alignment=TA_RIGHT)
+
+    def bookmarkPage(self, key, **kw):
+        self._bookmarks.append((key, kw))
+
+    def showPage(self):
+        self._saved.append(dict(self.__dict__))
+        self._bookmarks = []
+        self._startPage()
+
+    def save(self):
+        total = len(self._saved)
+        for state in self._saved:
+            self.__dict__.update(state)
+            for key, kw in state["_bookmarks"]:
+                super().bookmarkPage(key, **kw)
+            self._decorate(total)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, total: int) -> None:
+        h, chrome = self._handout, self._chrome
+        page_w, page_h = self._pagesize
+        if not self.hasForm(_CHROME_FORM):
+            self.beginForm(_CHROME_FORM)
+            self._same_on_every_page(page_w, page_h)
+            self.endForm()
+        self.doForm(_CHROME_FORM)
+        if h.draft:  # its own form, shown see-through: a form's content takes the page's alpha
+            if not self.hasForm(_MARK_FORM):
+                self.beginForm(_MARK_FORM)
+                self._watermark(page_w, page_h)
+                self.endForm()
+            self.saveState()
+            self.setFillAlpha(MARK_ALPHA)
+            self.doForm(_MARK_FORM)
+            self.restoreState()
+        self.saveState()
+        label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
+        self._line(label, self._label_style, MARGIN, page_w - MARGIN, chrome.label_y)
+        self.restoreState()
+
+    def _same_on_every_page(self, page_w: float, page_h: float) -> None:
+        """Logo, header, footer and rules: drawn once into a form XObject that
+        every page shows, so a five-page handout lays them out and stores them once."""
+        h, chrome = self._handout, self._chrome
+        if h.brand.logo:
+            w, lh = LOGO_BOX
+            self.drawImage(
+                _logo(h.brand.logo),
+                MARGIN,
+                page_h - MARGIN - lh,
+                width=w,
+                height=lh,
+                preserveAspectRatio=True,
+                anchor="nw",
+                mask="auto",
+            )
+        for para, x, y in chrome.paragraphs:
+            para.drawOn(self, x, y)
+        self.setStrokeColor(colors.HexColor(h.brand.primary))
+        self.setLineWidth(1.5)
+        self.line(MARGIN, chrome.header_rule, page_w - MARGIN, chrome.header_rule)
+        self.setLineWidth(0.5)
+        self.line(MARGIN, chrome.footer_rule, page_w - MARGIN, chrome.footer_rule)
+
+    def _line(self, text: str, style: ParagraphStyle, left: float, right: float, baseline: float) -> None:
+        """Text in the handout's language (shaped, in bidi order), aligned by the style
+        between left and right, its first baseline at ``baseline``."""
+        chain = self._writer.script.fonts
+        opaque = getattr(style.textColor, "alpha", None) in (None, 1)  # the DRAFT mark keeps its Paragraph
+        if opaque and not self._writer.script.shape and fonts.in_family(chain[0], text):  # one font, one line
+            face = fonts.register(fonts.FAMILIES[chain[0]].face(style.name in BOLD_STYLES, False))
+            if stringWidth(text, face, style.fontSize) <= right - left:
+                self.setFont(face, style.fontSize)
+                self.setFillColor(style.textColor)
+                draw = {
+                    TA_RIGHT: (self.drawRightString, right),
+                    TA_CENTER: (self.drawCentredString, (left + right) / 2),
+                }
+                method, x = draw.get(style.alignment, (self.drawString, left))
+                method(x, baseline, text)
+                return
+        para = self._writer.text(text, style)
+        _, height = para.wrap(right - left, 1e6)
+        para.drawOn(self, left, baseline + style.fontSize - height)
+
+    def _watermark(self, page_w: float, page_h: float) -> None:
+        """A large diagonal mark on every draft page: unmistakable, yet text stays readable.
+        A long mark (some languages' word for DRAFT) is set smaller than 110 pt, so that
+        the line and its height, turned 45 degrees, stay inside the margins."""
+        mark = self._handout.strings.draft_mark
+        style = ParagraphStyle(
+            "mark",
+            parent=self._st.org,
+            fontSize=110,
+            alignment=TA_CENTER,
+            spaceAfter=0,
+            textColor=colors.Color(0.75, 0.1, 0.1),  # opaque here; shown at MARK_ALPHA
+        )
+        per_point = self._writer.width(mark, style) / style.fontSize
+        height = 1.3  # ems from the lowest descender to the highest accent
+        style.fontSize = min(style.fontSize, 2**0.5 * (min(page_w, page_h) - 2 * MARGIN) / (per_point + height))
+        style.leading = style.fontSize * 1.2
+        self.saveState()
+        self.translate(page_w / 2, page_h / 2)
+        self.rotate(45)
+        self._line(mark, style, -page_h, page_h, -0.36 * style.fontSize)
+        self.restoreState()

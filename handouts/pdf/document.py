@@ -1,0 +1,85 @@
+"""The render entry: a resolved handout -> PDF bytes."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import partial
+
+from reportlab import rl_config
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from .. import __version__
+from ..model import Handout
+from ..scripts import script_for
+from .chrome import PagedCanvas, layout_chrome
+from .story import build_story
+from .styles import MARGIN, PAPER, make_styles
+from .writer import Writer
+
+# Binary streams as they are (Flate only), not also ASCII85-encoded: reportlab's default
+# makes every font and image stream a quarter larger, for 7-bit mail transports no
+# printer uses.
+rl_config.useA85 = 0
+
+
+class _Doc(BaseDocTemplate):
+    def afterFlowable(self, flowable: Flowable) -> None:
+        outline = getattr(flowable, "outline", None)
+        if outline:
+            key, title = outline
+            self.canv.bookmarkHorizontal(key, 0, self.frame._y + flowable.height + flowable.getSpaceBefore())
+            self.canv.addOutlineEntry(title, key, level=0)
+            self.canv.showOutline()
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    body: tuple[float, float, float, float]  # (left, bottom, right, top) in points of the body text on every page
+
+
+def render(handout: Handout) -> RenderedPdf:
+    """The PDF for a resolved handout. Deterministic: the same handout gives the same bytes."""
+    page_w, page_h = PAPER[handout.paper]
+    width = page_w - 2 * MARGIN
+    script = script_for(handout.lang)
+    st = make_styles(handout, script)
+    writer = Writer(script)
+    chrome = layout_chrome(handout, st, page_w, page_h, writer)
+    gap = 5 * mm
+    body = (MARGIN, chrome.footer_rule + gap, MARGIN + width, chrome.header_rule - gap)
+    frame = Frame(
+        body[0],
+        body[1],
+        width,
+        body[3] - body[1],
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    out = io.BytesIO()
+    doc = _Doc(
+        out,
+        pagesize=(page_w, page_h),
+        pageTemplates=[PageTemplate("page", [frame])],
+        title=handout.title,
+        author=handout.brand.name,
+        subject=handout.summary,
+        creator=f"handouts {__version__}",
+        keywords=[handout.level, handout.version],
+        lang=handout.lang,
+        invariant=1,
+        displayDocTitle=1,
+        initialFontName=st.body.fontName,
+        initialFontSize=st.body.fontSize,
+    )
+    doc.build(
+        build_story(handout, st, width, writer),
+        canvasmaker=partial(PagedCanvas, handout=handout, chrome=chrome, styles=st, writer=writer),
+    )
+    return RenderedPdf(out.getvalue(), doc.page, body)

@@ -1,0 +1,163 @@
+"""Page sizes, margins and the paragraph styles of each reading level.
+
+Sizes follow health-literacy print guidance: body never under 10 pt (12+ at the easy
+level), generous leading, headings in the brand colour, high contrast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from .. import fonts
+from ..colors import tint
+from ..content import CALLOUT_TINT
+from ..model import Handout
+from ..scripts import Script
+
+PAPER = {"letter": LETTER, "a4": A4}
+MARGIN = 18 * mm
+TEXT_COLOR = colors.HexColor("#111111")
+MUTED = colors.HexColor("#333333")
+BULLET = "•"
+Pairs = Sequence[tuple[str, bool]]  # (text, bold) runs of one paragraph
+
+
+@dataclass(frozen=True)
+class Typography:
+    """Sizes in points for one reading level."""
+
+    body: float
+    leading: float
+    heading: float
+    title: float
+    chrome: float = 10.0  # header and footer text: never under the 10 pt minimum
+
+
+TYPOGRAPHY = {
+    "easy": Typography(body=13, leading=19, heading=18, title=26),
+    "standard": Typography(body=11, leading=16, heading=15, title=24),
+    "detailed": Typography(body=10, leading=14.5, heading=13.5, title=22),
+}
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    bullet: ParagraphStyle
+    subhead: ParagraphStyle
+    heading: ParagraphStyle
+    title: ParagraphStyle
+    summary: ParagraphStyle
+    label: ParagraphStyle
+    chrome: ParagraphStyle
+    notice: ParagraphStyle
+    org: ParagraphStyle
+    callout_bg: colors.Color
+
+
+def make_styles(handout: Handout, script: Script) -> Styles:
+    """Styles whose fontName is the face of the language's own family; per-character
+    fallback happens in ``Writer``. Right-to-left languages are right-aligned."""
+    family = fonts.FAMILIES[script.fonts[0]]
+    regular, bold, italic = (fonts.register(f) for f in (family.regular, family.bold, family.face(italic=True)))
+    t = TYPOGRAPHY[handout.level]
+    primary = colors.HexColor(handout.brand.primary)
+    accent = colors.HexColor(handout.brand.accent)
+    body = ParagraphStyle(
+        "body",
+        fontName=regular,
+        fontSize=t.body,
+        leading=t.leading,
+        textColor=TEXT_COLOR,
+        alignment=TA_RIGHT if script.rtl else TA_LEFT,
+        spaceAfter=t.body * 0.5,
+        splitLongWords=True,
+        bulletFontName=fonts.register(fonts.family_for(BULLET, script.fonts).regular),
+        bulletFontSize=t.body,
+    )
+    family = fonts.Family(family.name, regular, bold, italic)
+    return Styles(
+        body=body,
+        bullet=ParagraphStyle(
+            "bullet", parent=body, leftIndent=t.body * 1.6, bulletIndent=t.body * 0.4, spaceAfter=t.body * 0.3
+        ),
+        subhead=ParagraphStyle(
+            "subhead",
+            parent=body,
+            fontName=family.bold,
+            spaceBefore=t.body * 0.4,
+            spaceAfter=t.body * 0.3,
+            keepWithNext=True,
+        ),
+        heading=ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=family.bold,
+            fontSize=t.heading,
+            leading=t.heading * 1.25,
+            textColor=primary,
+            spaceBefore=t.heading * 0.9,
+            spaceAfter=t.heading * 0.35,
+            keepWithNext=True,
+        ),
+        title=ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=family.bold,
+            fontSize=t.title,
+            leading=t.title * 1.2,
+            textColor=primary,
+            spaceAfter=t.body * 0.4,
+        ),
+        summary=ParagraphStyle(
+            "summary",
+            parent=body,
+            fontName=family.italic,
+            fontSize=t.body + 1,
+            leading=t.leading + 1,
+            spaceAfter=t.body * 0.6,
+        ),
+        label=ParagraphStyle(
+            "label",
+            parent=body,
+            fontName=family.bold,
+            fontSize=t.body + 2,
+            leading=(t.body + 2) * 1.3,
+            textColor=accent,
+            spaceAfter=0,
+        ),
+        chrome=ParagraphStyle(
+            "chrome",
+            parent=body,
+            spaceAfter=0,
+            fontName=family.regular,
+            fontSize=t.chrome,
+            leading=t.chrome * 1.3,
+            textColor=MUTED,
+            splitLongWords=True,
+        ),
+        notice=ParagraphStyle(
+            "notice",
+            parent=body,
+            spaceAfter=0,
+            fontName=family.bold,
+            fontSize=t.chrome,
+            leading=t.chrome * 1.3,
+            textColor=accent,
+            splitLongWords=True,
+        ),
+        org=ParagraphStyle(
+            "org", parent=body, fontName=family.bold, fontSize=14, leading=17, textColor=primary, spaceAfter=0
+        ),
+        callout_bg=colors.HexColor(tint(handout.brand.accent, CALLOUT_TINT)),
+    )
+
+
+BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org"}
