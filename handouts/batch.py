@@ -2,6 +2,7 @@
 atomically, keep a journal so a killed run resumes, and report every job.
 
 Files in ``--out`` besides the PDFs:
+- ``.handouts-batch.lock``: held by the running batch (see ``out_lock``).
 - ``.handouts-journal.jsonl``: one line per PDF written (output, fingerprint, sha256,
   pages, bytes), appended as soon as the PDF is on disk. A ``kill -9`` loses at most the
   line being written; a rerun re-checks every PDF against it and finishes the rest.
@@ -13,20 +14,24 @@ from __future__ import annotations
 
 import csv
 import datetime
+import fcntl
 import hashlib
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .atomic import replacing, write_atomic
-from .errors import display_path
+from .errors import Diagnostic, display_path
 from .manifest import Job
 from .worker import Result, generator_id
 
 JOURNAL = ".handouts-journal.jsonl"
+LOCK = ".handouts-batch.lock"
 REPORT_JSON = "batch-report.json"
 REPORT_CSV = "batch-report.csv"
 Executor = Callable[[Iterator[tuple[int, Job, "str | None"]]], Iterator[tuple[int, Result]]]
@@ -59,6 +64,7 @@ class Summary:
     outcomes: list[Outcome | None]  # None: not finished (interrupted)
     seconds: float = 0.0
     interrupted: bool = False
+    warnings: list[Diagnostic] = field(default_factory=list)  # about --out's own files
 
     @property
     def counts(self) -> dict[str, int]:
@@ -70,20 +76,45 @@ class Summary:
         return [out / o.job.output for o in self.outcomes if o is not None and o.status != "failed"]
 
 
+_RECORD_TYPES = {"output": str, "fingerprint": str, "sha256": str, "pages": int, "bytes": int}
+MAX_JOURNAL_WARNINGS = 5
+
+
 class Journal:
-    """Append-only record of written PDFs; the last line for an output wins."""
+    """Append-only record of written PDFs; the last line for an output wins. A damaged
+    line (cut short by a kill, or edited by hand) is ignored with a warning: the handout
+    it recorded is simply built again."""
 
     def __init__(self, path: Path):
         self.path = path
         self.records: dict[str, Record] = {}
+        self.damaged: list[int] = []  # line numbers
         if path.exists():
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-                try:
-                    record = Record(**json.loads(line))
-                except (ValueError, TypeError):
-                    continue  # the line a kill cut short
-                self.records[record.output] = record
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            for number, line in enumerate(lines, 1):
+                record = _record(line)
+                if record is None:
+                    self.damaged += [number] if line.strip() else []
+                else:
+                    self.records[record.output] = record
         self._handle = path.open("a", encoding="utf-8")
+
+    def warnings(self) -> list[Diagnostic]:
+        """The damaged lines, as warnings (the first few, then how many more)."""
+        shown = [
+            Diagnostic(
+                self.path,
+                n,
+                1,
+                "damaged journal line ignored (the handout it recorded, if any, is built again)",
+                severity="warning",
+            )
+            for n in self.damaged[:MAX_JOURNAL_WARNINGS]
+        ]
+        if len(self.damaged) > MAX_JOURNAL_WARNINGS:
+            more = len(self.damaged) - MAX_JOURNAL_WARNINGS
+            shown.append(Diagnostic(self.path, 0, 0, f"... and {more} more damaged lines", severity="warning"))
+        return shown
 
     def previous(self, out: Path, output: str) -> Record | None:
         """The record of ``output`` if the file on disk is exactly what it recorded."""
@@ -108,6 +139,48 @@ class Journal:
         write_atomic(self.path, "".join(json.dumps(asdict(r)) + "\n" for r in kept).encode())
 
 
+class Busy(Exception):
+    """Another batch is writing into the same --out."""
+
+    def __init__(self, holder: str):
+        super().__init__(holder)
+        self.holder = holder  # its process id, as it wrote it, or ""
+
+
+@contextmanager
+def out_lock(out: Path) -> Iterator[None]:
+    """Hold ``--out`` for one batch. Two batches in one folder would remove each other's
+    temporary files, append to one journal and replace each other's reports, so the
+    second is refused (``Busy``) with the first one's process id. The lock is the
+    operating system's (``flock``): a killed batch holds it no longer, whatever the file
+    still says."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(os.pread(fd, 32, 0).decode("ascii", "replace").strip()) from None
+        os.pwrite(fd, f"{os.getpid():>20}\n".encode(), 0)  # one fixed-width write: never half a number
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _record(line: str) -> Record | None:
+    """The record a journal line holds, or None unless it has exactly the fields of a
+    Record with the right types (``"output": ["x"]`` must not reach a dict key)."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.keys() != _RECORD_TYPES.keys():
+        return None
+    if not all(type(data[key]) is kind for key, kind in _RECORD_TYPES.items()):  # True is no page count
+        return None
+    return Record(**data)
+
+
 def run_batch(
     jobs: list[Job],
     out: Path,
@@ -122,7 +195,7 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_temp_files(out)
     journal = Journal(out / JOURNAL)
-    summary = Summary([None] * len(jobs))
+    summary = Summary([None] * len(jobs), warnings=journal.warnings())
     previous = [None if force else journal.previous(out, job.output) for job in jobs]
     tasks = ((i, job, p.fingerprint if p else None) for i, (job, p) in enumerate(zip(jobs, previous, strict=True)))
     try:

@@ -178,7 +178,7 @@ def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, z
     from functools import partial
 
     from . import executors
-    from .batch import run_batch, write_reports
+    from .batch import Busy, out_lock, run_batch, write_reports
     from .manifest import load_manifest
     from .progress import Progress
 
@@ -186,6 +186,16 @@ def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, z
     if executor == "dask" and not scheduler:
         raise _bad("--scheduler", "--executor dask needs --scheduler", "tcp://HOST:8786")
     todo = load_manifest(manifest, library)
+    for option, target in (("--combined", combined), ("--zip", zip_path)):
+        if target is not None and not target.parent.is_dir():  # found out now, not after the run
+            raise _bad(target, f"{option}: the folder {display_path(target.parent)} does not exist")
+    try:
+        ctx.with_resource(out_lock(out))  # held until the command ends
+    except Busy as exc:
+        holder = f"process {exc.holder}" if exc.holder else "another process"
+        raise _bad(out, f"another batch ({holder}) is writing into this folder", _BUSY_HINT) from None
+    except OSError as exc:
+        raise _bad(out, f"cannot use the output folder: {exc.strerror or exc}") from None
     if executor == "dask":
         run = partial(executors.dask_cluster, library, scheduler=scheduler)
     elif jobs == 1:
@@ -201,17 +211,23 @@ def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, z
         raise _bad(out, f"cannot use the output folder: {exc.strerror or exc}") from None
     finally:
         progress.close()
+    for warning in summary.warnings:
+        click.echo(warning.format(), err=True)
     report, _ = write_reports(summary, out, manifest)
     extras = []
     pdfs = summary.written(out)
-    if combined and pdfs and not summary.interrupted:
-        from .bundle import combine
+    try:
+        if combined and pdfs and not summary.interrupted:
+            from .bundle import combine
 
-        extras.append(f"{display_path(combined)} ({combine(pdfs, combined)} pages)")
-    if zip_path and pdfs and not summary.interrupted:
-        from .bundle import zip_outputs
+            extras.append(f"{display_path(combined)} ({combine(pdfs, combined)} pages)")
+        if zip_path and pdfs and not summary.interrupted:
+            from .bundle import zip_outputs
 
-        extras.append(f"{display_path(zip_path)} ({zip_outputs(pdfs, out, zip_path)} PDFs)")
+            extras.append(f"{display_path(zip_path)} ({zip_outputs(pdfs, out, zip_path)} PDFs)")
+    except OSError as exc:
+        where = exc.filename or out
+        raise _bad(where, f"cannot write: {exc.strerror or exc}; the PDFs and the report are written") from None
     counts = summary.counts
     rate = f" ({counts['built'] / summary.seconds:.1f} built/s)" if counts["built"] and summary.seconds else ""
     click.echo(
@@ -223,6 +239,9 @@ def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, z
         click.echo("interrupted: run the same command again to finish the rest", err=True)
         ctx.exit(EXIT_INTERRUPTED)
     ctx.exit(EXIT_TARGET_MISSED if counts["failed"] else 0)
+
+
+_BUSY_HINT = "wait for it to finish, or give this batch another --out"
 
 
 @main.command("validate")

@@ -10,10 +10,15 @@ content (an unknown medicine, a broken translation) fail only their own job late
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import math
+import posixpath
 import re
+import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache, lru_cache, partial
 from pathlib import Path, PurePosixPath
 from string import Formatter
 from typing import Any
@@ -22,6 +27,7 @@ from . import schema
 from .build import Request
 from .content import Library
 from .errors import ContentError, Diagnostic, clip, did_you_mean
+from .files import read_regular
 from .loader import KeyPath, Source, load_yaml
 from .validate import check
 
@@ -30,6 +36,8 @@ PAPERS = ("letter", "a4")
 FIELDS = ("medicine", "lang", "level", "brand", "paper", "layout")
 MAX_CSV_BYTES = 50_000_000  # about a million rows
 MAX_JOBS = 200_000  # a matrix of long lists must not exhaust memory before the first PDF
+MAX_CELL_CHARS = 1_000  # a name, a code or a relative path; longer is pasted data
+MAX_ERRORS = 50  # problems listed before "... and N more"
 
 # A manifest comes from a pharmacy's systems, so it is untrusted like content: names are
 # looked up inside the content folders, and a file it names must lie inside its own folder.
@@ -67,7 +75,8 @@ def load_manifest(path: Path, library: Library) -> list[Job]:
     path = Path(path)
     if path.suffix.lower() == ".csv":
         rows = _csv_rows(path)
-        jobs = [_job(path, where, fields, _DEFAULT_PATTERN, pos) for where, fields, pos in rows]
+        place = _placer(path)
+        jobs = [_job(path, where, fields, _DEFAULT_PATTERN, pos, place) for where, fields, pos in rows]
     elif path.suffix.lower() in (".yaml", ".yml"):
         jobs = _yaml_jobs(load_yaml(path), library)
     else:
@@ -76,11 +85,11 @@ def load_manifest(path: Path, library: Library) -> list[Job]:
         )
     if len(jobs) > MAX_JOBS:
         raise ContentError([Diagnostic(path, 0, 0, f"more than {MAX_JOBS:,} jobs", hint="split the manifest")])
-    problems = [job for job in jobs if isinstance(job, Diagnostic)][:50]
+    problems = [job for job in jobs if isinstance(job, Diagnostic)]
     jobs_ok = [job for job in jobs if isinstance(job, Job)]
     problems += _collisions(path, jobs_ok)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(_capped(problems))
     if not jobs_ok:
         raise ContentError([Diagnostic(path, 0, 0, "the manifest lists no jobs", hint="add rows below the header")])
     return jobs_ok
@@ -91,79 +100,144 @@ _Pos = dict[str, tuple[int, int]]  # field -> (line, col) for messages
 
 
 def _csv_rows(path: Path) -> list[tuple[int, dict[str, str], _Pos]]:
-    """(line, non-empty cells, cell positions) per row; a header names the columns."""
+    """(line, non-empty cells, cell positions) per row; a header names the columns.
+
+    The whole file goes to the csv module (RFC 4180): a quoted cell may hold a comma or a
+    line break, and a quote left open is an error at the line where its row starts, not a
+    row that quietly swallows the rows after it."""
+    raw, size = read_regular(path, MAX_CSV_BYTES)  # a FIFO is refused, not waited on
+    if len(raw) > MAX_CSV_BYTES:
+        raise ContentError(
+            [Diagnostic(path, 0, 0, f"manifest is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}", hint="split it")]
+        )
     try:
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise ContentError([Diagnostic(path, 0, 0, f"manifest is over {MAX_CSV_BYTES:,} bytes", hint="split it")])
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ContentError([Diagnostic(path, 0, 0, "file not found")]) from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContentError(
             [Diagnostic(path, 0, 0, f"not UTF-8 (byte {exc.start})", hint="save the file as UTF-8 CSV")]
         ) from None
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if not header:
-        raise ContentError([Diagnostic(path, 1, 1, "empty manifest", hint="the first row names the columns")])
-    header = [name.strip() for name in header]
-    problems = [
-        Diagnostic(path, 1, col, f"unknown column '{name}'", hint=did_you_mean(name, COLUMNS))
-        for col, name in enumerate(header, 1)
-        if name not in COLUMNS
-    ]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, dict[str, str], _Pos]] = []
+    problems: list[Diagnostic] = []
+    line = 1
+    try:
+        header = [name.strip() for name in next(reader, [])]
+        if header_problems := _header_problems(path, header):
+            raise ContentError(_capped(header_problems))
+        while True:
+            line = reader.line_num + 1  # where the next row starts; a quoted cell may span lines
+            cells = next(reader, None)
+            if cells is None:
+                break
+            if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            if len(cells) > len(header):
+                problems.append(
+                    Diagnostic(path, line, len(header) + 1, f"{len(cells)} cells but {len(header)} columns")
+                )
+                continue
+            long = next((col for col, cell in enumerate(cells, 1) if len(cell) > MAX_CELL_CHARS), None)
+            if long:
+                problems.append(_long_cell(path, line, long))
+                continue
+            fields = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if cell.strip()}
+            pos = {name: (line, col) for col, name in enumerate(header, 1)}
+            rows.append((line, fields, pos))
+            if len(rows) > MAX_JOBS:
+                raise ContentError(
+                    [Diagnostic(path, line, 1, f"more than {MAX_JOBS:,} jobs", hint="split the manifest")]
+                )
+    except csv.Error as exc:
+        problems.append(_csv_error(path, line, str(exc)))
+    if problems:
+        raise ContentError(_capped(problems))
+    return rows
+
+
+def _header_problems(path: Path, header: list[str]) -> list[Diagnostic]:
+    """Unknown, duplicated or missing columns (a second 'level' would silently win)."""
+    if not any(header):
+        return [Diagnostic(path, 1, 1, "empty manifest", hint="the first row names the columns")]
+    problems = []
+    for col, name in enumerate(header, 1):
+        if name not in COLUMNS:
+            hint = did_you_mean(clip(name), COLUMNS)
+            problems.append(Diagnostic(path, 1, col, f"unknown column '{clip(name)}'", hint=hint))
+        elif name in header[: col - 1]:
+            first = header.index(name) + 1
+            problems.append(
+                Diagnostic(path, 1, col, f"column '{name}' appears twice (first in column {first})", hint="keep one")
+            )
     if "medicine" not in header:
         problems.append(Diagnostic(path, 1, 1, "no 'medicine' column", hint="columns: " + ", ".join(COLUMNS)))
-    if problems:
-        raise ContentError(problems)
-    rows = []
-    for cells in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
-            continue
-        if len(cells) > len(header):
-            problems.append(Diagnostic(path, line, len(header) + 1, f"{len(cells)} cells but {len(header)} columns"))
-            continue
-        # A short row is allowed: its missing trailing cells are empty.
-        fields = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if cell.strip()}
-        pos = {name: (line, col) for col, name in enumerate(header, 1)}
-        rows.append((line, fields, pos))
-    if problems:
-        raise ContentError(problems)
-    return rows
+    return problems
+
+
+def _long_cell(path: Path, line: int, col: int) -> Diagnostic:
+    return Diagnostic(
+        path,
+        line,
+        col,
+        f"cell is longer than {MAX_CELL_CHARS:,} characters",
+        hint="a cell holds a name, a code or a relative path; check the quotes",
+    )
+
+
+def _csv_error(path: Path, line: int, message: str) -> Diagnostic:
+    """The csv module's words for a malformed row, as an author can act on them."""
+    if "field larger than field limit" in message:  # a cell past the module's own limit
+        return _long_cell(path, line, 1)
+    if "unexpected end of data" in message:
+        return Diagnostic(path, line, 1, "a quote opened in this row is never closed", hint="close the quote")
+    return Diagnostic(path, line, 1, f"not valid CSV: {clip(message)}", hint='a quote in a cell is written ""')
+
+
+def _capped(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """At most MAX_ERRORS problems, and a last line saying how many more: 10,000 bad
+    columns must not print a megabyte of errors."""
+    if len(problems) <= MAX_ERRORS:
+        return problems
+    last = problems[MAX_ERRORS]
+    more = Diagnostic(last.path, 0, 0, f"... and {len(problems) - MAX_ERRORS:,} more problems like these")
+    return problems[:MAX_ERRORS] + [more]
 
 
 def _yaml_jobs(source: Source, library: Library) -> list[Job | Diagnostic]:
     doc = check(source, schema.ManifestFile)
+    matrices = doc.matrix if isinstance(doc.matrix, list) else [doc.matrix] if doc.matrix else []
+    at_matrix = [("matrix", m) if isinstance(doc.matrix, list) else ("matrix",) for m in range(len(matrices))]
+    total = len(doc.jobs)
+    for at, matrix in zip(at_matrix, matrices, strict=True):  # counted first: aliases make a small file a huge matrix
+        total += sum(math.prod(map(len, axes)) for _, axes in _axes(matrix, library))
+        if total > MAX_JOBS:
+            raise ContentError(
+                [source.error(at, f"the manifest expands to more than {MAX_JOBS:,} jobs", "split the manifest")]
+            )
     out: list[Job | Diagnostic] = []
+    place = _placer(source.path)
     for i, job in enumerate(doc.jobs):
         at: KeyPath = ("jobs", i)
         fields = job.model_dump(exclude_none=True)
         pattern = fields.pop("output", doc.output)
         pos = {name: source.pos(at + (name,)) for name in COLUMNS}
-        out.append(_job(source.path, source.pos(at)[0], fields, pattern, pos))
-    matrices = doc.matrix if isinstance(doc.matrix, list) else [doc.matrix] if doc.matrix else []
-    for m, matrix in enumerate(matrices):
-        at = ("matrix", m) if isinstance(doc.matrix, list) else ("matrix",)
+        if job.output is None:  # the manifest's own pattern names it
+            pos["output"] = source.pos(("output",))
+        out.append(_job(source.path, source.pos(at)[0], fields, pattern, pos, place))
+    for at, matrix in zip(at_matrix, matrices, strict=True):
         pos = {name: source.pos(at + (name,)) for name in COLUMNS} | {"output": source.pos(("output",))}
-        try:
-            expanded = _expand(matrix, library)
-        except _TooMany:
-            raise ContentError(
-                [source.error(at, f"the matrix expands to more than {MAX_JOBS:,} jobs", "split the manifest")]
-            ) from None
-        for fields in expanded:
-            out.append(_job(source.path, source.pos(at)[0], fields, doc.output, pos))
+        line = source.pos(at)[0]
+        for medicine, axes in _axes(matrix, library):
+            for combo in itertools.product(*axes):
+                named = zip(FIELDS[1:], combo, strict=True)
+                fields = {"medicine": medicine} | {k: v for k, v in named if v is not None}
+                out.append(_job(source.path, line, fields, doc.output, pos, place))
     return out
 
 
-class _TooMany(Exception):
-    """A matrix that expands to more than MAX_JOBS jobs."""
-
-
-def _expand(matrix: schema.ManifestMatrix, library: Library) -> list[dict[str, str]]:
-    """The cross product, with ``all`` read from the library ("every language the medicine
-    ships in" differs per medicine, so languages are expanded per medicine)."""
+def _axes(matrix: schema.ManifestMatrix, library: Library) -> Iterator[tuple[str, list[list[Any]]]]:
+    """(medicine, the values of every other field) per medicine of the matrix, with
+    ``all`` read from the library ("every language the medicine ships in" differs per
+    medicine, so languages are expanded per medicine)."""
     shipped = library.medicines()
 
     def values(name: str, medicine: str) -> list[Any]:
@@ -176,19 +250,13 @@ def _expand(matrix: schema.ManifestMatrix, library: Library) -> list[dict[str, s
             return sorted({p.parent.name for root in library.roots for p in root.glob("brands/*/brand.yaml")})
         return list(schema.LEVELS if name == "level" else PAPERS)
 
-    out = []
     for medicine in matrix.medicine:
-        axes = [values(name, medicine) for name in FIELDS[1:]]
-        if math.prod(map(len, axes)) * len(matrix.medicine) > MAX_JOBS:
-            raise _TooMany()
-        for combo in itertools.product(*axes):
-            fields = {"medicine": medicine} | {k: v for k, v in zip(FIELDS[1:], combo, strict=True) if v is not None}
-            out.append(fields)
-    return out
+        yield medicine, [values(name, medicine) for name in FIELDS[1:]]
 
 
-def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos) -> Job | Diagnostic:
-    """Check one row's values and name its output."""
+def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos, place: _Placer) -> Job | Diagnostic:
+    """Check one row's values and name its output; ``place`` is ``_place`` for this
+    manifest's folder (memoised per manifest: a matrix repeats each brand thousands of times)."""
 
     def bad(name: str, message: str, hint: str = "") -> Diagnostic:
         line_, col = pos.get(name, (line, 1))
@@ -203,13 +271,13 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos)
         return bad("lang", f"'{clip(fields['lang'])}' is not a language code", "e.g. en, es, zh-Hans")
     level = fields.get("level", "standard")
     if level not in schema.LEVELS:
-        return bad("level", f"unknown level '{level}'", did_you_mean(level, schema.LEVELS))
+        return bad("level", f"unknown level '{clip(level)}'", did_you_mean(clip(level), schema.LEVELS))
     paper = fields.get("paper")
     if paper is not None and paper not in PAPERS:
-        return bad("paper", f"unknown paper '{paper}'", did_you_mean(paper, PAPERS))
-    brand, layout = (_place(fields.get(name), path.parent) for name in ("brand", "layout"))
-    for name, place in (("brand", brand), ("layout", layout)):
-        if place is _OUTSIDE:
+        return bad("paper", f"unknown paper '{clip(paper)}'", did_you_mean(clip(paper), PAPERS))
+    brand, layout = (place(fields.get(name)) for name in ("brand", "layout"))
+    for name, found in (("brand", brand), ("layout", layout)):
+        if found is _OUTSIDE:
             return bad(
                 name,
                 f"{name} '{clip(fields[name])}' is neither a name nor a file inside the manifest's folder",
@@ -217,23 +285,56 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos)
             )
     values = {"medicine": medicine, "lang": fields.get("lang", "en"), "level": level}
     named = {"brand": fields.get("brand"), "paper": paper, "layout": fields.get("layout")}
-    dashed = {f"-{k}": f"-{_label(v)}" if v else "" for k, v in named.items()}
-    names = values | {k: _label(v) for k, v in named.items()} | dashed
-    output = fields.get("output", pattern)
-    try:
-        unknown = [f for _, f, _, _ in Formatter().parse(output) if f is not None and f not in names]
-        name = output.format_map(names) if not unknown else ""
-    except ValueError as exc:
-        return bad("output", f"bad output pattern '{output}': {exc}", "fields look like {medicine}")
-    if unknown:
-        return bad("output", f"unknown field {{{unknown[0]}}} in '{output}'", did_you_mean(unknown[0], FIELDS))
-    problem = _confined(name)
+    names = (
+        values
+        | {k: _label(v) for k, v in named.items()}
+        | {f"-{k}": f"-{_label(v)}" if v else "" for k, v in named.items()}
+    )
+    name, problem = _fill(fields.get("output", pattern), names)
     if problem:
-        return bad("output", f"output '{name}' {problem}", "give a relative path inside --out, ending in .pdf")
-    return Job(medicine, values["lang"], level, brand, paper, layout, name, line)
+        return bad("output", *problem)
+    output, problem = _confined(name)
+    if problem:
+        return bad("output", f"output '{clip(name)}' {problem}", "give a relative path inside --out, ending in .pdf")
+    return Job(medicine, values["lang"], level, brand, paper, layout, output, line)
+
+
+def _fill(pattern: str, names: dict[str, str]) -> tuple[str, tuple[str, str] | None]:
+    """(output name, None) or ("", (message, hint)). A pattern holds text and whole fields
+    only: a format spec would let a manifest ask for a gigabyte of padding
+    (``{medicine:>1000000000}``) and a conversion or ``.attr`` reach Python objects."""
+    try:
+        parsed = _parse_pattern(pattern)
+    except ValueError as exc:
+        return "", (f"bad output pattern '{clip(pattern)}': {exc}", "fields look like {medicine}")
+    out = []
+    for literal, field, spec, conversion in parsed:
+        out.append(literal)
+        if field is None:
+            continue
+        if field not in names:
+            return "", (f"unknown field {{{clip(field)}}} in '{clip(pattern)}'", did_you_mean(clip(field), FIELDS))
+        if spec or conversion:
+            return "", (
+                f"field {{{field}}} in '{clip(pattern)}' has a format; patterns take plain fields only",
+                f"write {{{field}}}",
+            )
+        out.append(names[field])
+    return "".join(out), None
+
+
+@lru_cache(maxsize=256)
+def _parse_pattern(pattern: str) -> tuple[tuple[str, str | None, str | None, str | None], ...]:
+    """One pattern serves every job of a matrix: parsed once."""
+    return tuple(Formatter().parse(pattern))
 
 
 _OUTSIDE = "\0outside"  # _place's answer for a value that is neither
+_Placer = Callable[[str | None], str | None]
+
+
+def _placer(manifest: Path) -> _Placer:
+    return cache(partial(_place, base=manifest.parent))
 
 
 def _place(value: str | None, base: Path) -> str | None:
@@ -252,6 +353,7 @@ def _place(value: str | None, base: Path) -> str | None:
     return str(target) if target.is_relative_to(folder) else _OUTSIDE
 
 
+@lru_cache(maxsize=1024)
 def _label(value: str | None) -> str:
     """How a brand or layout appears in a file name: its name, or its file's name."""
     if value is None:
@@ -260,24 +362,29 @@ def _label(value: str | None) -> str:
     return stem.parent.name if stem.stem == "brand" and stem.parent.name else stem.stem
 
 
-def _confined(name: str) -> str:
-    """Why ``name`` may not be written under --out, or '' when it may."""
-    pure = PurePosixPath(name)
-    if pure.is_absolute() or "\\" in name:
-        return "is not a relative path"
-    if ".." in pure.parts:
-        return "leaves the output folder ('..')"
-    if pure.suffix.lower() != ".pdf" or pure.name.startswith("."):
-        return "must be a visible file name ending in .pdf"
-    return ""
+def _confined(name: str) -> tuple[str, str]:
+    """(the name normalised, '') when ``name`` may be written under --out, else ("", why).
+    Plain string work: a matrix names 200,000 outputs."""
+    parts = name.split("/")
+    if not name.isprintable():
+        return "", "holds a line break or another invisible character"
+    if name.startswith("/") or "\\" in name:
+        return "", "is not a relative path"
+    if ".." in parts:
+        return "", "leaves the output folder ('..')"
+    if not name.lower().endswith(".pdf") or parts[-1].startswith("."):
+        return "", "must be a visible file name ending in .pdf"
+    return posixpath.normpath(name), ""  # ./x.pdf -> x.pdf, a//x.pdf -> a/x.pdf: one file, one name
 
 
 def _collisions(path: Path, jobs: list[Job]) -> list[Diagnostic]:
-    """Two jobs writing one file would silently lose one handout."""
+    """Two jobs writing one file would silently lose one handout. Outputs are compared as
+    the file system sees them: normalised (``./x.pdf``, ``a//x.pdf``), and folded to one
+    case and one Unicode form, since macOS and Windows disks fold both."""
     first: dict[str, Job] = {}
     problems = []
     for job in jobs:
-        key = job.output.casefold()  # one file on case-insensitive disks (macOS, Windows)
+        key = unicodedata.normalize("NFC", job.output).casefold()  # normalised by _job
         if key in first:
             problems.append(
                 Diagnostic(
@@ -290,4 +397,4 @@ def _collisions(path: Path, jobs: list[Job]) -> list[Diagnostic]:
             )
         else:
             first[key] = job
-    return problems[:20]
+    return problems

@@ -399,7 +399,7 @@ def test_a_matrix_too_big_to_hold_is_refused(tmp_path):
         f"  brand: [{brands}]\n  layout: [{brands}]\n",
     )
     assert errors_of(manifest) == [
-        f"{manifest}:2:3: error: the matrix expands to more than 200,000 jobs (at matrix)\n  hint: split the manifest"
+        f"{manifest}:2:3: error: the manifest expands to more than 200,000 jobs (at matrix)\n  hint: split the manifest"
     ]
 
 
@@ -438,3 +438,171 @@ def test_the_generator_fingerprint_covers_the_renderer_package():
     hashed = {name for name, _ in generator_files()}
     assert {"handouts/pdf/document.py", "handouts/pdf/chrome.py", "handouts/worker.py"} <= hashed
     assert hashed >= {f"handouts/{p.relative_to(package).as_posix()}" for p in package.rglob("*.py")}
+
+
+# --- hostile manifests, journals and folders (more in tests/data/hostile/manifest) ---------
+
+
+def test_a_cell_past_the_csv_modules_limit_is_a_manifest_error(tmp_path):
+    """200 KB in one cell: the csv module's own limit, reported with the line, not a traceback."""
+    manifest = write(tmp_path / "m.csv", "medicine,level\nbaclofen,easy\nbaclofen," + "x" * 200_000 + "\n")
+    assert errors_of(manifest) == [
+        f"{manifest}:3:1: error: cell is longer than 1,000 characters\n"
+        "  hint: a cell holds a name, a code or a relative path; check the quotes"
+    ]
+
+
+def test_errors_stay_short_whatever_the_manifest_holds(tmp_path):
+    """A 100 KB value is quoted cut to 40 characters; 10,000 unknown columns give fifty
+    errors and a count, not a megabyte."""
+    long_value = write(tmp_path / "a.csv", 'medicine,level\nbaclofen,"' + "e" * 999 + '"\n')
+    (problem,) = errors_of(long_value)
+    assert len(problem) < 300 and "'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee...'" in problem
+    columns = write(
+        tmp_path / "b.csv", ",".join(f"c{i}" for i in range(10_000)) + ",medicine\n" + "," * 10_000 + "baclofen\n"
+    )
+    problems = errors_of(columns)
+    assert len(problems) == 51 and problems[-1] == f"{columns}: error: ... and 9,950 more problems like these"
+    assert len("\n".join(problems)) < 10_000
+
+
+def test_a_damaged_journal_line_is_ignored_with_a_warning(runner, tmp_path):
+    """A journal line with the wrong types (an output that is a list, a page count that is
+    true) is ignored, said, and its handout built again; never a traceback."""
+    manifest = write(tmp_path / "m.csv", "medicine,lang\nbaclofen,en\n")
+    out = tmp_path / "out"
+    assert batch(runner, str(manifest), "--out", str(out), "-j", "1").exit_code == 0
+    journal = out / ".handouts-journal.jsonl"
+    (good,) = journal.read_text().splitlines()
+    record = json.loads(good)
+    damaged = [
+        json.dumps(record | {"output": [record["output"]]}),
+        json.dumps(record | {"pages": True}),
+        json.dumps([record]),
+        '{"output": "baclofen-en-standard.pdf", "fingerprint":',
+    ]
+    journal.write_text("\n".join(damaged) + "\n")
+    result = batch(runner, str(manifest), "--out", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    warning = "warning: damaged journal line ignored (the handout it recorded, if any, is built again)"
+    for line in range(1, 5):
+        assert f"{journal}:{line}:1: {warning}" in result.stderr
+    assert statuses(out) == {"baclofen-en-standard.pdf": "built"}
+    assert [json.loads(line)["output"] for line in journal.read_text().splitlines()] == ["baclofen-en-standard.pdf"]
+
+
+@pytest.mark.parametrize("option", ["--combined", "--zip"])
+def test_combined_or_zip_into_a_missing_folder_fails_before_the_run(runner, tmp_path, option):
+    manifest = write(tmp_path / "m.csv", "medicine,lang\nbaclofen,en\n")
+    out, target = tmp_path / "out", tmp_path / "missing" / "all.pdf"
+    result = batch(runner, str(manifest), "--out", str(out), "-j", "1", option, str(target))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{target}: error: {option}: the folder {tmp_path / 'missing'} does not exist\n",
+    )
+    assert not out.exists()  # nothing built that would be left unbundled
+
+
+def test_a_manifest_brand_that_is_a_pipe_fails_its_job_and_never_hangs(tmp_path):
+    """Opening a FIFO for reading waits for a writer: the brand file is refused by name."""
+    os.mkfifo(tmp_path / "pipe.yaml")
+    manifest = write(tmp_path / "m.csv", "medicine,brand\nbaclofen,pipe.yaml\n")
+    command = [
+        sys.executable,
+        str(ROOT / "generate.py"),
+        "batch",
+        str(manifest),
+        "--out",
+        str(tmp_path / "o"),
+        "-j",
+        "1",
+    ]
+    # the timeout only turns a hang on old code into a failure; a run takes seconds
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    (row,) = report(tmp_path / "o")["jobs"]
+    assert row["status"] == "failed"
+    assert "pipe.yaml: error: is a named pipe (FIFO), not a regular file" in row["error"]
+
+
+# --- one batch per --out ------------------------------------------------------------------
+
+
+def test_a_second_batch_into_the_same_out_is_refused_naming_the_first(runner, tmp_path):
+    from handouts.batch import out_lock
+
+    manifest = write(tmp_path / "m.csv", "medicine,lang\nbaclofen,en\n")
+    out = tmp_path / "out"
+    with out_lock(out):  # this process plays the first batch
+        result = batch(runner, str(manifest), "--out", str(out), "-j", "1", "--force")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{out}: error: another batch (process {os.getpid()}) is writing into this folder\n"
+        "  hint: wait for it to finish, or give this batch another --out\n",
+    )
+    assert not (out / "baclofen-en-standard.pdf").exists()
+    assert batch(runner, str(manifest), "--out", str(out), "-j", "1").exit_code == 0  # released
+
+
+def test_the_out_lock_admits_one_holder_at_a_time(tmp_path):
+    """Many rounds of threads racing for one --out: every round exactly one holds it at a
+    time, the others are refused with its process id, and nobody waits."""
+    import threading
+
+    from handouts.batch import Busy, out_lock
+
+    out = tmp_path / "out"
+    holders, refusals, errors = [], [], []
+
+    def contend(barrier: threading.Barrier) -> None:
+        barrier.wait()
+        try:
+            with out_lock(out):
+                holders.append(1)
+                assert len(holders) == 1, "two holders at once"
+                time.sleep(0.001)
+                holders.pop()
+        except Busy as exc:
+            refusals.append(exc.holder)
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    for _ in range(200):
+        barrier = threading.Barrier(4)
+        threads = [threading.Thread(target=contend, args=(barrier,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert refusals and set(refusals) == {str(os.getpid())}
+
+
+def test_two_batches_started_together_never_fail_silently(tmp_path):
+    """Rounds of two real batches into one --out, the second started while the first
+    runs and one of them with --force: each ends built (0) or refused with the other's
+    process id (2); never 1, never without a message; the PDFs and the journal stay whole."""
+    manifest = write(tmp_path / "m.csv", "medicine,lang,level\nbaclofen,en,easy\nbaclofen,es,easy\n")
+    out = tmp_path / "out"
+    base = [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(out), "-j", "1", "-q"]
+    for round_ in range(6):
+        first = subprocess.Popen([*base, "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.2 * (round_ % 3))
+        second = subprocess.run(base, capture_output=True, text=True, check=False)
+        out_first, err_first = first.communicate()
+        for code, stdout, stderr in (
+            (first.returncode, out_first, err_first),
+            (second.returncode, second.stdout, second.stderr),
+        ):
+            assert code in (0, 2), (round_, code, stdout, stderr)
+            assert "Traceback" not in stderr
+            if code == 2:
+                assert "error: another batch (process " in stderr, stderr
+            else:
+                assert "2 jobs: " in stdout, stdout
+        assert 0 in (first.returncode, second.returncode)
+        for pdf in out.glob("*.pdf"):
+            assert PdfReader(pdf).pages  # whole
+        assert set(statuses(out)) == {"baclofen-en-easy.pdf", "baclofen-es-easy.pdf"}

@@ -8,7 +8,9 @@ KINDS). ``<class>/expect.yaml`` declares each case's outcome:
 - ``{error: "LINE:COL: text"}`` (or ``{error: "text"}``): building refuses it with a
   diagnostic in the replaced file whose message contains the text;
 - ``{renders: [text, ...]}``: the PDF builds and its extracted text contains every text
-  exactly as written.
+  exactly as written;
+- ``{jobs: [output, ...]}``, for a batch manifest: it loads, and its jobs write exactly
+  these files.
 
 A case ``NAME.KIND.link`` holds a symlink destination instead of content: the replaced
 file becomes a link to it (``{outside}`` is a folder next to the content root holding a
@@ -47,6 +49,7 @@ from handouts.cli import main
 from handouts.content import Library
 from handouts.errors import ContentError, Diagnostic
 from handouts.loader import load_yaml
+from handouts.manifest import load_manifest
 from handouts.pdf import render
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
@@ -78,6 +81,8 @@ KINDS = {
     "extra-strings": Kind("strings/fr.yaml", copy_of="strings/en.yaml"),
     "extra-brand": Kind("brands/other/brand.yaml", copy_of=BRAND),
     "extra-template": Kind("templates/other_note/en.yaml", copy_of="templates/hostile_note/en.yaml"),
+    "manifest-csv": Kind("manifest.csv"),  # a batch manifest next to the content, loaded by itself
+    "manifest-yaml": Kind("manifest.yaml"),
 }
 SECRET = "TOPSECRET_d41d8cd98f"  # in {outside}/secret.yaml: no message may ever show it
 _POSITION = re.compile(r"^(\d+):(\d+): ")
@@ -91,6 +96,7 @@ class Case:
     error: str | None  # message text the build must report
     at: tuple[int, int] | None  # where, when the case says
     renders: tuple[str, ...]
+    jobs: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -103,6 +109,10 @@ class Case:
     @property
     def fifo(self) -> bool:
         return self.file.suffix == ".fifo"
+
+    @property
+    def manifest(self) -> bool:
+        return self.kind.startswith("manifest-")
 
     @property
     def extra(self) -> bool:
@@ -125,15 +135,14 @@ def load_corpus() -> list[Case]:
         files = {p.name: p for p in folder.iterdir() if p.name != "expect.yaml"}
         assert set(files) == set(table), f"{folder.name}: files and expect.yaml differ: {set(files) ^ set(table)}"
         for name, outcome in sorted(table.items()):
-            assert set(outcome) in ({"error"}, {"renders"}), f"{folder.name}/{name}: {outcome}"
+            assert set(outcome) in ({"error"}, {"renders"}, {"jobs"}), f"{folder.name}/{name}: {outcome}"
             error = outcome.get("error")
             at = None
             if error and (match := _POSITION.match(error)):
                 at = (int(match[1]), int(match[2]))
                 error = error[match.end() :]
-            cases.append(
-                Case(folder.name, files[name], _kind(files[name]), error, at, tuple(outcome.get("renders", ())))
-            )
+            renders, jobs = (tuple(outcome.get(key, ())) for key in ("renders", "jobs"))
+            cases.append(Case(folder.name, files[name], _kind(files[name]), error, at, renders, jobs))
     return cases
 
 
@@ -256,7 +265,27 @@ def _relative(path: Path, root: Path) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("case", CORPUS, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [c for c in CORPUS if c.manifest], ids=lambda c: c.id)
+def test_hostile_manifest(case: Case, tmp_path: Path) -> None:
+    """A manifest loads into exactly the jobs it lists, or is refused with its line."""
+    root = place(case, tmp_path)
+    try:
+        with _released(root):
+            jobs = load_manifest(root / KINDS[case.kind].target, Library.with_content(root))
+    except ContentError as exc:
+        shown = "\n".join(d.format() for d in exc.diagnostics)
+        assert case.error, shown
+        assert len(shown) < 20_000, f"{len(shown):,} characters of errors"  # capped, values cut short
+        matching = [d for d in exc.diagnostics if case.error in d.message]
+        assert matching, f"expected {case.error!r} in:\n{shown}"
+        assert _relative(matching[0].path, root) == KINDS[case.kind].target, shown
+        assert case.at is None or (matching[0].line, matching[0].col) == case.at, shown
+        return
+    assert case.error is None, f"loaded, but expected: {case.error}"
+    assert [job.output for job in jobs] == list(case.jobs)
+
+
+@pytest.mark.parametrize("case", [c for c in CORPUS if not c.manifest], ids=lambda c: c.id)
 def test_hostile_case(case: Case, tmp_path: Path) -> None:
     root, data, diagnostics = build_case(case, tmp_path)
     shown = "\n".join(d.format() for d in diagnostics)
@@ -299,7 +328,7 @@ def test_corpus_size_and_coverage() -> None:
 
 # --- the real command line on a sample ----------------------------------------------------
 
-SAMPLE = CORPUS[:: max(1, len(CORPUS) // 20)][:20]
+SAMPLE = [c for c in CORPUS if not c.manifest][:: max(1, len(CORPUS) // 20)][:20]
 
 
 @pytest.mark.parametrize("case", SAMPLE, ids=lambda c: c.id)

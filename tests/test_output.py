@@ -111,7 +111,7 @@ def test_output_is_a_link_to_a_folder(out: Path) -> None:
     result = build_into("link.pdf")
     assert (result.exit_code, result.stderr) == (
         2,
-        "link.pdf: error: output path is a directory\n  hint: give a file name, e.g. -o handout.pdf\n",  # the name given
+        "link.pdf: error: output path is a directory\n  hint: give a file name, e.g. -o handout.pdf\n",
     )
     assert_untouched(out)
 
