@@ -38,6 +38,10 @@ _REFUSED_TOKENS = {
     "raw_begin": "a {% raw %} block",
     "comment_begin": "a {# ... #} comment",
 }
+# Real paths are two or three steps ({{ facts.dose }}); brackets only group. Far below the
+# depth at which Jinja's parser and compiler, both recursive, exhaust the stack.
+MAX_STEPS = 8
+MAX_BRACKETS = 8
 # Expression nodes, most specific first, as an author would name them.
 _REFUSED_NODES: tuple[tuple[type[nodes.Node], str], ...] = (
     (nodes.Call, "a function call"),
@@ -99,11 +103,28 @@ def _variable_only(node: nodes.Node) -> None:
         raise _Refused(node.lineno, what)
 
 
-@lru_cache(maxsize=8192)
-def _compile(text: str):
-    for lineno, token, _ in _ENV.lex(text):
+def _bounded(text: str) -> None:
+    """Refuse what would make Jinja's recursive parser and code generator overflow the
+    stack (a RecursionError traceback): 500 chained ``.dose`` lookups or 1,000 nested
+    brackets. Counted on the lexer's tokens, which are produced without recursion."""
+    steps = depth = 0
+    for lineno, token, value in _ENV.lex(text):
         if token in _REFUSED_TOKENS:
             raise _Refused(lineno, _REFUSED_TOKENS[token])
+        if token == "variable_begin":
+            steps = depth = 0
+        if token == "operator":
+            steps += value in ".["
+            depth += (value in "([{") - (value in ")]}")
+        if depth > MAX_BRACKETS:
+            raise _Refused(lineno, f"brackets nested more than {MAX_BRACKETS} deep")
+        if steps > MAX_STEPS:
+            raise _Refused(lineno, f"a variable path of more than {MAX_STEPS} steps")
+
+
+@lru_cache(maxsize=8192)
+def _compile(text: str):
+    _bounded(text)
     for output in _ENV.parse(text).body:  # without statements, only Output nodes remain
         for node in output.nodes:
             if not isinstance(node, nodes.TemplateData):
