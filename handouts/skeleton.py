@@ -8,11 +8,15 @@ prints in the new language, so doses stay in one place.
 
 from __future__ import annotations
 
-import json
+import datetime
+import math
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from . import l10n, schema
 from .content import Library, load_medicine, load_strings_file, load_template
@@ -21,11 +25,20 @@ from .resolve import fact_text
 from .translate import fingerprint
 
 INDENT = "  "
+_BREAKS = re.compile("[\r\n\x85\u2028\u2029]+")
 
 
-def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
+def _q(value: object) -> str:
+    """Any value as one YAML double-quoted scalar, written by the YAML emitter: a line
+    break, a quote or a ``#`` in a name stays inside its string, never a line of its own
+    (a medicine named "X\nstatus: reviewed" must not mark the skeleton reviewed)."""
+    return yaml.dump(str(value), default_style='"', allow_unicode=True, width=math.inf).rstrip("\n")
+
+
+def _line(text: object) -> str:
+    """Text for a comment: one line whatever it holds (YAML also breaks lines at U+0085,
+    U+2028 and U+2029); other characters, a no-break space in a dose, stay."""
+    return _BREAKS.sub(" ", str(text))
 
 
 def _src(text: str) -> str:
@@ -34,7 +47,7 @@ def _src(text: str) -> str:
 
 
 def _comment(pad: str, lang: str, text: str) -> list[str]:
-    lines = textwrap.wrap(" ".join(text.split()), 88 - len(pad)) or [""]
+    lines = textwrap.wrap(" ".join(text.split()), 88 - len(pad)) or [""]  # split() takes YAML's breaks too
     return [f"{pad}# {lang}: {lines[0]}"] + [f"{pad}#     {line}" for line in lines[1:]]
 
 
@@ -98,7 +111,7 @@ class _Writer:
             return
         if isinstance(block, schema.BulletList):
             if isinstance(block.items, schema.ParamRef):
-                self.out.append(f"{pad}- list: {{param: {block.items.param}}}")
+                self.out.append(f"{pad}- list: {{param: {_q(block.items.param)}}}")
                 return
             self.out.append(f"{pad}- list:")
             self.items(block.items, more + INDENT)
@@ -115,17 +128,17 @@ def medicine_skeleton(
 ) -> str:
     w = _Writer(source.lang, fill)
     w.out += [
-        f"# {source.name}: translation of {source.lang}.yaml into '{lang}'. Written by `translate init`.",
+        f"# {_line(source.name)}: translation of {source.lang}.yaml into '{lang}'. Written by `translate init`.",
         '# Fill in every empty "" with the translation of the comment above it. Keep {{ ... }} as',
         "# they are and keep every `src:` line: it records which source text you translated.",
         "# Facts come from the source file and print in this language automatically:",
-        *[f"#   {{{{ facts.{key} }}}} -> {value}" for key, value in facts.items()],
+        *[f"#   {{{{ facts.{key} }}}} -> {_line(value)}" for key, value in facts.items()],
         "# Check your work with: python generate.py validate THIS_FILE",
-        f"medicine: {source.medicine}",
-        f"lang: {lang}",
-        f"translation_of: {source.lang}",
-        "status: draft",
-        f"revised: {today}",
+        f"medicine: {_q(source.medicine)}",
+        f"lang: {_q(lang)}",
+        f"translation_of: {_q(source.lang)}",
+        f"status: {_q('draft')}",
+        f"revised: {datetime.date.fromisoformat(today).isoformat()}",  # a YAML date: checked, never quoted
     ]
     w.unit("name", source.name, "")
     w.unit("summary", source.summary, "")
@@ -154,9 +167,9 @@ def template_skeleton(
         f"# Shared section '{source.template}': translation of {source_lang}.yaml into '{lang}'.",
         '# Fill in every empty ""; keep {{ ... }}, {param: ...} and every `src:` line as they are.',
         "# Parameters (filled in by each medicine):",
-        *[f"#   params.{name}: {' '.join(about.split())}" for name, about in source.params.items()],
-        f"template: {source.template}",
-        f"translation_of: {source_lang}",
+        *[f"#   params.{name}: {_line(about)}" for name, about in source.params.items()],
+        f"template: {_q(source.template)}",
+        f"translation_of: {_q(source_lang)}",
     ]
     w.unit("title", source.title, "")
     w.body("body", source.body, "")
@@ -166,13 +179,13 @@ def template_skeleton(
 def strings_skeleton(source: schema.StringsFile, lang: str) -> str:
     out = [
         f"# Interface text in '{lang}', from strings/{source.lang}.yaml. Keep words in {{braces}} as they are.",
-        f"lang: {lang}",
+        f"lang: {_q(lang)}",
     ]
     for key in schema.StringsFile.model_fields:
         if key == "lang":
             continue
         out += _comment("", source.lang, getattr(source, key))
-        out.append(f'{key}: ""')
+        out.append(f"{key}: {_q('')}")
     return "\n".join(out) + "\n"
 
 

@@ -14,7 +14,9 @@ from pypdf import PdfReader
 
 from handouts.cli import main
 from handouts.content import Library, load_medicine, load_template
+from handouts.loader import load_yaml
 from handouts.resolve import fact_text
+from handouts.schema import StringsFile
 from handouts.skeleton import medicine_skeleton, template_skeleton
 from handouts.translate import fingerprint
 
@@ -74,7 +76,7 @@ def test_init_writes_a_skeleton_with_the_source_as_comments(runner, root):
     assert "#   {{ facts.dose }} -> 20\u202fmg" in text
     assert "#   {{ facts.taper_period }} -> 4\u00a0semaines" in text
     assert "\nfacts:" not in text  # referenced, never retyped
-    assert "translation_of: en" in text
+    assert 'translation_of: "en"' in text
     for name in TEMPLATES:
         assert (root / "templates" / name / "fr.yaml").is_file()
     assert (root / "strings" / "fr.yaml").is_file()
@@ -254,3 +256,56 @@ def test_init_names_a_shared_template_missing_in_the_source_language(runner, roo
     )
     assert result.stdout == ""
     assert not (root / "medicines" / "testamine" / "de.yaml").exists()  # nothing half-written
+
+
+# Text that breaks out of a YAML line if written with string formatting: a line break and
+# a key after it, YAML's other line breaks, a comment sign, quotes, a flow indicator.
+HOSTILE_TEXTS = {
+    "newline-key": "Hostilol\nstatus: reviewed\n#",
+    "yaml-line-breaks": "Testamine\u2028status: reviewed\u0085lang: xx\u2029#",
+    "quotes-and-flow": 'Testamine "quoted" \'single\' {status: reviewed} [x] - y',
+    "comment-and-anchor": "Testamine # &a *a !!python/object ---\n...\nstatus: reviewed",
+    "carriage-return": "Testamine\r\nstatus: reviewed\r",
+}
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_TEXTS.values(), ids=HOSTILE_TEXTS.keys())
+def test_every_generated_file_loads_back_as_written(runner, root, hostile):
+    """translate init writes medicine, template and strings skeletons; each loads back
+    with exactly the keys it was written with, 'status' still 'draft', and the hostile
+    source text only inside comments (and, filled in, read back character for character)."""
+    medicine = root / "medicines/testamine/en.yaml"
+    medicine.write_text(medicine.read_text().replace("name: Testamine", f"name: {json.dumps(hostile)}"))
+    builtin = Path(__file__).parents[1]
+    shutil.copytree(builtin / "templates/do_not_stop_suddenly", root / "templates/do_not_stop_suddenly")
+    template = root / "templates/do_not_stop_suddenly/en.yaml"
+    text = template.read_text(encoding="utf-8")
+    start, end = text.index("  taper_period: >-"), text.index("  withdrawal_signs:")
+    template.write_text(text[:start] + f"  taper_period: {json.dumps(hostile)}\n" + text[end:], encoding="utf-8")
+    (root / "strings").mkdir()
+    strings = (builtin / "content/strings/en.yaml").read_text(encoding="utf-8")
+    (root / "strings/en.yaml").write_text(re.sub(r"(?m)^draft_mark: .*$", "draft_mark: \"DRAFT\\nlang: xx\"", strings))
+
+    result = cli(runner, root, "translate", "init", "testamine", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    written = [Path(line.removeprefix("wrote ")) for line in result.output.splitlines() if line.startswith("wrote ")]
+    assert len(written) == 4  # the medicine, two shared templates, the strings
+    for path in written:
+        data = load_yaml(path).data  # no duplicate key, nothing but what was written
+        assert data["translation_of" if "lang" not in data else "lang"] in ("en", "fr")
+        if "medicine" in data:
+            keys = {"medicine", "lang", "translation_of", "status", "revised", "name", "summary", "sections"}
+            assert set(data) == keys
+            assert (data["status"], data["lang"], data["name"]["text"]) == ("draft", "fr", "")
+        elif "template" in data:
+            assert set(data) == {"template", "translation_of", "title", "body"}
+        else:
+            assert set(data) == set(StringsFile.model_fields) and set(data.values()) == {"fr", ""}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert "status: reviewed" not in line or line.lstrip().startswith("#"), line
+
+    library = Library.with_content(root)
+    source = load_medicine(library.medicine_path("testamine", "en")).doc
+    filled = root / "filled.yaml"
+    filled.write_text(medicine_skeleton(source, "fr", {}, "2026-11-21", fill=lambda text: text), encoding="utf-8")
+    assert load_yaml(filled).data["name"]["text"] == hostile
