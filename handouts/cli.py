@@ -69,6 +69,19 @@ def _table(rows: Sequence[Sequence[str]], *, right: Container[int] = (), indent:
         click.echo((indent + "  ".join(cells)).rstrip())
 
 
+def _check_pdf_name(output: Path) -> None:
+    """PDF is the only output format so far: ``-o handout.html`` must not quietly write a
+    PDF under a name that promises something else."""
+    if output.is_dir():
+        raise _bad(output, "output path is a directory", "give a file name, e.g. -o handout.pdf")
+    if output.suffix.lower() != ".pdf":
+        raise _bad(
+            "--output",
+            f"'{output.name}' does not end in .pdf, and PDF is the only output format so far",
+            f"name it {output.stem}.pdf, or give -o - to write the PDF to standard output",
+        )
+
+
 class _Commands(click.Group):
     """Bad content is reported the same way by every command, wherever it turns up:
     the diagnostics on stderr and exit code 2, never a traceback."""
@@ -120,24 +133,35 @@ def main(ctx: click.Context, content: Path | None) -> None:
 @click.option(
     "--require-reviewed", is_flag=True, help="Refuse draft content (status: draft) instead of marking it DRAFT."
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output PDF. Default: MEDICINE-LANG-LEVEL.pdf")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Output PDF, or - for standard output. Default: MEDICINE-LANG-LEVEL.pdf",
+)
 @click.pass_obj
 def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, require_reviewed, output) -> None:
     """Build one handout PDF for MEDICINE, such as baclofen."""
     request = Request(medicine, lang, level, brand, layout, paper, require_reviewed)
     output = output or request.default_output()
-    if output.is_dir():
-        raise _bad(output, "output path is a directory", "give a file name, e.g. -o handout.pdf")
+    to_stdout = str(output) == "-"
+    if not to_stdout:
+        _check_pdf_name(output)
     started = time.perf_counter()
     handout = prepare(library, request)
     from .pdf import render
 
     pdf = render(handout)
-    _write(output, pdf.data, "the PDF")
+    if to_stdout:  # the PDF bytes and nothing else, so `build ... -o - | lpr` prints it
+        with click.open_file("-", "wb") as stdout:
+            stdout.write(pdf.data)
+    else:
+        _write(output, pdf.data, "the PDF")
     seconds = time.perf_counter() - started
     click.echo(
-        f"wrote {display_path(output)}: {pdf.pages} pages, {len(pdf.data) / 1024:.0f} KB, "
-        f"{handout.paper}, {level}, {seconds:.2f} s"
+        f"wrote {'standard output' if to_stdout else display_path(output)}: {pdf.pages} pages, "
+        f"{len(pdf.data) / 1024:.0f} KB, {handout.paper}, {level}, {seconds:.2f} s",
+        err=to_stdout,
     )
     if handout.draft:
         click.echo("note: this content is a draft (status: draft); every page is marked DRAFT", err=True)

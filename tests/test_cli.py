@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import TEST_CONTENT
 from pypdf import PdfReader
 
 from handouts.cli import main
 from handouts.content import Library
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_build_defaults(runner, tmp_path, monkeypatch):
@@ -118,3 +124,36 @@ def test_help_lists_commands(runner):
     assert result.exit_code == 0
     for command in ("build", "validate", "list", "readability"):
         assert command in result.stdout
+
+
+def test_build_to_standard_output_writes_only_the_pdf(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["--content", str(TEST_CONTENT), "build", "testamine", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    data = result.stdout_bytes
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    reader = PdfReader(io.BytesIO(data))
+    assert "What is Testamine?" in reader.pages[0].extract_text()
+    assert result.stderr.startswith(f"wrote standard output: {len(reader.pages)} pages, ")
+    assert list(tmp_path.iterdir()) == []  # no file named '-'
+
+
+def test_build_to_standard_output_of_a_real_process(tmp_path):
+    """A pipe, not CliRunner's buffer: the bytes are exactly the PDF that -o FILE writes."""
+    command = [sys.executable, str(ROOT / "generate.py"), "--content", str(TEST_CONTENT), "build", "testamine"]
+    piped = subprocess.run([*command, "-o", "-"], capture_output=True, check=True, cwd=tmp_path)
+    subprocess.run([*command, "-o", "file.pdf"], capture_output=True, check=True, cwd=tmp_path)
+    assert piped.stdout == (tmp_path / "file.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["handout.html", "handout", "handout.pdf.txt"])
+def test_build_refuses_an_output_name_that_is_not_pdf(runner, tmp_path, name):
+    out = tmp_path / name
+    result = runner.invoke(main, ["build", "baclofen", "-o", str(out)])
+    assert result.exit_code == 2
+    stem = Path(name).stem
+    assert result.stderr == (
+        f"--output: error: '{name}' does not end in .pdf, and PDF is the only output format so far\n"
+        f"  hint: name it {stem}.pdf, or give -o - to write the PDF to standard output\n"
+    )
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []
