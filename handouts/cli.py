@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import click
 
-from . import __version__, schema
+from . import __version__, catalog, schema
 from .atomic import write_atomic
 from .build import Request, prepare
 from .content import Library
@@ -283,25 +283,32 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     ctx.exit(EXIT_BAD_INPUT if errors else 0)
 
 
-@main.command("list")
-@click.pass_obj
-def list_cmd(library: Library) -> None:
-    """List medicines x languages x levels with their review status."""
-    from .content import is_translation, load_medicine, load_medicine_translation
+@main.group("list", invoke_without_command=True)
+@click.pass_context
+def list_group(ctx: click.Context) -> None:
+    """List medicines x languages x levels with their review status; or, with a word
+    after it, the templates, brands, layouts or languages and where each comes from
+    (built-in, or the --content folder, which is searched first)."""
+    if ctx.invoked_subcommand is None:
+        _print_listing(ctx.obj, catalog.medicines)
 
-    rows = [("MEDICINE", "LANG", "LEVEL", "STATUS", "REVISED")]
-    problems = []
-    for medicine, lang, path in library.medicines():
-        try:
-            doc = (load_medicine_translation if is_translation(path) else load_medicine)(path).doc
-        except ContentError as exc:
-            problems.extend(exc.diagnostics)
-            rows += [(medicine, lang, "-", "invalid", "-")]
-            continue
-        rows += [(medicine, lang, level, doc.status, doc.revised.isoformat()) for level in schema.LEVELS]
+
+def _print_listing(library: Library, listing: catalog.Lister) -> None:
+    rows, problems = listing(library)
     _table(rows)
     if problems:
         raise Failure(problems)
+
+
+def _add_listing(name: str, listing: catalog.Lister) -> None:
+    @list_group.command(name, help=listing.__doc__)
+    @click.pass_obj
+    def command(library: Library) -> None:
+        _print_listing(library, listing)
+
+
+for _name, _listing in catalog.KINDS.items():
+    _add_listing(_name, _listing)
 
 
 @main.command("readability")

@@ -157,3 +157,61 @@ def test_build_refuses_an_output_name_that_is_not_pdf(runner, tmp_path, name):
         f"  hint: name it {stem}.pdf, or give -o - to write the PDF to standard output\n"
     )
     assert result.stdout == "" and list(tmp_path.iterdir()) == []
+
+
+def test_list_kinds_say_where_each_comes_from(runner, tmp_path, monkeypatch):
+    """A --content folder is searched first: its brand 'default' hides the built-in one,
+    and each listing names the folder that wins."""
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine"
+    shutil.copytree(ROOT / "content" / "brands" / "default", mine / "brands" / "default")
+    brand = mine / "brands" / "default" / "brand.yaml"
+    brand.write_text(brand.read_text().replace("Sample Community Clinic", "Corner Pharmacy"))
+    (mine / "layouts").mkdir()
+    (mine / "layouts" / "short.yaml").write_text("sections: [what_it_is, do_not_stop]\n")
+    (mine / "templates" / "do_not_stop_suddenly").mkdir(parents=True)
+    shutil.copy(ROOT / "templates" / "do_not_stop_suddenly" / "es.yaml", mine / "templates" / "do_not_stop_suddenly")
+    (mine / "strings").mkdir()
+    shutil.copy(ROOT / "content" / "strings" / "en.yaml", mine / "strings" / "en.yaml")
+
+    def listing(kind: str) -> list[list[str]]:
+        result = runner.invoke(main, ["--content", "mine", "list", kind])
+        assert result.exit_code == 0, result.output
+        return [line.split("  ") for line in result.stdout.splitlines()]
+
+    def cells(rows: list[list[str]]) -> list[list[str]]:
+        return [[cell.strip() for cell in row if cell.strip()] for row in rows]
+
+    assert cells(listing("brands")) == [
+        ["BRAND", "ORGANISATION", "PAPER", "FROM"],
+        ["default", "Corner Pharmacy", "letter", "mine"],
+    ]
+    assert cells(listing("layouts")) == [
+        ["LAYOUT", "SECTIONS", "FROM"],
+        ["essentials", "what_it_is, how_to_take, do_not_stop, side_effects, buying_online", "built-in"],
+        ["short", "what_it_is, do_not_stop", "mine"],
+    ]
+    assert cells(listing("templates")) == [
+        ["TEMPLATE", "LANGUAGES", "FROM"],
+        ["do_not_stop_suddenly", "ar, en, hi, ko, ru, vi, zh-Hans", "built-in"],
+        ["do_not_stop_suddenly", "es", "mine"],
+        ["online_pharmacy_safety", "ar, en, es, hi, ko, ru, vi, zh-Hans", "built-in"],
+    ]
+    languages = cells(listing("languages"))
+    assert languages[0] == ["LANG", "NAME", "MEDICINES", "FROM"]
+    assert ["en", "English", "baclofen", "mine"] in languages
+    assert ["zh-Hans", "Chinese (Simplified)", "baclofen", "built-in"] in languages
+    assert len(languages) == 1 + len(list((ROOT / "content" / "strings").glob("*.yaml")))
+    medicines = runner.invoke(main, ["--content", "mine", "list"])
+    assert medicines.stdout == runner.invoke(main, ["--content", "mine", "list", "medicines"]).stdout
+    assert medicines.stdout.split()[:5] == ["MEDICINE", "LANG", "LEVEL", "STATUS", "REVISED"]
+
+
+def test_list_brands_reports_an_invalid_brand(runner, tmp_path):
+    brand = tmp_path / "brands" / "broken" / "brand.yaml"
+    brand.parent.mkdir(parents=True)
+    brand.write_text("name: Broken\n")
+    result = runner.invoke(main, ["--content", str(tmp_path), "list", "brands"])
+    assert result.exit_code == 2
+    assert ["broken", "invalid", "-", str(tmp_path)] == result.stdout.splitlines()[1].split()
+    assert result.stderr.startswith(f"{brand}:1:1: error: ")
