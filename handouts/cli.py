@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import click
 
-from . import __version__, catalog, schema
+from . import __version__, catalog, paths, schema
 from .atomic import write_atomic
 from .build import Request, prepare
 from .content import Library
@@ -94,7 +94,11 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="handouts")
+@click.version_option(
+    __version__,
+    prog_name="handouts",
+    message=f"%(prog)s %(version)s\nbuilt-in content, templates and fonts: {paths.DATA_ROOT}",
+)
 @click.option(
     "--content",
     type=click.Path(file_okay=False, path_type=Path),
