@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import json
 import os
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -59,12 +60,42 @@ class Outcome:
     seconds: float = 0.0
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (``kill``, a service manager, a job scheduler's time limit) ends a batch
+    the way Ctrl-C does: what is done is kept and reported, a rerun finishes the rest."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into ``Stopped`` while a batch runs (main thread only, as every
+    Python signal handler). A second SIGTERM while the run winds down is ignored, so the
+    report is still written."""
+
+    def stop(signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @dataclass
 class Summary:
     outcomes: list[Outcome | None]  # None: not finished (interrupted)
     seconds: float = 0.0
-    interrupted: bool = False
     warnings: list[Diagnostic] = field(default_factory=list)  # about --out's own files
+    stopped_by: int | None = None  # the signal that ended the run early: SIGINT (Ctrl-C) or SIGTERM
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stopped_by is not None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -190,7 +221,7 @@ def run_batch(
     on_outcome: Callable[[Outcome], None] = lambda _: None,
 ) -> Summary:
     """Run ``jobs`` into ``out``. A bad job becomes a failed outcome and Ctrl-C ends the
-    run early (``interrupted``); neither raises."""
+    run early (``interrupted``), and so does SIGTERM inside ``stop_on_sigterm``; neither raises."""
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_temp_files(out)
@@ -203,8 +234,8 @@ def run_batch(
             outcome = _settle(jobs[index], result, previous[index], out, journal)
             summary.outcomes[index] = outcome
             on_outcome(outcome)
-    except KeyboardInterrupt:  # Ctrl-C: keep what is done; a rerun finishes the rest
-        summary.interrupted = True
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: keep what is done; a rerun finishes the rest
+        summary.stopped_by = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
     finally:
         journal.compact(out)
         summary.seconds = time.perf_counter() - started

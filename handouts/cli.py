@@ -27,7 +27,7 @@ from .errors import ContentError, Diagnostic, display_path
 
 EXIT_TARGET_MISSED = 1  # also: some batch jobs failed
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
+EXIT_BY_SIGNAL = 128  # + the signal's number, as a shell reports it: 130 Ctrl-C, 143 SIGTERM
 
 
 class Failure(click.ClickException):
@@ -201,12 +201,13 @@ def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, z
     Up-to-date PDFs are skipped, so an interrupted or killed run resumes where it
     stopped when run again. Writes batch-report.json and batch-report.csv into --out.
     Exit 0 when every job succeeded, 1 when any failed, 2 when the manifest is wrong,
-    130 when interrupted.
+    130 when interrupted with Ctrl-C, 143 when stopped with SIGTERM (the report is
+    written either way).
     """
     from functools import partial
 
     from . import executors
-    from .batch import Busy, out_lock, run_batch, write_reports
+    from .batch import Busy, out_lock, run_batch, stop_on_sigterm, write_reports
     from .manifest import load_manifest
     from .progress import Progress
 
@@ -232,7 +233,8 @@ def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, z
         run = partial(executors.process_pool, library, workers=min(jobs, len(todo)))
     progress = Progress(len(todo), quiet=quiet)
     try:
-        summary = run_batch(todo, out, run, force=force, on_outcome=progress)
+        with stop_on_sigterm():
+            summary = run_batch(todo, out, run, force=force, on_outcome=progress)
     except executors.Unavailable as exc:
         raise _bad("--executor", str(exc), "or run without --executor dask") from None
     except OSError as exc:
@@ -263,9 +265,9 @@ def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, z
         f"in {summary.seconds:.1f} s{rate}; report: {display_path(report)}"
         + "".join(f"; wrote {e}" for e in extras)
     )
-    if summary.interrupted:
+    if summary.stopped_by is not None:
         click.echo("interrupted: run the same command again to finish the rest", err=True)
-        ctx.exit(EXIT_INTERRUPTED)
+        ctx.exit(EXIT_BY_SIGNAL + summary.stopped_by)
     ctx.exit(EXIT_TARGET_MISSED if counts["failed"] else 0)
 
 

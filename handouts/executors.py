@@ -9,6 +9,7 @@ queued that would be lost.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -43,7 +44,8 @@ def process_pool(library: Library, tasks: Iterable[Task], workers: int) -> Itera
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     queue = iter(tasks)
     while True:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=warm)
+        context = multiprocessing.get_context(method)
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=warm, initargs=(os.getpid(),))
         pending: dict[Future[Result], int] = {}
         broken = False
         try:

@@ -14,6 +14,8 @@ touching a file without changing it does not, and cannot give a different PDF.
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,6 +111,37 @@ def run_job(library: Library, job: Job, previous: str | None) -> Result:
     )
 
 
-def warm() -> None:
-    """Worker start-up: import the PDF stack once, before the first job is timed."""
+def warm(batch_pid: int) -> None:
+    """Worker start-up: import the PDF stack once, before the first job is timed, and
+    exit when the batch process is gone."""
     from . import pdf  # noqa: F401
+
+    threading.Thread(target=_exit_after, args=(batch_pid,), name="exit-with-batch", daemon=True).start()
+
+
+PARENT_POLL = 0.5  # seconds between checks that the batch process is still there
+
+
+def _exit_after(batch_pid: int) -> None:
+    """A ``kill -9`` of the batch gives it no chance to stop its pool: without this the
+    workers wait for work forever, and they keep the forkserver and multiprocessing's
+    resource tracker alive too (both exit once no worker holds their pipes). The batch
+    process is not the worker's parent (the forkserver is), so the kernel's parent-death
+    signal cannot help; a cheap poll can."""
+    while _running(batch_pid):
+        time.sleep(PARENT_POLL)
+    os._exit(1)  # no cleanup to do: the job in hand has nobody to report to
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: ours is gone and its number reused
+    try:  # killed but not yet reaped by its own parent (a shell, a test): a zombie is gone too
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return True  # no /proc (macOS): the signal test above is all there is

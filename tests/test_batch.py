@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil  # installed with distributed (the test extra)
 import pytest
 from pypdf import PdfReader
 
@@ -606,3 +607,74 @@ def test_two_batches_started_together_never_fail_silently(tmp_path):
         for pdf in out.glob("*.pdf"):
             assert PdfReader(pdf).pages  # whole
         assert set(statuses(out)) == {"baclofen-en-easy.pdf", "baclofen-es-easy.pdf"}
+
+
+# --- stopping a batch: SIGTERM, kill -9 --------------------------------------------------
+
+EXIT_AFTER_PARENT = 5.0  # seconds a worker may outlive a killed batch (worker.PARENT_POLL is 0.5)
+
+
+def start_long_batch(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[psutil.Process], Path]:
+    """A 48-job batch on a pool of 2, once it has written its first PDF; with every
+    process it started (forkserver, resource tracker, workers)."""
+    manifest = write(
+        tmp_path / "m.yaml",
+        "output: '{lang}/{level}-{paper}.pdf'\nmatrix:\n  medicine: [baclofen]\n  lang: all\n  level: all\n  paper: all\n",
+    )
+    out = tmp_path / "out"
+    command = [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(out), "-j", "2", "-q"]
+    with open(tmp_path / "stderr", "wb") as stderr:  # a file, not a pipe an orphan could hold open
+        run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+    journal = out / ".handouts-journal.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and run.poll() is None:
+        if journal.exists() and journal.read_text().count("\n") >= 1:
+            break
+        time.sleep(0.05)
+    assert run.poll() is None, "the batch finished before it could be stopped; make it longer"
+    children = psutil.Process(run.pid).children(recursive=True)
+    assert len(children) >= 3, children  # at least the forkserver and two workers
+    return run, children, out
+
+
+def still_running(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """Those not exited (a zombie has exited; only its parent has not collected it)."""
+    running = []
+    for process in processes:
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                running.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return running
+
+
+def wait_gone(processes: list[psutil.Process], seconds: float) -> list[psutil.Process]:
+    deadline = time.monotonic() + seconds
+    while still_running(processes) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = still_running(processes)
+    for process in left:  # never leave them behind for the next test
+        process.kill()
+    return left
+
+
+def test_sigterm_stops_a_batch_like_ctrl_c(tmp_path):
+    run, children, out = start_long_batch(tmp_path)
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(timeout=120) == 143
+    assert (tmp_path / "stderr").read_text().endswith("interrupted: run the same command again to finish the rest\n")
+    summary = report(out)["summary"]
+    assert summary["jobs"] == 48 and summary["built"] >= 1 and summary["not_run"] > 0
+    assert summary["built"] + summary["skipped"] + summary["failed"] + summary["not_run"] == 48
+    assert not wait_gone(children, EXIT_AFTER_PARENT)
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_kill_9_of_a_batch_leaves_no_process_behind(tmp_path):
+    """The workers notice their batch is gone and exit; then the forkserver and the
+    resource tracker, whose pipes they held, exit too."""
+    run, children, _ = start_long_batch(tmp_path)
+    run.kill()
+    run.wait()
+    assert not wait_gone(children, EXIT_AFTER_PARENT)
