@@ -619,7 +619,8 @@ def start_long_batch(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[psut
     process it started (forkserver, resource tracker, workers)."""
     manifest = write(
         tmp_path / "m.yaml",
-        "output: '{lang}/{level}-{paper}.pdf'\nmatrix:\n  medicine: [baclofen]\n  lang: all\n  level: all\n  paper: all\n",
+        "output: '{lang}/{level}-{paper}.pdf'\n"
+        "matrix:\n  medicine: [baclofen]\n  lang: all\n  level: all\n  paper: all\n",
     )
     out = tmp_path / "out"
     command = [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(out), "-j", "2", "-q"]

@@ -13,9 +13,9 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[1]
