@@ -74,6 +74,8 @@ def _check_pdf_name(output: Path) -> None:
     PDF under a name that promises something else."""
     if output.is_dir():
         raise _bad(output, "output path is a directory", "give a file name, e.g. -o handout.pdf")
+    if output.exists() and not output.is_file():
+        return  # a device or a pipe: writing refuses it and says what it is
     if output.suffix.lower() != ".pdf":
         raise _bad(
             "--output",
