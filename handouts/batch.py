@@ -150,12 +150,15 @@ class Journal:
     def previous(self, out: Path, output: str) -> Record | None:
         """The record of ``output`` if the file on disk is exactly what it recorded."""
         record = self.records.get(output)
+        if record is None:
+            return None
         target = out / output
         try:
-            same = record and target.stat().st_size == record.bytes
-            return record if same and hashlib.sha256(target.read_bytes()).hexdigest() == record.sha256 else None
+            same = target.stat().st_size == record.bytes  # cheap first: most changed files change size
+            same = same and hashlib.sha256(target.read_bytes()).hexdigest() == record.sha256
         except OSError:
             return None
+        return record if same else None
 
     def add(self, record: Record) -> None:
         self.records[record.output] = record

@@ -24,7 +24,7 @@ from .coverage import coverage_check
 from .errors import ContentError, Diagnostic
 from .loader import Source, load_yaml, texts
 from .resolve import resolve
-from .translate import SUMMARY, medicine_for, missing_unit, source_of, walk_medicine
+from .translate import SUMMARY, Pair, medicine_for, missing_unit, source_of, walk_medicine
 
 
 def library_files(library: Library) -> tuple[list[Path], list[Diagnostic]]:
@@ -79,7 +79,7 @@ def check_file(library: Library, path: Path) -> list[Diagnostic]:
     return []
 
 
-def _checker(path: Path) -> Callable[[Library, Path], None]:
+def _checker(path: Path) -> Callable[[Library, Path], object]:
     """Tell a file's kind by its top-level keys, so files can be checked wherever they are."""
     data = load_yaml(path).data
     keys = set(data) if isinstance(data, dict) else set()
@@ -197,7 +197,7 @@ def _check_translation(library: Library, path: Path) -> None:
         raise ContentError(problems)
 
 
-def _gap(pair, severity: str) -> Diagnostic:
+def _gap(pair: Pair, severity: str) -> Diagnostic:
     return replace(missing_unit(pair), severity=severity)
 
 

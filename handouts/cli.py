@@ -32,12 +32,14 @@ EXIT_BY_SIGNAL = 128  # + the signal's number, as a shell reports it: 130 Ctrl-C
 
 class Failure(click.ClickException):
     """A command that cannot go on: its diagnostics (``file:line:col: error: ...``) on
-    stderr, then click exits with ``exit_code``."""
+    stderr, then click exits with ``exit_code`` (click declares it per class: another code
+    is another subclass)."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic], exit_code: int = EXIT_BAD_INPUT):
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = tuple(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
-        self.exit_code = exit_code
 
     def show(self, file: IO[Any] | None = None) -> None:
         for diag in self.diagnostics:
@@ -146,7 +148,17 @@ def main(ctx: click.Context, content: Path | None) -> None:
     help="Output PDF, or - for standard output. Default: MEDICINE-LANG-LEVEL.pdf",
 )
 @click.pass_obj
-def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, require_reviewed, output) -> None:
+def build_cmd(
+    library: Library,
+    medicine: str,
+    lang: str,
+    level: str,
+    brand: Path | None,
+    layout: Path | None,
+    paper: str | None,
+    require_reviewed: bool,
+    output: Path | None,
+) -> None:
     """Build one handout PDF for MEDICINE, such as baclofen."""
     request = Request(medicine, lang, level, brand, layout, paper, require_reviewed)
     output = output or request.default_output()
@@ -196,7 +208,18 @@ def build_cmd(library: Library, medicine, lang, level, brand, layout, paper, req
 )  # fmt: skip
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786.")
 @click.pass_context
-def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, zip_path, executor, scheduler) -> None:
+def batch_cmd(
+    ctx: click.Context,
+    manifest: Path,
+    out: Path,
+    jobs: int,
+    quiet: bool,
+    force: bool,
+    combined: Path | None,
+    zip_path: Path | None,
+    executor: str,
+    scheduler: str | None,
+) -> None:
     """Build every handout a MANIFEST (CSV or YAML) lists into --out.
 
     \b
@@ -227,7 +250,7 @@ def batch_cmd(ctx: click.Context, manifest, out, jobs, quiet, force, combined, z
         raise _bad(out, f"another batch ({holder}) is writing into this folder", _BUSY_HINT) from None
     except OSError as exc:
         raise _bad(out, f"cannot use the output folder: {exc.strerror or exc}") from None
-    if executor == "dask":
+    if executor == "dask" and scheduler:
         run = partial(executors.dask_cluster, library, scheduler=scheduler)
     elif jobs == 1:
         run = partial(executors.in_process, library)
@@ -334,11 +357,11 @@ def readability_cmd(ctx: click.Context, medicine: str, lang: str, level: str | N
         click.echo(
             f"\n{medicine} {lang} {lvl}: " + (f"target {report.targets()}" if report.measured else report.summary())
         )
-        if not report.measured:
+        if report.total is None:  # not measured
             continue
         keys = [f.key for f in report.formulas]
         rows = [["section", *keys, "words", "sentences", "longest"]]
-        for name, s in list(report.sections) + [("WHOLE LEVEL", report.total)]:
+        for name, s in [*report.sections, ("WHOLE LEVEL", report.total)]:
             values = [f"{v:.1f}" if (v := s.values[k]) is not None else "-" for k in keys]
             rows.append([name, *values, str(s.words), str(s.sentences), str(s.longest)])
         _table(rows, right=range(1, len(rows[0])), indent="  ")

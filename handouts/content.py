@@ -222,9 +222,9 @@ def is_translation(path: Path) -> bool:
     return isinstance(data, dict) and "translation_of" in data
 
 
-def _check_place(source: Source, doc, path: Path) -> None:
+def _check_place(source: Source, doc: schema.MedicineFile | schema.MedicineTranslation, path: Path) -> None:
     """A medicine file lives in medicines/<id>/<lang>.yaml and says so inside."""
-    problems = []
+    problems: list[Diagnostic] = []
     if doc.medicine != path.parent.name:
         problems.append(
             source.error(
@@ -328,7 +328,7 @@ def load_strings(path: Path) -> Strings:
 def load_brand(path: Path) -> Brand:
     source = _parse(path)
     doc = check(source, schema.BrandFile)
-    problems = []
+    problems: list[Diagnostic] = []
     for key in ("name", "phone", "website", "address", "footer_note"):  # printed on every page
         if getattr(doc, key):
             try:

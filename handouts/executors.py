@@ -84,7 +84,7 @@ def dask_cluster(library: Library, tasks: Iterable[Task], scheduler: str) -> Ite
     with client:
         window = max(1, sum(client.nthreads().values())) * WINDOW_PER_WORKER
         queue = iter(tasks)
-        index_of: dict[str, int] = {}
+        index_of: dict[object, int] = {}  # future.key -> job index; Dask keys are str, int or tuples
         running = as_completed()
 
         def submit(count: int) -> None:

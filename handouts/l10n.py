@@ -81,7 +81,7 @@ def quantity(value: float, unit: str, lang: str, upto: float | None = None) -> s
     unit_id, length = UNITS[unit]
     patterns = locale._data["unit_patterns"][unit_id]
     lengths = [length] + [other for other in _LENGTHS if other != length]
-    table = next(patterns[name] for name in lengths if "other" in patterns.get(name, {}))
+    table: dict[str, str] = next(patterns[name] for name in lengths if "other" in patterns.get(name, {}))
     plural = locale.plural_form(value if upto is None else upto)
     pattern = table.get(plural, table["other"])
     if "{0}" not in pattern:  # Arabic "أسبوعان" (two weeks) has no digits: a dose must show them

@@ -33,6 +33,7 @@ Two tailorings on top, both for medical text:
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 STRICT = "und@lb=strict"
 _RANGE = "–~～〜"  # "1–2", "1～2": a range breaks neither before nor after its dash
@@ -57,7 +58,7 @@ def graphemes(text: str) -> list[int]:
     return _ends(CharacterBreaker(text, STRICT))
 
 
-def _ends(segments) -> list[int]:
+def _ends(segments: Iterable[str]) -> list[int]:
     """Offsets in the Python string. ``segments()`` of icu4py counts UTF-16 code units,
     which differ after a character outside the BMP (𠮷), so the pieces are counted."""
     out, end = [], 0

@@ -154,12 +154,13 @@ def _count_depth(path: Path, events: Iterator[yaml.Event]) -> None:
             depth += 1
             if depth > MAX_PARSE_DEPTH:
                 mark = event.start_mark
+                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)  # the parser always marks
                 raise ContentError(
                     [
                         Diagnostic(
                             path,
-                            mark.line + 1,
-                            mark.column + 1,
+                            line,
+                            col,
                             f"nested more than {MAX_DEPTH} levels deep",
                             hint="check the indentation and brackets",
                         )

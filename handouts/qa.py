@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from .errors import Diagnostic
 from .text import normalize_space
@@ -46,12 +48,20 @@ def _variables(text: str) -> Counter[str]:
     return Counter(" ".join(v.split()) for v in _VARIABLE.findall(text))
 
 
-def _diff(source: Counter, translation: Counter) -> str:
+def _diff(source: Counter[Any], translation: Counter[Any]) -> str:
     missing = ", ".join(sorted(map(str, (source - translation).elements())))
     extra = ", ".join(sorted(map(str, (translation - source).elements())))
     return "; ".join(
         part for part in (missing and f"missing {missing}", extra and f"not in the source {extra}") if part
     )
+
+
+# What must be the same in source and translation: how to count it, how to show it.
+_COUNTED: tuple[tuple[str, Callable[[str], Counter[Any]], Callable[[Counter[Any]], str]], ...] = (
+    ("variables", _variables, lambda c: ", ".join("{{ " + v + " }}" for v in sorted(c))),
+    ("numbers", _numbers, lambda c: ", ".join(sorted(c))),
+    ("doses", _symbols, lambda c: ", ".join(f"{n} {u}" for n, u in sorted(c))),
+)
 
 
 def check_pair(pair: Pair) -> list[Diagnostic]:
@@ -61,14 +71,9 @@ def check_pair(pair: Pair) -> list[Diagnostic]:
     source, text = pair.source_text, pair.text
     error = pair.translation.source.error
     out: list[Diagnostic] = []
-    for what, count in (("variables", _variables), ("numbers", _numbers), ("doses", _symbols)):
+    for what, count, shown in _COUNTED:
         difference = _diff(count(source), count(text))
         if difference:
-            shown = {
-                "variables": lambda c: ", ".join("{{ " + v + " }}" for v in sorted(c)),
-                "numbers": lambda c: ", ".join(sorted(c)),
-                "doses": lambda c: ", ".join(f"{n} {u}" for n, u in sorted(c)),
-            }[what]
             out.append(
                 error(
                     pair.at,

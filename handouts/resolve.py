@@ -17,7 +17,7 @@ from .content import Library, Loaded
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, did_you_mean
 from .loader import KeyPath, Source
-from .model import Block, Brand, BulletList, Callout, Handout, Paragraph, Section, Strings, Subhead
+from .model import Block, Brand, BulletList, Callout, Handout, Inline, Paragraph, Section, Strings, Subhead
 from .text import normalize_space, parse_inline, render
 
 
@@ -85,7 +85,7 @@ class _Writer:
             self.blocks(body.body, keypath + ("warning", "body"), params),
         )
 
-    def items(self, items: Any, keypath: KeyPath, params: Mapping[str, Any]):
+    def items(self, items: Any, keypath: KeyPath, params: Mapping[str, Any]) -> tuple[Inline, ...]:
         if isinstance(items, schema.ParamRef):
             value = params.get(items.param)
             if not isinstance(value, list):
@@ -136,7 +136,7 @@ def resolve_section(
         title, title_at = pick(section.title, level, where + ("title",))
         body, body_at = pick(section.body, level, where + ("body",))
         return Section(sid, own.text(title, title_at), own.blocks(body, body_at, {}))
-    template = _template(library, medicine, sid, level)
+    template = _template(library, medicine, sid, section.template, level)
     params = _params(own, template, section, sid, level)
     shared = _Writer(template.source, {**base, "params": params}, check_output)
     if section.title is not None:  # a medicine may retitle a shared section
@@ -148,11 +148,10 @@ def resolve_section(
 
 
 def _template(
-    library: Library, medicine: Loaded[schema.MedicineFile], sid: str, level: str
+    library: Library, medicine: Loaded[schema.MedicineFile], sid: str, name: str, level: str
 ) -> Loaded[schema.TemplateFile]:
     from .translate import template_for  # translate builds on content and resolve's inputs
 
-    name = medicine.doc.sections[sid].template
     template = template_for(library, name, medicine.doc.lang, level)
     if template is None:
         raise ContentError(
@@ -256,7 +255,7 @@ def _fact_coverage(medicine: Loaded[schema.MedicineFile]) -> list[Diagnostic]:
     """Facts as printed in the handout's language ("3天") must be printable too. In a
     translation the facts live in the source file, so the message names the fact."""
     doc = medicine.doc
-    problems = []
+    problems: list[Diagnostic] = []
     for key, value in doc.facts.items():
         text = fact_text(value, doc.lang)
         keypath = ("facts", key)

@@ -20,9 +20,12 @@ Level = Literal["easy", "standard", "detailed"]
 Paper = Literal["letter", "a4"]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+SLUG = r"^[a-z][a-z0-9_]*$"  # the patterns are named so validate.py can explain a mismatch
+LANG_CODE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+HEX_COLOR = r"^#[0-9A-Fa-f]{6}$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG)]
+LangCode = Annotated[str, StringConstraints(pattern=LANG_CODE)]
+HexColor = Annotated[str, StringConstraints(pattern=HEX_COLOR)]
 
 
 def short(most: int) -> StringConstraints:

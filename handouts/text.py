@@ -20,11 +20,19 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateRuntimeError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateRuntimeError,
+    TemplateSyntaxError,
+    UndefinedError,
+    nodes,
+)
 from jinja2.runtime import Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import ContentError
+from .errors import ContentError, Diagnostic
 from .loader import KeyPath, Source
 from .model import Inline, Span
 
@@ -123,9 +131,11 @@ def _bounded(text: str) -> None:
 
 
 @lru_cache(maxsize=8192)
-def _compile(text: str):
+def _compile(text: str) -> Template:
     _bounded(text)
     for output in _ENV.parse(text).body:  # without statements, only Output nodes remain
+        if not isinstance(output, nodes.Output):
+            raise _Refused(output.lineno, "a statement")
         for node in output.nodes:
             if not isinstance(node, nodes.TemplateData):
                 _variable_only(node)
@@ -164,7 +174,7 @@ def render(text: str, context: Mapping[str, Any] | None, source: Source, keypath
         raise ContentError([_at(source, keypath, exc.lineno, f"template not allowed: {exc}", _HINT)]) from None
     except UndefinedError as exc:
         raise ContentError(
-            [_at(source, keypath, 1, f"unknown variable: {exc.message}", _suggest(exc.message, context))]
+            [_at(source, keypath, 1, f"unknown variable: {exc.message}", _suggest(exc.message or "", context or {}))]
         ) from None
     except _NotText as exc:
         raise ContentError(
@@ -186,7 +196,7 @@ def render(text: str, context: Mapping[str, Any] | None, source: Source, keypath
     return out
 
 
-def _at(source: Source, keypath: KeyPath, lineno: int | None, message: str, hint: str):
+def _at(source: Source, keypath: KeyPath, lineno: int | None, message: str, hint: str) -> Diagnostic:
     diag = source.error(keypath, message, hint)
     return dataclasses.replace(diag, line=diag.line + max((lineno or 1) - 1, 0))
 

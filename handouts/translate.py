@@ -26,7 +26,7 @@ from .content import (
     load_template,
     load_template_translation,
 )
-from .errors import ContentError, Diagnostic
+from .errors import ContentError, Diagnostic, display_path
 from .loader import KeyPath, Source
 from .text import normalize_space
 
@@ -48,7 +48,7 @@ class Pair:
     source: Loaded[Any]
     source_at: KeyPath
     source_text: str  # list items joined by newlines
-    translation: Loaded[Any] | None
+    translation: Loaded[Any] | None  # None: a shared template with no file in this language yet
     at: KeyPath  # in the translation file; the nearest existing key when the unit is missing
     text: str | None  # None: not translated yet
     src: str | None  # the fingerprint the translator started from
@@ -60,7 +60,19 @@ class Pair:
         return "complete" if self.src == fingerprint(self.source_text) else "stale"
 
 
-def block_text(block: Any) -> str | None:
+AnyBlock = (
+    schema.Paragraph
+    | schema.Subhead
+    | schema.BulletList
+    | schema.Callout
+    | schema.TParagraph
+    | schema.TSubhead
+    | schema.TBulletList
+    | schema.TCallout
+)
+
+
+def block_text(block: AnyBlock) -> str | None:
     """The translatable text of a block, as fingerprinted (None: nothing to translate)."""
     if isinstance(block, (schema.Paragraph, schema.TParagraph)):
         return block.p
@@ -143,8 +155,8 @@ class _Walk:
                 self.translation.source.error(at, f"this block is '{got}' but the source block is '{want}'")
             )
             return source_block
-        text = block_text(block)
-        if want == "list" and (text is None) != (block_text(source_block) is None):
+        text, source_text = block_text(block), block_text(source_block)
+        if want == "list" and (text is None) != (source_text is None):
             fix = "{param: ...} as in the source" if text is not None else "the translated items"
             self.problems.append(self.translation.source.error(at + ("list",), f"this list must be {fix}"))
             return source_block
@@ -161,11 +173,11 @@ class _Walk:
                 source_block.warning.body, source_at + ("warning", "body"), block.warning.body, at + ("warning", "body")
             )
             return schema.Callout.model_construct(warning=schema.CalloutBody.model_construct(label=label, body=inner))
-        if text is None:  # {param: ...}: nothing to translate
+        if text is None or source_text is None:  # {param: ...}: nothing to translate
             return source_block
         self._pair(
             source_at + (want,),
-            block_text(source_block),
+            source_text,
             at + (want,),
             _joined(block.items) if want == "list" else text,
             block.src,
@@ -176,7 +188,9 @@ class _Walk:
             return schema.Subhead.model_construct(subhead=text)
         return schema.BulletList.model_construct(items=list(block.items))
 
-    def body(self, source_body: Any, source_at: KeyPath, body: Any, at: KeyPath, merged_at: KeyPath) -> list | None:
+    def body(
+        self, source_body: Any, source_at: KeyPath, body: Any, at: KeyPath, merged_at: KeyPath
+    ) -> list[Any] | None:
         raw, source_at = self._pick(source_body, source_at)
         blocks, at = self._pick(body, at) if body is not None else (None, at)
         if blocks is None:
@@ -186,7 +200,7 @@ class _Walk:
         return self.blocks(raw, source_at, blocks, at)
 
 
-def _by_level(level: str, value: Any) -> schema.ByLevel:
+def _by_level(level: str, value: Any) -> schema.ByLevel[Any]:
     """A ByLevel holding only the level being built: resolve picks nothing else."""
     return schema.ByLevel.model_construct(**{level: value})
 
@@ -311,6 +325,8 @@ def localize_template(
 
 
 def missing_unit(pair: Pair) -> Diagnostic:
+    """An error at the key of a unit not translated yet, with the source text to translate."""
+    assert pair.translation is not None  # a whole missing file is _missing_template's
     where = "" if pair.section == SUMMARY else f"section '{pair.section}', "
     return pair.translation.source.error(
         pair.at,
@@ -442,11 +458,27 @@ def status(library: Library, medicine: str | None = None) -> tuple[list[StatusRo
             states = tuple(_worst(found.get((section, level), set())) for level in schema.LEVELS)
             rows.append(StatusRow(med, lang, section, states))
         for pair in pairs:
-            if pair.state == "missing" and pair.translation is not None:
+            if pair.translation is None:
+                details.append(_missing_template(library, pair, lang))
+            elif pair.state == "missing":
                 details.append(missing_unit(pair))
             elif pair.state == "stale":
                 details.append(stale_unit(pair))
-    return rows, details
+    return rows, list(dict.fromkeys(details))  # a missing template file is one line, not one per level
+
+
+def _missing_template(library: Library, pair: Pair, lang: str) -> Diagnostic:
+    """A shared template with no ``lang`` file at all: named where ``translate init``
+    would write it, since there is no line to point at yet."""
+    name = pair.source.doc.template
+    return Diagnostic(
+        library.template_dirs[0] / name / f"{lang}.yaml",
+        0,
+        0,
+        f"not translated yet: shared template '{name}' (section '{pair.section}') has no '{lang}' file",
+        hint=f"translate {display_path(pair.source.source.path)}; "
+        "'translate init' writes a skeleton of it when it starts a medicine's translation",
+    )
 
 
 def _worst(states: set[State]) -> State:

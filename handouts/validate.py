@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from . import schema
 from .errors import ContentError, Diagnostic, clip, did_you_mean
@@ -99,7 +100,7 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
+def _diagnostic(source: Source, err: ErrorDetails) -> Diagnostic:
     kind = err["type"]
     keypath, value = _data_path(source.data, err["loc"])
     last = err["loc"][-1] if err["loc"] else ""
@@ -150,9 +151,9 @@ def _diagnostic(source: Source, err: dict[str, Any]) -> Diagnostic:
 
 
 _PATTERNS = {  # regex -> (what it is, how to write it)
-    schema.HexColor.__metadata__[0].pattern: ("colour", "write colours as #RRGGBB, e.g. '#1F4E79' (quoted)"),
-    schema.Slug.__metadata__[0].pattern: ("id", "use lower-case letters, digits and _ , starting with a letter"),
-    schema.LangCode.__metadata__[0].pattern: ("language code", "use a code like en, es or zh-Hans"),
+    schema.HEX_COLOR: ("colour", "write colours as #RRGGBB, e.g. '#1F4E79' (quoted)"),
+    schema.SLUG: ("id", "use lower-case letters, digits and _ , starting with a letter"),
+    schema.LANG_CODE: ("language code", "use a code like en, es or zh-Hans"),
 }
 
 

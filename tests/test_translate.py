@@ -138,6 +138,25 @@ def test_status_shows_stale_after_the_source_changes_and_missing_when_blank(runn
     assert f"fr.yaml:{line_of(path, 'src: ' + json.dumps(old))}:" in result.output
 
 
+def test_status_details_name_a_shared_template_with_no_file_yet(runner, root):
+    """Was: the matrix said "missing" and --details printed nothing about it."""
+    write_translation(root)
+    (root / "templates" / "online_pharmacy_safety" / "fr.yaml").unlink()
+    result = cli(runner, root, "translate", "status", "testamine", "--details")
+    assert result.exit_code == 1
+    assert re.search(r"buying_online\s+missing\s+missing\s+missing", result.output)
+    lines = result.output.splitlines()
+    expected = (
+        "templates/online_pharmacy_safety/fr.yaml: error: not translated yet: shared template "
+        "'online_pharmacy_safety' (section 'buying_online') has no 'fr' file"
+    )
+    assert [line for line in lines if line.endswith(expected)] == [lines[0]]  # one line, not one per level
+    assert lines[1].startswith("  hint: translate ") and lines[1].endswith(
+        "templates/online_pharmacy_safety/en.yaml; 'translate init' writes a skeleton of it when it starts a "
+        "medicine's translation"
+    )
+
+
 PLANTED = [  # source text, planted translation, expected messages, line to find (default: the planted text)
     pytest.param(
         "Take {{ facts.dose }} once a day with water.",

@@ -78,7 +78,7 @@ class Writer:
             lines = shaping.layout([(text, bold)], self.script, style.fontSize, 1e9, italic)
             return max((line.width for line in lines), default=0.0)
         faces = fonts.faces(text, [bold] * len(text), self.script.fonts, italic)
-        return sum(stringWidth(ch, fonts.register(face), style.fontSize) for ch, face in zip(text, faces))
+        return sum(stringWidth(ch, fonts.register(face), style.fontSize) for ch, face in zip(text, faces, strict=True))
 
     def broken(self, pairs: Pairs, style: ParagraphStyle, width: float) -> Pairs:
         """``pairs`` with every word wider than ``width`` cut into pieces (``wordbreak``),
@@ -89,7 +89,8 @@ class Writer:
             return pairs
         bold = [b for t, b in pairs for _ in t]
         faces = [fonts.register(f) for f in fonts.faces(text, bold, self.script.fonts, italic=style.name == "summary")]
-        ends = list(accumulate((stringWidth(ch, face, style.fontSize) for ch, face in zip(text, faces)), initial=0.0))
+        advances = (stringWidth(ch, face, style.fontSize) for ch, face in zip(text, faces, strict=True))
+        ends = list(accumulate(advances, initial=0.0))
 
         def measure(a: int, b: int, marked: bool) -> float:
             mark = stringWidth(wordbreak.MARK, faces[b - 1], style.fontSize) if marked else 0.0
@@ -103,7 +104,7 @@ class Writer:
         ]
         if not cuts:
             return pairs
-        chars = [(ch, b) for ch, b in zip(text, bold)]
+        chars = [(ch, b) for ch, b in zip(text, bold, strict=True)]
         for b in reversed(cuts):
             chars.insert(b, (wordbreak.MARK + " ", bold[b - 1]))
         return chars
@@ -146,7 +147,7 @@ class Writer:
             runs = [(family.face(b, italic), t) for t, b in pairs if t]
         else:
             faces = fonts.faces(text, [b for t, b in pairs for _ in t], chain, italic)
-            runs = list(zip(faces, text))
+            runs = list(zip(faces, text, strict=True))
         out = []
         for face, group in groupby(runs, key=lambda run: run[0]):
             chunk = escape("".join(t for _, t in group))
