@@ -109,7 +109,7 @@ def test_output_under_a_file(out: Path) -> None:
 def test_output_is_a_link_to_a_folder(out: Path) -> None:
     (out.parent / "link.pdf").symlink_to(out)
     result = build_into("link.pdf")
-    assert (result.exit_code, result.stderr) == (
+    assert (result.exit_code, result.stderr) == (  # the name given, not the folder it points to
         2,
         "link.pdf: error: output path is a directory\n  hint: give a file name, e.g. -o handout.pdf\n",
     )
