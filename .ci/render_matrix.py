@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reading import fold, outside_page_margins, overprinted
 
-from handouts.build import Request, prepare
+from handouts.build import Request, prepare, render, render_cache
 from handouts.content import Library
-from handouts.pdf import RenderedPdf, render
+from handouts.pdf import RenderedPdf
 from handouts.schema import LEVELS
 from handouts.scripts import script_for
 
@@ -72,13 +72,14 @@ def _embedded(font: pikepdf.Dictionary) -> bool:
 def main() -> int:
     start = time.perf_counter()
     library = Library()
+    cache = render_cache()
     shipped = sorted((medicine, lang) for medicine, lang, _ in library.medicines())
     count = failures = 0
     for medicine, lang in shipped:
         for level in LEVELS:
             for paper in PAPERS:
                 handout = prepare(library, Request(medicine, lang, level, paper=paper))
-                found = problems(render(handout), handout.title, lang, paper)
+                found = problems(render(handout, cache), handout.title, lang, paper)
                 count += 1
                 failures += len(found)
                 for problem in found:

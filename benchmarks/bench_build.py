@@ -30,10 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table
 
-from handouts import pdf
-from handouts.build import Request, prepare
+from handouts.build import Request, prepare, render
 from handouts.content import Library
-from handouts.pdf import chrome, render, story, styles, writer
+from handouts.pdf import RenderCache, chrome, story, styles, writer
 from handouts.schema import LEVELS
 from handouts.scripts import script_for
 
@@ -83,22 +82,24 @@ def _plain(flowables, made):
 def ours_vs_bare_ms(library: Library, request: Request, runs: int) -> tuple[float, float, float, float]:
     """Medians of (ours one-off, ours again, bare: making the Paragraphs, bare: building
     the story), timed in turn within each run so that load from other processes hits all
-    alike. "One-off" starts with nothing shared (pdf.forget_shared); "again"
-    follows it, as the next handout of a batch that prints the same text does."""
+    alike. "One-off" starts with nothing shared (a new RenderCache, no font subsets
+    kept); "again" follows it with the same cache, as the next handout of a batch that
+    prints the same text does."""
     handout = prepare(library, request)
     page_w, page_h = styles.PAPER[handout.paper]
     script = script_for(handout.lang)
     once, again, make, build = [], [], [], []
     for _ in range(runs):
+        cache = RenderCache()
+        cache.engine.forget_subsets()
         for times in (once, again):
-            if times is once:
-                pdf.forget_shared()
             gc.collect()
             start = time.perf_counter()
-            render(prepare(library, request))
+            render(prepare(library, request), cache)
             times.append(time.perf_counter() - start)
 
-        st, w = styles.make_styles(handout, script), writer.Writer(script)
+        w = writer.Writer(script, cache)
+        st = styles.make_styles(handout, script, w.register)
         laid = chrome.layout_chrome(handout, st, page_w, page_h, w)
         flowables = story.build_story(handout, st, page_w - 2 * styles.MARGIN, w)
         sources = [(id(p), p.text, p.style, p.bulletText) for p in _paragraphs(flowables)]
@@ -112,7 +113,7 @@ def ours_vs_bare_ms(library: Library, request: Request, runs: int) -> tuple[floa
         made = {key: Paragraph(text, style, bulletText=bullet) for key, text, style, bullet in sources}
         make.append(time.perf_counter() - start)
         plain = _plain(flowables, made)
-        pdf.forget_shared()  # the fonts' subsets too: bare reportlab makes its own every time
+        cache.engine.forget_subsets()  # bare reportlab makes its own every time
         gc.collect()
         start = time.perf_counter()
         doc.build(plain)
@@ -128,8 +129,9 @@ def main() -> None:
     lang, runs = args.lang, args.runs
     library = Library()
     request = Request("baclofen", lang)
+    cache = RenderCache()  # kept by the cold and size runs below, as by one command
     handout = prepare(library, request)  # warms caches: files parsed, fonts registered
-    render(handout)
+    render(handout, cache)
     print(f"warm, in process, baclofen {lang} standard letter (median of {runs}):")
     print(f"  resolve (YAML cached, Jinja, checks)   {median_ms(lambda: prepare(library, request), runs):7.1f} ms")
     once, again, make, build = ours_vs_bare_ms(library, request, runs)
@@ -165,14 +167,14 @@ def main() -> None:
         f"{statistics.median(cold):.2f} s"
     )
 
-    short = render(prepare(Library.with_content(ROOT / "tests/data/content"), Request("testamine")))
+    short = render(prepare(Library.with_content(ROOT / "tests/data/content"), Request("testamine")), cache)
     print(f"\na short English handout (the test medicine 'testamine', standard): {short.pages} pages, "
           f"{len(short.data) / 1024:.0f} KB")  # fmt: skip
 
     print("\nlevel     paper   pages   size")
     for level in LEVELS:
         for paper in ("letter", "a4"):
-            pdf = render(prepare(library, Request("baclofen", lang, level=level, paper=paper)))
+            pdf = render(prepare(library, Request("baclofen", lang, level=level, paper=paper)), cache)
             print(f"{level:<9} {paper:<7} {pdf.pages:>5} {len(pdf.data) / 1024:>5.0f} KB")
 
 

@@ -70,12 +70,13 @@ def handout(kind: str, lang: str, n: int):
 
 def one(kind: str, lang: str, n: int) -> dict[str, float]:
     """Render one size in this process; seconds and peak-RSS growth in MB."""
-    from handouts.pdf import render
+    from handouts.build import render, render_cache
 
-    render(handout(kind, lang, 10))  # loads fonts, shaping and line breaking
+    cache = render_cache()
+    render(handout(kind, lang, 10), cache)  # loads fonts, shaping and line breaking
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    pages = render(handout(kind, lang, n)).pages
+    pages = render(handout(kind, lang, n), cache).pages
     seconds = time.perf_counter() - start
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     return {"seconds": seconds, "mb": grown, "pages": pages}

@@ -1,10 +1,16 @@
-"""The pipeline for one handout: load -> validate -> resolve -> render -> write atomically."""
+"""The pipeline for one handout: load -> validate -> resolve -> render -> write atomically.
+
+``prepare(library, request)`` -> ``render(handout, cache)`` is the one path from a request
+to PDF bytes: the CLI, batch workers, CI's render matrix, the tests and the benchmarks
+all take it, so none of them assembles brand, strings and resolve on its own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from . import schema
@@ -15,7 +21,7 @@ from .resolve import layout_sections, resolve
 from .translate import medicine_for, source_of
 
 if TYPE_CHECKING:
-    from .pdf import RenderedPdf
+    from .pdf import RenderCache, RenderedPdf
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,20 @@ def _locate(value: Path, by_name: Callable[[str], Path]) -> Path:
     return by_name(str(value))
 
 
-def build(library: Library, request: Request) -> RenderedPdf:
-    from .pdf import render  # reportlab is imported only when a PDF is made
+def render(handout: Handout, cache: RenderCache) -> RenderedPdf:
+    """The PDF of a prepared handout; ``cache`` keeps layouts for the caller's next one."""
+    return _pdf().render(handout, cache)
 
-    return render(prepare(library, request))
+
+def render_cache() -> RenderCache:
+    """A new render cache, for one owner: a command, a batch worker process, a server worker."""
+    return _pdf().RenderCache()
+
+
+def _pdf() -> ModuleType:
+    """The PDF package, imported when a PDF is first made: reportlab takes ~125 ms to
+    import, which ``validate``, ``list`` and ``translate`` never need. The one deferred
+    import of the renderer."""
+    from . import pdf
+
+    return pdf

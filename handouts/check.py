@@ -19,12 +19,14 @@ from .content import (
     load_medicine_translation,
     load_strings,
     load_template,
+    load_template_translation,
 )
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic
 from .loader import Source, load_yaml, texts
+from .qa import check_pair
 from .resolve import resolve
-from .translate import SUMMARY, Pair, medicine_for, missing_unit, source_of, walk_medicine
+from .translate import SUMMARY, Pair, medicine_for, missing_unit, source_of, walk_medicine, walk_template
 
 
 def library_files(library: Library) -> tuple[list[Path], list[Diagnostic]]:
@@ -149,10 +151,6 @@ def _check_medicine(library: Library, path: Path) -> None:
 def _check_translation(library: Library, path: Path) -> None:
     """Every unit paired with its source and QA-checked; every level whose sections are all
     translated is then resolved like a source file (Jinja, templates, glyphs)."""
-    from .content import load_template, load_template_translation
-    from .qa import check_pair
-    from .translate import walk_template
-
     if "template" in load_yaml(path).data:
         translation = load_template_translation(path)
         source_path = library.template_path(translation.doc.template, translation.doc.translation_of)

@@ -21,7 +21,7 @@ import click
 
 from . import __version__, catalog, paths, schema
 from .atomic import write_atomic
-from .build import Request, prepare
+from .build import Request, prepare, render, render_cache
 from .content import Library
 from .errors import ContentError, Diagnostic, display_path
 
@@ -167,9 +167,7 @@ def build_cmd(
         _check_pdf_name(output)
     started = time.perf_counter()
     handout = prepare(library, request)
-    from .pdf import render
-
-    pdf = render(handout)
+    pdf = render(handout, render_cache())
     if to_stdout:  # the PDF bytes and nothing else, so `build ... -o - | lpr` prints it
         with click.open_file("-", "wb") as stdout:
             stdout.write(pdf.data)

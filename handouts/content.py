@@ -51,17 +51,22 @@ def file_cache(maxsize: int) -> Callable[[Callable[[Path], R]], Callable[[Path],
 
         @wraps(load)
         def cached(path: Path) -> R:
-            try:
-                stat = Path(path).stat()
-                stamp = (stat.st_mtime_ns, stat.st_size)
-            except OSError:
-                stamp = None  # missing: the loader itself reports it
-            return by_stamp(Path(path), stamp)
+            return by_stamp(Path(path), file_stamp(path))
 
         cached.cache_clear = by_stamp.cache_clear  # type: ignore[attr-defined]
         return cached
 
     return decorate
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of a file, the version a cache keys it by; None if it
+    is missing (the loader itself then reports it)."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ def in_process(library: Library, tasks: Iterable[Task]) -> Iterator[tuple[int, R
 
 def process_pool(library: Library, tasks: Iterable[Task], workers: int) -> Iterator[tuple[int, Result]]:
     """A pool of ``workers`` processes, each keeping its parsed content, templates, fonts
-    and laid-out paragraphs (pdf.flowables._SHARED) for all the jobs it runs. A worker that
+    and laid-out paragraphs (its RenderCache, worker.process_cache) for all the jobs it runs. A worker that
     dies (out of memory, a crash in a C library) breaks the pool: the jobs in flight are
     reported failed and a fresh pool takes the rest."""
     # forkserver/spawn, not fork: the parent may run a progress-bar thread, and forking a

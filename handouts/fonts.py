@@ -7,7 +7,8 @@ in "5 mg" is a dosing error), so it is an error instead.
 
 Coverage comes from ``fonts/manifest.json`` (written by ``fonts/make_manifest.py``):
 code point ranges per family, so checking an English handout never opens a 10 MB CJK
-font. Fonts are parsed only when a handout actually draws with them.
+font. Fonts are parsed only when a handout actually draws with them: ``pdf.engine``
+registers them with reportlab; this module never imports it.
 """
 
 from __future__ import annotations
@@ -163,20 +164,3 @@ def path(face: str) -> str:
     """The file of a face: its name, except Latin regular, which keeps the reportlab
     name "NotoSans" it always had."""
     return str(paths.FONTS / f"{'NotoSans-Regular' if face == 'NotoSans' else face}.ttf")
-
-
-def register(face: str) -> str:
-    """Register one face with reportlab on first use (parsing a CJK font takes ~0.1 s,
-    so an English build never does it); returns the name to use in styles."""
-    from reportlab.pdfbase import pdfmetrics
-
-    from .pdf.subsets import SharedSubsetsTTFont
-
-    if face not in _REGISTERED:
-        if face not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(SharedSubsetsTTFont(face, path(face)))
-        _REGISTERED.add(face)
-    return face
-
-
-_REGISTERED: set[str] = set()  # asked per text run, so answered without building reportlab's list

@@ -19,6 +19,7 @@ from .errors import ContentError, Diagnostic, did_you_mean
 from .loader import KeyPath, Source
 from .model import Block, Brand, BulletList, Callout, Handout, Inline, Paragraph, Section, Strings, Subhead
 from .text import normalize_space, parse_inline, render
+from .translate import template_for
 
 
 def pick(value: Any, level: str, keypath: KeyPath) -> tuple[Any, KeyPath]:
@@ -150,8 +151,7 @@ def resolve_section(
 def _template(
     library: Library, medicine: Loaded[schema.MedicineFile], sid: str, name: str, level: str
 ) -> Loaded[schema.TemplateFile]:
-    from .translate import template_for  # translate builds on content and resolve's inputs
-
+    name = medicine.doc.sections[sid].template
     template = template_for(library, name, medicine.doc.lang, level)
     if template is None:
         raise ContentError(

@@ -21,13 +21,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, paths
-from .build import prepare
+from .build import prepare, render, render_cache
 from .content import Library, file_cache
 from .errors import ContentError
 from .manifest import Job
 from .model import Handout
+
+if TYPE_CHECKING:
+    from .pdf import RenderCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +94,7 @@ def run_job(library: Library, job: Job, previous: str | None) -> Result:
         key = fingerprint(handout)
         if key == previous:
             return Result("unchanged", key, generator_id(), seconds=time.perf_counter() - started)
-        from .pdf import render
-
-        pdf = render(handout)
+        pdf = render(handout, process_cache())
     except ContentError as exc:
         error = "\n".join(d.format() for d in exc.diagnostics)
         return Result("failed", generator=generator_id(), error=error, seconds=time.perf_counter() - started)
@@ -111,10 +113,23 @@ def run_job(library: Library, job: Job, previous: str | None) -> Result:
     )
 
 
+_CACHE: RenderCache | None = None
+
+
+def process_cache() -> RenderCache:
+    """The render cache of this worker process, which keeps paragraph layouts for all the
+    jobs it runs: made at start-up by ``warm`` (process pool), or by the first job where
+    the executor has no start-up hook (in process, Dask)."""
+    global _CACHE
+    if _CACHE is None:
+        _CACHE = render_cache()
+    return _CACHE
+
+
 def warm(batch_pid: int) -> None:
-    """Worker start-up: import the PDF stack once, before the first job is timed, and
-    exit when the batch process is gone."""
-    from . import pdf  # noqa: F401
+    """Worker start-up: import the PDF stack and make the cache, before the first job is
+    timed, and exit when the batch process is gone."""
+    process_cache()
 
     threading.Thread(target=_exit_after, args=(batch_pid,), name="exit-with-batch", daemon=True).start()
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
+from reading import render
 
-from handouts.build import Request, build, prepare
+from handouts.build import Request, prepare
 from handouts.content import Library
 from handouts.model import Handout, block_texts
 
@@ -40,7 +41,7 @@ def make_pdf(library: Library, tmp_path: Path, **request) -> tuple[Handout, PdfR
     """Resolve and render one handout; return the model, a reader on the PDF and its bytes."""
     req = Request(**request)
     handout = prepare(library, req)
-    data = build(library, req).data
+    data = render(handout).data
     path = tmp_path / f"{req.medicine}-{req.level}-{req.paper}.pdf"
     path.write_bytes(data)
     return handout, PdfReader(path), data

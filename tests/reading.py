@@ -21,16 +21,23 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 
+from handouts import build
 from handouts.model import BulletList, Callout, Handout, Paragraph, Subhead, plain
-from handouts.pdf import BULLET, MARGIN, PAPER, RenderedPdf
+from handouts.pdf import BULLET, MARGIN, PAPER, RenderCache, RenderedPdf
 from handouts.scripts import script_for
 from handouts.wordbreak import MARK
 
 # pdfium extracts right-to-left text in logical order but mirrors brackets, and writes
 # a lam-alef ligature's two letters in the opposite order; both are folded alike.
 _MIRRORED = {closing: opening for opening, closing in ("()", "<>", "[]", "{}", "«»")}
+CACHE = RenderCache()  # the tests' own, as a command or a batch worker owns one
 TOLERANCE = 3.0  # points: stacked accents above a first line may rise this far above its box
 SAME_LINE = 3.0  # points between two baselines of one line; lines of text are 13 points apart or more
+
+
+def render(handout: Handout) -> RenderedPdf:
+    """The PDF of a handout, through the one render entry, with the tests' cache."""
+    return build.render(handout, CACHE)
 
 
 @dataclass(frozen=True)

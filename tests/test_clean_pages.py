@@ -9,9 +9,9 @@ from collections import defaultdict
 
 import pytest
 from pages import RULES, outside_gaps, violations
+from reading import render
 
 from handouts.build import Request, prepare
-from handouts.pdf import render
 from handouts.schema import LEVELS
 
 LANGS = ("en", "es", "vi", "ru", "zh-Hans", "ko", "ar", "hi")

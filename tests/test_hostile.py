@@ -42,6 +42,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
+from reading import render
 
 from handouts.build import Request, prepare
 from handouts.check import check_file, check_paths, library_files
@@ -50,7 +51,6 @@ from handouts.content import Library
 from handouts.errors import ContentError, Diagnostic
 from handouts.loader import load_yaml
 from handouts.manifest import load_manifest
-from handouts.pdf import render
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 BASE = HOSTILE / "base"

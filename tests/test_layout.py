@@ -15,19 +15,26 @@ from __future__ import annotations
 import datetime
 import shutil
 from dataclasses import replace
-from operator import attrgetter
 
 import pypdfium2 as pdfium
 import pytest
-from cachetools import LRUCache
-from reading import body_chars, chars, fold, missing_or_reordered, outside_body, outside_page_margins, overprinted
+from reading import (
+    body_chars,
+    chars,
+    fold,
+    missing_or_reordered,
+    outside_body,
+    outside_page_margins,
+    overprinted,
+    render,
+)
 from reportlab.pdfbase import pdfmetrics
 
-from handouts import schema
+from handouts import build, schema
 from handouts.content import Library, load_brand
 from handouts.errors import ContentError
 from handouts.model import Brand, BulletList, Callout, Handout, Paragraph, Section, Span, Strings, Subhead
-from handouts.pdf import PAPER, flowables, forget_shared, render, writer
+from handouts.pdf import PAPER, RenderCache
 from handouts.pdf.subsets import SharedSubsetsTTFont
 from handouts.scripts import script_for
 from handouts.wordbreak import MARK
@@ -276,7 +283,7 @@ def test_brand_texts_longer_than_the_page_allows_are_refused(tmp_path):
 
 def test_sharing_between_handouts_changes_no_byte():
     """A process shares work between the handouts it renders (a batch prints the same
-    text for every store): laid-out paragraphs (pdf.flowables._SHARED) and compressed font
+    text for every store): laid-out paragraphs (its ``RenderCache``) and compressed font
     subsets (pdf/subsets.py). Whatever was rendered before, each PDF must be byte-identical
     to one rendered with nothing shared and reportlab's own subsetting: every extreme
     case, with two brands whose colours differ, in one order and then in reverse. The
@@ -289,43 +296,40 @@ def test_sharing_between_handouts_changes_no_byte():
         for case in CASES.values()
         for brand in (None, other)
     ]
+    cache = RenderCache()
     for h in handouts:
-        render(h)  # registers every face these use
+        build.render(h, cache)  # registers every face these use
     fresh = []
     with pytest.MonkeyPatch.context() as mp:
         for name in pdfmetrics.getRegisteredFontNames():
             if isinstance(pdfmetrics.getFont(name), SharedSubsetsTTFont):
                 mp.delattr(pdfmetrics.getFont(name).face, "addSubsetObjects")  # back to reportlab's method
         for h in handouts:
-            forget_shared()
-            fresh.append(render(h).data)
-    forget_shared()
+            fresh.append(build.render(h, RenderCache()).data)
     for h, expected in [*zip(handouts, fresh, strict=True), *reversed(list(zip(handouts, fresh, strict=True)))]:
-        assert render(h).data == expected, (h.lang, h.sections[0].blocks[0], h.brand.name)
+        assert build.render(h, cache).data == expected, (h.lang, h.sections[0].blocks[0], h.brand.name)
 
     def laid_out() -> tuple[int, int]:
-        return len(flowables._SHARED), len(flowables._SHAPED)
+        return len(cache.paragraphs), len(cache.shaped)
 
     before = laid_out()
     for h in handouts:
-        render(h)
+        build.render(h, cache)
     assert laid_out() == before, "a second pass must find every paragraph already laid out"
 
 
-def test_shared_paragraphs_are_bounded(monkeypatch):
+def test_shared_paragraphs_are_bounded():
     """What is kept between handouts is capped by the characters it holds (oldest
     dropped first), so a worker's memory does not grow with a long or varied batch; a
     paragraph longer than the whole cap is not kept at all. A capped run gives the same
     bytes."""
     h = handout("en", case_long_warning("en"), "letter")
-    forget_shared()
-    expected = render(h).data
-    unbounded = flowables._SHARED.currsize
+    roomy = RenderCache()
+    expected = build.render(h, roomy).data
     cap = 1000
-    monkeypatch.setattr(writer, "KEPT_CHARS", cap)
-    monkeypatch.setattr(writer, "_SHARED", LRUCache(cap, getsizeof=attrgetter("weight")))
-    assert render(h).data == expected
-    kept = writer._SHARED
-    assert unbounded > 10 * cap and 0 < kept.currsize <= cap
+    capped = RenderCache(kept_chars=cap)
+    assert build.render(h, capped).data == expected
+    kept = capped.paragraphs
+    assert roomy.paragraphs.currsize > 10 * cap and 0 < kept.currsize <= cap
     longest = max(sentences("en", 200), sentences("en", 12), key=len)
     assert all(len(key[0][0][0]) < len(longest) for key in kept), "the paragraph of 8,000 characters is not kept"

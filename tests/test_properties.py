@@ -35,9 +35,9 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from reading import missing_or_reordered
+from reading import missing_or_reordered, render
 
-from handouts.build import Request, build, prepare
+from handouts.build import Request, prepare
 from handouts.check import check_file
 from handouts.cli import main
 from handouts.content import Library
@@ -189,7 +189,7 @@ def test_valid_content_renders_every_word_in_order(doc, level, paper):
         library = Library.with_content(Path(tmp))
         request = Request("demo", doc["lang"], level, paper=paper)
         handout = prepare(library, request)
-        rendered = build(library, request)
+        rendered = render(handout)
     with pikepdf.open(io.BytesIO(rendered.data)) as pdf:
         assert pdf.check_pdf_syntax() == []  # qpdf's check: every stream decodes, every page's content parses
         assert len(pdf.pages) == rendered.pages
@@ -272,7 +272,7 @@ def test_invalid_content_is_a_content_error_with_file_and_line(case):
         for d in diagnostics:
             assert d.path == path and d.line >= 1, f"{what}: {d.format()}"
         with pytest.raises(ContentError) as caught:
-            build(library, Request("demo"))
+            render(prepare(library, Request("demo")))
         assert all(d.line >= 1 for d in caught.value.diagnostics), what
         out = Path(tmp) / "out.pdf"
         result = CliRunner().invoke(main, ["--content", tmp, "build", "demo", "-o", str(out)])

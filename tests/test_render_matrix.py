@@ -6,10 +6,11 @@ import importlib.util
 import io
 from pathlib import Path
 
+from reading import render
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.build import Request, prepare
-from handouts.pdf import RenderedPdf, render
+from handouts.pdf import RenderedPdf
 
 SCRIPT = Path(__file__).parents[1] / ".ci" / "render_matrix.py"
 spec = importlib.util.spec_from_file_location("render_matrix", SCRIPT)

@@ -23,10 +23,11 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
+from reading import CACHE, render
 
-from handouts import fonts, shaping
+from handouts import build, fonts, shaping
 from handouts.model import Brand, BulletList, Callout, Handout, Paragraph, Section, Span, Strings, Subhead
-from handouts.pdf import MARGIN, forget_shared, render
+from handouts.pdf import MARGIN, RenderCache
 from handouts.scripts import script_for
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
@@ -165,7 +166,7 @@ def test_notdef_detector_catches_a_missing_glyph():
 
     buf = io.BytesIO()
     canvas = Canvas(buf)
-    canvas.setFont(fonts.register(fonts.LATIN.regular), 12)
+    canvas.setFont(CACHE.engine.register(fonts.LATIN.regular), 12)
     canvas.drawString(72, 700, "5 mg \u836f")
     canvas.save()
     assert len(notdef_glyphs(buf.getvalue())) == 1
@@ -400,10 +401,8 @@ def test_golden_catches_unshaped_arabic(monkeypatch):
     off = {f: False for f in ("init", "medi", "fina", "isol", "rlig", "calt", "liga")}
     monkeypatch.setattr(shaping.hb, "shape", lambda font, buf, features: original(font, buf, {**features, **off}))
     shaping.shape.cache_clear()
-    forget_shared()
     try:
-        image = page_png(render(make_handout("ar")).data)
+        image = page_png(build.render(make_handout("ar"), RenderCache()).data)  # nothing shaped before
     finally:
         shaping.shape.cache_clear()
-        forget_shared()
     assert differs(image, Image.open(GOLDEN / "ar.png")) > TOLERANCE

@@ -14,11 +14,11 @@ from collections import Counter
 
 import pytest
 from pypdf import PdfReader
+from reading import render
 
 from handouts.build import Request, prepare
 from handouts.content import Library
 from handouts.model import block_texts
-from handouts.pdf import render
 from handouts.schema import LEVELS
 
 SHIPPED = sorted({(medicine, lang) for medicine, lang, _ in Library().medicines()})

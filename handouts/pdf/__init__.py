@@ -4,18 +4,22 @@ Layout choices follow health-literacy print guidance: sans-serif, ragged right, 
 never under 10 pt (12+ at the easy level), generous leading, bullets, warnings in a
 labelled box, high contrast. One module per concern:
 
-- ``styles``: paper sizes, margins, the paragraph styles of each reading level;
-- ``glyphs``: character codes for shaped glyphs and their ToUnicode text;
+- ``engine``: reportlab as this process uses it (registered faces, shaped-glyph codes,
+  the two reportlab settings we change), set up by the first ``RenderCache``;
+- ``cache``: ``RenderCache``, what a process keeps from one handout for the next;
 - ``subsets``: font subsets compressed once per process;
+- ``styles``: paper sizes, margins, the paragraph styles of each reading level;
 - ``flowables``: shaped paragraphs and reportlab paragraphs laid out once, shared;
 - ``writer``: text -> flowables for one language (font runs, long words broken);
 - ``story``: the body (title, sections, blocks, warning boxes);
 - ``chrome``: header, footer, "Page X of Y" and the DRAFT mark, drawn per page;
 - ``document``: the render entry.
+
+Importing this package changes nothing in reportlab; creating a ``RenderCache`` does.
 """
 
+from .cache import RenderCache
 from .document import RenderedPdf, render
-from .flowables import forget_shared
 from .styles import BULLET, MARGIN, PAPER
 
-__all__ = ["BULLET", "MARGIN", "PAPER", "RenderedPdf", "forget_shared", "render"]
+__all__ = ["BULLET", "MARGIN", "PAPER", "RenderCache", "RenderedPdf", "render"]

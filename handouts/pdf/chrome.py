@@ -4,19 +4,16 @@ page count is known by a deferred canvas."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from .. import fonts, l10n
-from ..content import file_cache
 from ..model import Handout
 from .styles import BOLD_STYLES, MARGIN, Styles
 from .writer import Writer
@@ -76,12 +73,6 @@ def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w:
 _CHROME_FORM = "chrome"
 _MARK_FORM = "draft-mark"
 MARK_ALPHA = 0.13  # the DRAFT mark is unmistakable, yet the text under it stays readable
-
-
-@file_cache(16)
-def _logo(path: Path) -> ImageReader:
-    """A logo decoded once per process (per file version), not once per handout."""
-    return ImageReader(str(path))
 
 
 class PagedCanvas(Canvas):
@@ -148,7 +139,7 @@ class PagedCanvas(Canvas):
         if h.brand.logo:
             w, lh = LOGO_BOX
             self.drawImage(
-                _logo(h.brand.logo),
+                self._writer.cache.logo(h.brand.logo),
                 MARGIN,
                 page_h - MARGIN - lh,
                 width=w,
@@ -171,7 +162,7 @@ class PagedCanvas(Canvas):
         chain = self._writer.script.fonts
         opaque = getattr(style.textColor, "alpha", None) in (None, 1)  # the DRAFT mark keeps its Paragraph
         if opaque and not self._writer.script.shape and fonts.in_family(chain[0], text):  # one font, one line
-            face = fonts.register(fonts.FAMILIES[chain[0]].face(style.name in BOLD_STYLES, False))
+            face = self._writer.register(fonts.FAMILIES[chain[0]].face(style.name in BOLD_STYLES, False))
             if stringWidth(text, face, style.fontSize) <= right - left:
                 self.setFont(face, style.fontSize)
                 self.setFillColor(style.textColor)

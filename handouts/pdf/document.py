@@ -6,22 +6,17 @@ import io
 from dataclasses import dataclass
 from functools import partial
 
-from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from .. import __version__
 from ..model import Handout
 from ..scripts import script_for
+from .cache import RenderCache
 from .chrome import PagedCanvas, layout_chrome
 from .story import build_story
 from .styles import MARGIN, PAPER, make_styles
 from .writer import Writer
-
-# Binary streams as they are (Flate only), not also ASCII85-encoded: reportlab's default
-# makes every font and image stream a quarter larger, for 7-bit mail transports no
-# printer uses.
-rl_config.useA85 = 0
 
 
 class _Doc(BaseDocTemplate):
@@ -41,13 +36,15 @@ class RenderedPdf:
     body: tuple[float, float, float, float]  # (left, bottom, right, top) in points of the body text on every page
 
 
-def render(handout: Handout) -> RenderedPdf:
-    """The PDF for a resolved handout. Deterministic: the same handout gives the same bytes."""
+def render(handout: Handout, cache: RenderCache) -> RenderedPdf:
+    """The PDF for a resolved handout. Deterministic: the same handout gives the same
+    bytes, whatever ``cache`` holds from earlier handouts."""
+    cache.engine.codes.trim()  # between documents, never inside one
     page_w, page_h = PAPER[handout.paper]
     width = page_w - 2 * MARGIN
     script = script_for(handout.lang)
-    st = make_styles(handout, script)
-    writer = Writer(script)
+    writer = Writer(script, cache)
+    st = make_styles(handout, script, writer.register)
     chrome = layout_chrome(handout, st, page_w, page_h, writer)
     gap = 5 * mm
     body = (MARGIN, chrome.footer_rule + gap, MARGIN + width, chrome.header_rule - gap)

@@ -6,7 +6,7 @@ level), generous leading, headings in the brand colour, high contrast.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -62,11 +62,11 @@ class Styles:
     callout_bg: colors.Color
 
 
-def make_styles(handout: Handout, script: Script) -> Styles:
+def make_styles(handout: Handout, script: Script, register: Callable[[str], str]) -> Styles:
     """Styles whose fontName is the face of the language's own family; per-character
     fallback happens in ``Writer``. Right-to-left languages are right-aligned."""
     family = fonts.FAMILIES[script.fonts[0]]
-    regular, bold, italic = (fonts.register(f) for f in (family.regular, family.bold, family.face(italic=True)))
+    regular, bold, italic = (register(f) for f in (family.regular, family.bold, family.face(italic=True)))
     t = TYPOGRAPHY[handout.level]
     primary = colors.HexColor(handout.brand.primary)
     accent = colors.HexColor(handout.brand.accent)
@@ -79,7 +79,7 @@ def make_styles(handout: Handout, script: Script) -> Styles:
         alignment=TA_RIGHT if script.rtl else TA_LEFT,
         spaceAfter=t.body * 0.5,
         splitLongWords=True,
-        bulletFontName=fonts.register(fonts.family_for(BULLET, script.fonts).regular),
+        bulletFontName=register(fonts.family_for(BULLET, script.fonts).regular),
         bulletFontSize=t.body,
     )
     family = fonts.Family(family.name, regular, bold, italic)

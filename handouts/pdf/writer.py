@@ -8,50 +8,41 @@ from itertools import accumulate, groupby, repeat
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from .. import fonts, shaping, wordbreak
 from ..model import Inline, Span
 from ..scripts import Script
-from .flowables import _SHARED, KEPT_CHARS, ShapedText, Shared, SharedParagraph, weight
+from .cache import RenderCache, Shared, weight
+from .flowables import ShapedText, SharedParagraph
 from .styles import BOLD_STYLES, Pairs
-
-_widest_known: dict[int, tuple[int, float]] = {}
-
-
-def _widest(face: ttfonts.TTFontFace) -> float:
-    """The widest advance of any character in ``face`` (1/1000 em), remembered until the
-    face gains a character (``glyph_code`` adds shaped glyphs)."""
-    size, widest = _widest_known.get(id(face), (-1, 0.0))
-    if size != len(face.charWidths):
-        size, widest = len(face.charWidths), max(face.defaultWidth, *face.charWidths.values())
-        _widest_known[id(face)] = (size, widest)
-    return widest
 
 
 class Writer:
     """Turns text into flowables for one language: reportlab Paragraphs with a font run
     per character where no shaping is needed (Latin, Cyrillic, Greek), our shaped and
-    broken lines (``ShapedText``) for Arabic, Hebrew, Devanagari and CJK."""
+    broken lines (``ShapedText``) for Arabic, Hebrew, Devanagari and CJK. What it lays
+    out is kept in ``cache`` for later handouts."""
 
-    def __init__(self, script: Script):
+    def __init__(self, script: Script, cache: RenderCache):
         self.script = script
+        self.cache = cache
+        self.register = cache.engine.register
         self._signatures: dict[int, tuple[ParagraphStyle, tuple]] = {}
 
     def para(self, spans: Inline, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
         style_bold = style.name in BOLD_STYLES
         pairs = tuple((unicodedata.normalize("NFC", s.text), s.bold or style_bold) for s in spans)
         if self.script.shape:
-            return ShapedText(pairs, style, self.script, bullet, italic=style.name == "summary")
+            return ShapedText(pairs, style, self, bullet, italic=style.name == "summary")
         key = (pairs, self.script, self._signature(style), bullet)
-        shared = _SHARED.get(key)
+        shared = self.cache.paragraphs.get(key)
         if shared is None:
             para = SharedParagraph(self._markup(pairs, style), style, bulletText=bullet)
             shared = Shared(pairs, para.text, para.frags, weight(pairs))
-            if shared.weight <= KEPT_CHARS:
-                _SHARED[key] = shared
+            self.cache.keep(key, shared)
         else:
             para = SharedParagraph(shared.text, style, bulletText=bullet, frags=shared.frags)
         para.shared, para.writer = shared, self
@@ -59,7 +50,7 @@ class Writer:
 
     def _signature(self, style: ParagraphStyle) -> tuple:
         """Every attribute of ``style`` (a ParagraphStyle holds its parent's values too),
-        as a key for ``_SHARED``. Worked out once per style object for this writer's
+        as a key for the cache's paragraphs. Worked out once per style object for this writer's
         handout, which holds the style so its id is not reused: a style must not be
         changed after its first paragraph."""
         known = self._signatures.get(id(style))
@@ -78,7 +69,7 @@ class Writer:
             lines = shaping.layout([(text, bold)], self.script, style.fontSize, 1e9, italic)
             return max((line.width for line in lines), default=0.0)
         faces = fonts.faces(text, [bold] * len(text), self.script.fonts, italic)
-        return sum(stringWidth(ch, fonts.register(face), style.fontSize) for ch, face in zip(text, faces, strict=True))
+        return sum(stringWidth(ch, self.register(face), style.fontSize) for ch, face in zip(text, faces, strict=True))
 
     def broken(self, pairs: Pairs, style: ParagraphStyle, width: float) -> Pairs:
         """``pairs`` with every word wider than ``width`` cut into pieces (``wordbreak``),
@@ -88,7 +79,7 @@ class Writer:
         if self._no_wider_word(pairs, text, style, width):
             return pairs
         bold = [b for t, b in pairs for _ in t]
-        faces = [fonts.register(f) for f in fonts.faces(text, bold, self.script.fonts, italic=style.name == "summary")]
+        faces = [self.register(f) for f in fonts.faces(text, bold, self.script.fonts, italic=style.name == "summary")]
         advances = (stringWidth(ch, face, style.fontSize) for ch, face in zip(text, faces, strict=True))
         ends = list(accumulate(advances, initial=0.0))
 
@@ -121,9 +112,9 @@ class Writer:
         longest = max(map(len, text.split()), default=0)
         if not longest:
             return True
-        names = {fonts.register(family.face(b, italic)) for t, b in pairs if t}
+        names = {self.register(family.face(b, italic)) for t, b in pairs if t}
         faces = [pdfmetrics.getFont(name).face for name in names]
-        if longest * style.fontSize * max(map(_widest, faces)) <= width * 1000:
+        if longest * style.fontSize * max(map(self.cache.engine.widest, names)) <= width * 1000:
             return True
         chars = set(text)
         widest = max(
@@ -151,5 +142,5 @@ class Writer:
         out = []
         for face, group in groupby(runs, key=lambda run: run[0]):
             chunk = escape("".join(t for _, t in group))
-            out.append(chunk if face == style.fontName else f'<font face="{fonts.register(face)}">{chunk}</font>')
+            out.append(chunk if face == style.fontName else f'<font face="{self.register(face)}">{chunk}</font>')
         return "".join(out)

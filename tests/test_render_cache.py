@@ -1,0 +1,106 @@
+"""The render state has one owner: a ``RenderCache`` the caller makes and passes to every
+render. Separate caches give the same bytes, every cache is bounded, and reportlab is
+changed only when the first cache is made, once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from reportlab import rl_config
+from reportlab.pdfbase import ttfonts
+
+from handouts.build import Request, prepare, render
+from handouts.content import Library
+from handouts.pdf import RenderCache, engine
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARY = Library()
+
+
+def baclofen(lang: str, level: str = "standard", paper: str = "letter"):
+    return prepare(LIBRARY, Request("baclofen", lang, level, paper=paper))
+
+
+def test_separate_caches_give_the_same_bytes():
+    """A handout rendered with a fresh cache, and with a cache that has already rendered
+    other handouts in other scripts, is the same PDF, byte for byte."""
+    handouts = [baclofen(lang) for lang in ("ar", "en", "hi", "zh-Hans")]
+    alone = [render(h, RenderCache()).data for h in handouts]
+    busy = RenderCache()
+    for h in reversed(handouts):
+        render(h, busy)
+    assert [render(h, busy).data for h in handouts] == alone
+    assert len(busy.paragraphs) and len(busy.shaped)
+
+
+def test_a_cache_is_bounded_by_the_characters_it_holds():
+    """Every kind of kept layout stays under the cap, however many handouts pass through;
+    what it keeps still gives the same bytes."""
+    cap = 3000
+    capped, roomy = RenderCache(kept_chars=cap), RenderCache()
+    for lang in ("en", "ar", "ru", "hi"):
+        for level in ("easy", "standard", "detailed"):
+            h = baclofen(lang, level)
+            assert render(h, capped).data == render(h, roomy).data
+            assert 0 < capped.paragraphs.currsize <= cap and capped.shaped.currsize <= cap
+    assert roomy.paragraphs.currsize > 10 * cap and roomy.shaped.currsize > 10 * cap
+
+
+def test_glyph_codes_are_given_back_between_documents(monkeypatch):
+    """The private codes of shaped glyphs are bounded: over the limit, they are all given
+    back before the next document (never inside one), which changes no byte."""
+    cache = RenderCache()
+    h = baclofen("ar")
+    expected = render(h, cache).data
+    used = len(cache.engine.codes)
+    monkeypatch.setattr(cache.engine.codes, "limit", 10)
+    for _ in range(2):
+        assert render(h, cache).data == expected
+        assert 10 < len(cache.engine.codes) <= used  # this document's own codes, made afresh
+
+
+def test_logos_are_decoded_once_and_bounded(tmp_path):
+    logo = (ROOT / "content/brands/default/logo.png").read_bytes()
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    first.write_bytes(logo)
+    second.write_bytes(logo)
+    cache = RenderCache(logos=1)
+    kept = cache.logo(first)
+    assert cache.logo(first) is kept  # decoded once
+    cache.logo(second)
+    assert cache.logo(first) is not kept  # one logo kept: the first was dropped
+
+
+IMPORTS_CHANGE_NOTHING = """
+from reportlab import rl_config
+from reportlab.pdfbase import ttfonts
+original = ttfonts.makeToUnicodeCMap
+import handouts.build, handouts.cli, handouts.pdf, handouts.worker
+assert rl_config.useA85 == 1, "importing changed rl_config.useA85"
+assert ttfonts.makeToUnicodeCMap is original, "importing replaced makeToUnicodeCMap"
+handouts.pdf.RenderCache()
+assert rl_config.useA85 == 0 and ttfonts.makeToUnicodeCMap is not original
+print("ok")
+"""
+
+
+def test_importing_the_renderer_changes_nothing_in_reportlab():
+    """In a fresh process: importing the package leaves reportlab as it is; making the
+    first RenderCache installs our two changes."""
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORTS_CHANGE_NOTHING], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert run.stdout.strip() == "ok", run.stderr
+
+
+def test_installing_twice_changes_nothing_more():
+    first = engine.setup()
+    patched = ttfonts.makeToUnicodeCMap
+    RenderCache()
+    engine.install(first.codes)
+    assert engine.setup() is first
+    assert ttfonts.makeToUnicodeCMap is patched and rl_config.useA85 == 0
+    cmap = ttfonts.makeToUnicodeCMap("F", [0x41])
+    assert cmap.count("<00> <0041>") == 1
