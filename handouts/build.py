@@ -17,6 +17,7 @@ from . import schema
 from .content import DEFAULT_BRAND, Library, load_brand, load_layout, load_strings
 from .errors import ContentError, Diagnostic
 from .model import Handout
+from .qa import build_check
 from .resolve import layout_sections, resolve
 from .translate import medicine_for, source_of
 
@@ -35,13 +36,15 @@ class Request:
     layout: Path | None = None  # a layout file or a name in content/layouts; None = the medicine's own order
     paper: str | None = None  # None = the brand's default paper
     require_reviewed: bool = False
+    require_current: bool = False  # a stale translated unit is an error, not a warning
 
     def default_output(self) -> Path:
         return Path(f"{self.medicine}-{self.lang}-{self.level}.pdf")
 
 
-def prepare(library: Library, request: Request) -> Handout:
-    """Load, check and resolve everything a PDF needs, or raise ContentError."""
+def prepare(library: Library, request: Request, warn: Callable[[Diagnostic], None] | None = None) -> Handout:
+    """Load, check and resolve everything a PDF needs, or raise ContentError. Warnings
+    (a stale translation) go to ``warn``; without one they are not shown."""
     if request.level not in schema.LEVELS:
         raise ContentError(
             [
@@ -73,7 +76,16 @@ def prepare(library: Library, request: Request) -> Handout:
         _locate(request.brand, library.brand_path) if request.brand else library.brand_path(DEFAULT_BRAND)
     )
     strings = load_strings(library.strings_path(medicine.doc.lang))
-    return resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper)
+    handout = resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper)
+    found = build_check(  # after resolve, whose errors (a refused {% %}, a hidden RLO) come first
+        library, request.medicine, request.lang, request.level, sections, require_current=request.require_current
+    )
+    if any(d.severity == "error" for d in found):
+        raise ContentError(d for d in found if d.severity == "error")
+    if warn is not None:
+        for diag in found:
+            warn(diag)
+    return handout
 
 
 def _locate(value: Path, by_name: Callable[[str], Path]) -> Path:

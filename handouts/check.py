@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from . import schema, text
+from . import prose, schema, text
 from .content import (
     DEFAULT_BRAND,
     Library,
@@ -123,9 +123,13 @@ def _check_template(library: Library, path: Path) -> None:
 def _static_problems(source: Source) -> list[Diagnostic]:
     """Coverage and Jinja problems of every text under 'title' and 'body' of a file."""
     problems: list[Diagnostic] = []
+    source_language = "translation_of" not in source.data  # a translation's numbers are compared by qa
     for keypath, raw in texts(source.data):
         if keypath[0] in ("title", "body") and keypath[-1] != "src":
-            for step in (partial(coverage_check, source, raw), partial(text.check, raw, source)):
+            steps = [partial(coverage_check, source, raw), partial(text.check, raw, source)]
+            if source_language:
+                steps.append(partial(prose.check_digits, source, raw))
+            for step in steps:
                 try:
                     step(keypath)
                 except ContentError as exc:

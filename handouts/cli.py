@@ -142,6 +142,11 @@ def main(ctx: click.Context, content: Path | None) -> None:
     "--require-reviewed", is_flag=True, help="Refuse draft content (status: draft) instead of marking it DRAFT."
 )
 @click.option(
+    "--require-current",
+    is_flag=True,
+    help="Refuse a translation with stale units (its source changed since) instead of warning.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, allow_dash=True),
@@ -157,16 +162,17 @@ def build_cmd(
     layout: Path | None,
     paper: str | None,
     require_reviewed: bool,
+    require_current: bool,
     output: Path | None,
 ) -> None:
     """Build one handout PDF for MEDICINE, such as baclofen."""
-    request = Request(medicine, lang, level, brand, layout, paper, require_reviewed)
+    request = Request(medicine, lang, level, brand, layout, paper, require_reviewed, require_current)
     output = output or request.default_output()
     to_stdout = str(output) == "-"
     if not to_stdout:
         _check_pdf_name(output)
     started = time.perf_counter()
-    handout = prepare(library, request)
+    handout = prepare(library, request, warn=lambda diag: click.echo(diag.format(), err=True))
     pdf = render(handout, render_cache())
     if to_stdout:  # the PDF bytes and nothing else, so `build ... -o - | lpr` prints it
         with click.open_file("-", "wb") as stdout:

@@ -16,7 +16,7 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from . import paths, schema
+from . import paths, schema, scripts
 from .colors import MIN_CONTRAST, WHITE, contrast, tint
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, clip, did_you_mean, display_path
@@ -228,7 +228,8 @@ def is_translation(path: Path) -> bool:
 
 
 def _check_place(source: Source, doc: schema.MedicineFile | schema.MedicineTranslation, path: Path) -> None:
-    """A medicine file lives in medicines/<id>/<lang>.yaml and says so inside."""
+    """A medicine file lives in medicines/<id>/<lang>.yaml and says so inside, in a
+    language whose script the bundled fonts cover."""
     problems: list[Diagnostic] = []
     if doc.medicine != path.parent.name:
         problems.append(
@@ -246,6 +247,9 @@ def _check_place(source: Source, doc: schema.MedicineFile | schema.MedicineTrans
                 f"rename the file to {doc.lang}.yaml or fix 'lang'",
             )
         )
+    problem = scripts.unsupported(doc.lang)
+    if problem:
+        problems.append(source.error(("lang",), problem, scripts.SUPPORTED_HINT))
     if problems:
         raise ContentError(problems)
 
@@ -329,17 +333,48 @@ def load_strings(path: Path) -> Strings:
     return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice, doc.continued)
 
 
+_BRAND_TEXTS = (
+    "name",
+    "phone",
+    "website",
+    "address",
+    "hours",
+    "footer_note",
+    "emergency_number",
+    "poison_control",
+    "after_hours",
+)
+
+
 @file_cache(64)
 def load_brand(path: Path) -> Brand:
     source = _parse(path)
     doc = check(source, schema.BrandFile)
     problems: list[Diagnostic] = []
-    for key in ("name", "phone", "website", "address", "footer_note"):  # printed on every page
-        if getattr(doc, key):
+    texts: dict[str, str] = {}
+    localized: list[tuple[str, str, str]] = []
+    for key in _BRAND_TEXTS:  # printed on every page, or filled into the text
+        value = getattr(doc, key)
+        by_lang = value if isinstance(value, dict) else ({doc.lang: value} if value else {})
+        if len(by_lang) > 1 or (by_lang and doc.lang not in by_lang):
+            if doc.lang not in by_lang:
+                problems.append(
+                    source.error(
+                        (key,),
+                        f"'{key}' has no text in the brand's own language '{doc.lang}'",
+                        f"add '{doc.lang}: ...' (it is printed for every language not listed), or set 'lang:'",
+                    )
+                )
+                continue
+            localized += [(key, code, text) for code, text in by_lang.items()]
+        for code, text in by_lang.items():
+            at = (key, code) if isinstance(value, dict) else (key,)
             try:
-                coverage_check(source, getattr(doc, key), (key,))
+                coverage_check(source, text, at)
             except ContentError as exc:
                 problems.extend(exc.diagnostics)
+        if by_lang:
+            texts[key] = by_lang[doc.lang]
     logo = _check_logo(source, doc.logo, problems) if doc.logo else None
     pairs = [
         (("colors", "primary"), doc.colors.primary, WHITE, "headings on white paper"),
@@ -364,15 +399,13 @@ def load_brand(path: Path) -> Brand:
     if problems:
         raise ContentError(problems)
     return Brand(
-        name=doc.name,
         primary=doc.colors.primary,
         accent=doc.colors.accent,
         logo=logo,
-        phone=doc.phone,
-        website=doc.website,
-        address=doc.address,
-        footer_note=doc.footer_note,
         paper=doc.paper,
+        lang=doc.lang,
+        localized=tuple(localized),
+        **texts,  # type: ignore[arg-type]
     )
 
 

@@ -106,7 +106,9 @@ def family_for(ch: str, chain: tuple[str, ...]) -> Family | None:
 def faces(text: str, bold: Sequence[bool], chain: tuple[str, ...], italic: bool = False) -> list[str]:
     """Face per character. Letters take the first family of the chain that has them;
     digits, punctuation, spaces and marks stay in the previous character's font when it
-    has them, so "5" and "،" inside Arabic do not split the run. A character no font
+    has them, so "5" and "،" inside Arabic do not split the run; invisible format
+    characters (ZWNJ, ZWJ, word joiner, soft hyphen) always do, so a Persian word written
+    with a ZWNJ is shaped as one word. A character no font
     has is an error: coverage is checked before rendering, and a .notdef box must
     never reach paper."""
     if chain and in_family(chain[0], text):  # fast path: the language's own font has every character
@@ -116,8 +118,9 @@ def faces(text: str, bold: Sequence[bool], chain: tuple[str, ...], italic: bool 
     prev: Family | None = None
     for ch, b in zip(text, bold, strict=True):
         family = None
-        if prev and not unicodedata.category(ch).startswith("L") and ord(ch) in coverage(prev.name):
-            family = prev
+        category = unicodedata.category(ch)
+        if prev and (category == "Cf" or (not category.startswith("L") and ord(ch) in coverage(prev.name))):
+            family = prev  # a joiner, word joiner or soft hyphen never splits a word (HarfBuzz hides it)
         family = family or family_for(ch, chain)
         if family is None:
             raise ValueError(f"{describe(ch)} is not covered by any bundled font")

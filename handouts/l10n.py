@@ -13,13 +13,14 @@ filled from CLDR data Babel already ships:
 - a number range: CLDR's range pattern ("{0}–{1}") is not exposed by Babel, so the root
   pattern is used, with the plural form of the upper bound ("1–2 weeks").
 
-Digits stay Latin ("latn"), Babel's default for every shipped locale: medicine boxes and
-prescriptions print doses that way, and a reader compares the leaflet with the box.
+Digits are Latin ("latn") in every language, also where CLDR defaults to others (Persian):
+medicine boxes and prescriptions print doses that way, and a reader compares the leaflet with the box.
 """
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -63,9 +64,14 @@ def is_known(lang: str) -> bool:
 
 @lru_cache(maxsize=4096)  # page labels ask for the same few numbers on every page of every handout
 def number(value: float, lang: str) -> str:
+    """Every digit the author wrote, never rounded: Babel's default pattern keeps three
+    decimals, so 0.0625 mg would print "0.062 mg" and 0.0004 mg "0 mg". The loader only
+    accepts numbers a float keeps exactly (yamlnumbers), and ``repr`` gives back their
+    digits; only the separators are the language's."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=babel_locale(lang))
+    exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    return format_decimal(exact, locale=babel_locale(lang), decimal_quantization=False, numbering_system="latn")
 
 
 def date(value: datetime.date, lang: str) -> str:

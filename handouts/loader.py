@@ -14,6 +14,8 @@ than content ever is, files over a size limit, and bytes that are not UTF-8.
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlnumbers
 from .errors import ContentError, Diagnostic, clip
 from .files import read_regular
 
@@ -36,6 +39,7 @@ MAX_PARSE_DEPTH = 4 * MAX_DEPTH
 # Tags that plain YAML text resolves to by itself; an explicit core tag (!!str 112) is fine.
 CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 MERGE_TAG = "tag:yaml.org,2002:merge"
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}  # see yamlnumbers
 _UNICODE_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "UTF-32"),
     (codecs.BOM_UTF32_BE, "UTF-32"),
@@ -55,6 +59,7 @@ class Source:
     data: Any
     value_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     key_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    text: str = field(default="", repr=False, compare=False)  # the file, for messages that quote a line
 
     def pos(self, keypath: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Position of a key path, falling back to the nearest enclosing node that has one."""
@@ -118,7 +123,7 @@ def load_yaml(path: Path) -> Source:
         raise ContentError([_reader_error(path, text, exc)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks everything else
         raise ContentError([Diagnostic(path, 1, 1, f"not valid YAML: {exc}")]) from None
-    source = Source(path, None)
+    source = Source(path, None, text=text)
     if node is None:
         hint = "see docs/authoring.md for the content format"
         raise ContentError([Diagnostic(path, 1, 1, "file is empty", hint=hint)])
@@ -203,8 +208,31 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
+# A value written as {{ ... }} without quotes: YAML reads "{" as the start of a mapping.
+_UNQUOTED_VARIABLE = re.compile(r"^\s*(?:-\s+)*(?:[^\s:#'\"][^:#]*:\s+)?(\{\{)")
+
+
+def unquoted_variable(path: Path, text: str, line_index: int) -> Diagnostic | None:
+    """The error for a line whose value starts with ``{{`` unquoted, if it is one."""
+    lines = text.split("\n")
+    found = _UNQUOTED_VARIABLE.match(lines[line_index]) if 0 <= line_index < len(lines) else None
+    if not found:
+        return None
+    return Diagnostic(
+        path,
+        line_index + 1,
+        found.start(1) + 1,
+        "a value that starts with {{ must be in quotes: YAML reads an unquoted { as the start of a mapping",
+        hint='quote this line\'s text, e.g. - p: "{{ medicine.name }} is ..."',
+    )
+
+
 def _yaml_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
+    for candidate in (exc.context_mark, exc.problem_mark):
+        found = unquoted_variable(path, text, candidate.line) if candidate else None
+        if found:
+            return found
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "not valid YAML"
     hint = "check the indentation and quoting on this line and the one above"
@@ -296,6 +324,11 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
                 errors.append(tag_error)
                 continue
             key = _constructor.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if isinstance(key_node, yaml.MappingNode) and source.text:  # "b: {{ x }}" reads as a mapping key
+                found = unquoted_variable(source.path, source.text, key_node.start_mark.line)
+                if found:
+                    errors.append(dataclasses.replace(found, key=format_keypath(keypath)))
+                    continue
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 errors.append(
                     _at(source.path, key_node, keypath, "keys must be plain words", "write the key as text, e.g. name:")
@@ -319,9 +352,13 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
             result[key] = _walk(value_node, child, source, errors, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
+        split = _split_sentence(node)
+        if split:
+            errors.append(_at(source.path, node, keypath, *split))
+            return None
         return [_walk(item, keypath + (i,), source, errors, budget) for i, item in enumerate(node.value)]
     try:
-        return _constructor.construct_object(node)
+        value = _constructor.construct_object(node)
     except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:  # e.g. 2026-13-45
         problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else str(exc)
         errors.append(
@@ -334,6 +371,32 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
             )
         )
         return None
+    if node.tag in _NUMBER_TAGS and isinstance(node, yaml.ScalarNode) and not node.style:  # plain 010, not "010"
+        refused = yamlnumbers.problem(node.value, value)
+        if refused:
+            errors.append(_at(source.path, node, keypath, *refused))
+            return None
+    return value
+
+
+def _split_sentence(node: yaml.SequenceNode) -> tuple[str, str] | None:
+    """``[Seizures, including status epilepticus]`` is two items in YAML: one bullet would
+    print as two. A flow list with a later unquoted item that is a phrase starting with a
+    lower-case letter reads as one sentence cut at its commas, and is refused (message,
+    hint); lists of names or codes (``[easy, standard]``, ``[en, es]``) are not phrases."""
+    if not node.flow_style or len(node.value) < 2:
+        return None
+    items = [item for item in node.value if isinstance(item, yaml.ScalarNode)]
+    if len(items) != len(node.value) or not any(
+        not item.style and item.value[:1].islower() and " " in item.value for item in items[1:]
+    ):
+        return None
+    joined = ", ".join(item.value for item in items)
+    return (
+        f"this [...] list has {len(items)} items, split at its commas: "
+        + " | ".join(f"'{clip(item.value, 30)}'" for item in items),
+        f'if it is one item, quote it: ["{clip(joined, 50)}"]; or write one "- item" a line (block style)',
+    )
 
 
 def _at(path: Path, node: yaml.Node, keypath: KeyPath, message: str, hint: str) -> Diagnostic:

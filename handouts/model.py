@@ -8,8 +8,9 @@ a future HTML or large-print renderer reuses all of it.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,28 @@ class Brand:
     address: str | None = None
     footer_note: str | None = None
     paper: str = "letter"
+    hours: str | None = None
+    emergency_number: str | None = None
+    poison_control: str | None = None
+    after_hours: str | None = None
+    lang: str = "en"
+    # per-language texts (field, language, text), chosen by ``for_lang``
+    localized: tuple[tuple[str, str, str], ...] = ()
+
+    def for_lang(self, lang: str) -> Brand:
+        """The brand as a reader of ``lang`` sees it: each per-language text in that
+        language, else its base language (zh-Hans -> zh), else the brand's own."""
+        wanted = [lang, lang.split("-")[0], self.lang]
+        chosen: dict[str, Any] = {}
+        for field_name in {name for name, _, _ in self.localized}:
+            texts = {code: text for name, code, text in self.localized if name == field_name}
+            chosen[field_name] = next(texts[code] for code in wanted if code in texts)
+        return replace(self, **chosen)
+
+    def variables(self) -> dict[str, str]:
+        """What content may name as ``{{ brand.KEY }}``: only what this brand declares."""
+        keys = ("name", "phone", "website", "emergency_number", "poison_control", "after_hours")
+        return {key: getattr(self, key) for key in keys if getattr(self, key)}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@
 - untranslated: text identical to the source (a warning: a name or "MS" can be legit);
 - stale: the source changed after this unit was translated (a warning with the new text
   and the fingerprint to record once the translation is updated).
+
+``build`` runs the first two and the last on the units it prints (``build_check``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from .content import Library, is_translation
 from .errors import Diagnostic
 from .text import normalize_space
-from .translate import Pair, stale_unit
+from .translate import Pair, level_pairs, stale_unit
 
 _VARIABLE = re.compile(r"{{\s*(.*?)\s*}}", re.DOTALL)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -48,9 +51,13 @@ def _variables(text: str) -> Counter[str]:
     return Counter(" ".join(v.split()) for v in _VARIABLE.findall(text))
 
 
+def _shown(item: object) -> str:
+    return " ".join(item) if isinstance(item, tuple) else str(item)  # a dose ("8", "mg") as "8 mg"
+
+
 def _diff(source: Counter[Any], translation: Counter[Any]) -> str:
-    missing = ", ".join(sorted(map(str, (source - translation).elements())))
-    extra = ", ".join(sorted(map(str, (translation - source).elements())))
+    missing = ", ".join(sorted(map(_shown, (source - translation).elements())))
+    extra = ", ".join(sorted(map(_shown, (translation - source).elements())))
     return "; ".join(
         part for part in (missing and f"missing {missing}", extra and f"not in the source {extra}") if part
     )
@@ -68,19 +75,9 @@ def check_pair(pair: Pair) -> list[Diagnostic]:
     """Diagnostics for one translated unit (nothing for a unit not translated yet)."""
     if pair.state == "missing" or pair.translation is None or pair.text is None:
         return []
+    out = drift(pair)
     source, text = pair.source_text, pair.text
     error = pair.translation.source.error
-    out: list[Diagnostic] = []
-    for what, count, shown in _COUNTED:
-        difference = _diff(count(source), count(text))
-        if difference:
-            out.append(
-                error(
-                    pair.at,
-                    f"{what} differ from the source: {difference}",
-                    f"the source has: {shown(count(source)) or 'none'}",
-                )
-            )
     if normalize_space(text) == normalize_space(source) and _LETTERS.search(_VARIABLE.sub("", source)):
         out.append(
             replace(
@@ -88,6 +85,45 @@ def check_pair(pair: Pair) -> list[Diagnostic]:
                 severity="warning",
             )
         )
-    if pair.state == "stale":
-        out.append(stale_unit(pair))
+    return out + stale(pair)
+
+
+def drift(pair: Pair) -> list[Diagnostic]:
+    """Errors where a translated unit's variables, numbers or doses differ from its source."""
+    if pair.state == "missing" or pair.translation is None or pair.text is None:
+        return []
+    source, text = pair.source_text, pair.text
+    out: list[Diagnostic] = []
+    for what, count, shown in _COUNTED:
+        difference = _diff(count(source), count(text))
+        if difference:
+            out.append(
+                pair.translation.source.error(
+                    pair.at,
+                    f"{what} differ from the source: {difference}",
+                    f"the source has: {shown(count(source)) or 'none'}",
+                )
+            )
     return out
+
+
+def stale(pair: Pair, severity: str = "warning") -> list[Diagnostic]:
+    """A unit whose source changed after it was translated."""
+    if pair.state != "stale":
+        return []
+    return [replace(stale_unit(pair), severity=severity)]
+
+
+def build_check(
+    library: Library, medicine: str, lang: str, level: str, section_ids: list[str], *, require_current: bool
+) -> list[Diagnostic]:
+    """The QA of what one build prints: a translation whose numbers or variables differ
+    from its source is an error (a dose removed or changed must not reach a patient);
+    stale units are warnings, or errors with ``require_current``. A source-language
+    file has nothing to compare with: nothing to report."""
+    if not is_translation(library.medicine_path(medicine, lang)):
+        return []
+    out = []
+    for pair in level_pairs(library, medicine, lang, level, section_ids):
+        out += drift(pair) + stale(pair, "error" if require_current else "warning")
+    return list(dict.fromkeys(out))

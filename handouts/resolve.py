@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import fonts, l10n, schema
+from . import fonts, l10n, prose, schema
 from .content import Library, Loaded
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, did_you_mean
 from .loader import KeyPath, Source
 from .model import Block, Brand, BulletList, Callout, Handout, Inline, Paragraph, Section, Strings, Subhead
-from .text import normalize_space, parse_inline, render
+from .text import normalize_space, parse_inline, render, unmark
 from .translate import template_for
 
 
@@ -61,21 +61,43 @@ class _Writer:
     context: Mapping[str, Any]
     check_output: bool = True  # off once the name or a fact failed: one report, not one per use
 
-    def text(self, raw: str, keypath: KeyPath) -> str:
-        """Final text of one string. Glyphs are checked in the author's text (precise
-        column) and again after Jinja, for characters only an expression produced."""
+    @property
+    def source_language(self) -> bool:
+        """A translation's numbers are checked against its source by qa instead."""
+        return not (isinstance(self.source.data, dict) and "translation_of" in self.source.data)
+
+    def marked(self, raw: str, keypath: KeyPath) -> str:
+        """Final text of one string, its filled-in values still marked for parse_inline.
+        Glyphs are checked in the author's text (precise column) and again after Jinja,
+        for characters only an expression produced."""
         coverage_check(self.source, raw, keypath)
         out = normalize_space(render(raw, self.context, self.source, keypath))
+        if self.source_language:  # after render: a refused {% ... %} is the problem to report
+            prose.check_digits(self.source, raw, keypath)
+        printed = unmark(out)
+        if not printed.strip():  # "\u00a0" or "\u3000" alone: a bullet or label that prints empty
+            raise ContentError(
+                [self.source.error(keypath, "text is only white space", "write the text, or delete the entry")]
+            )
         if self.check_output:
-            coverage_check(self.source, out, keypath, note=" (produced by a {{ ... }} expression here)")
+            coverage_check(self.source, printed, keypath, note=" (produced by a {{ ... }} expression here)")
         return out
 
+    def text(self, raw: str, keypath: KeyPath) -> str:
+        """Final text of a string printed without markup (titles, subheads, labels)."""
+        return unmark(self.marked(raw, keypath))
+
+    def inline(self, raw: str, keypath: KeyPath) -> Inline:
+        return parse_inline(self.marked(raw, keypath))
+
     def blocks(self, blocks: list[Any], keypath: KeyPath, params: Mapping[str, Any]) -> tuple[Block, ...]:
-        return tuple(self.block(b, keypath + (i,), params) for i, b in enumerate(blocks))
+        """The blocks, less a list whose (list parameter) value is empty: nothing to print."""
+        out = (self.block(b, keypath + (i,), params) for i, b in enumerate(blocks))
+        return tuple(b for b in out if not (isinstance(b, BulletList) and not b.items))
 
     def block(self, block: Any, keypath: KeyPath, params: Mapping[str, Any]) -> Block:
         if isinstance(block, schema.Paragraph):
-            return Paragraph(parse_inline(self.text(block.p, keypath + ("p",))))
+            return Paragraph(self.inline(block.p, keypath + ("p",)))
         if isinstance(block, schema.Subhead):
             return Subhead(self.text(block.subhead, keypath + ("subhead",)))
         if isinstance(block, schema.BulletList):
@@ -101,14 +123,15 @@ class _Writer:
                     ]
                 )
             return tuple(parse_inline(text) for text in value)
-        return tuple(parse_inline(self.text(t, keypath + (i,))) for i, t in enumerate(items))
+        return tuple(self.inline(t, keypath + (i,)) for i, t in enumerate(items))
 
 
-def jinja_context(doc: schema.MedicineFile) -> dict[str, Any]:
+def jinja_context(doc: schema.MedicineFile, brand: Brand) -> dict[str, Any]:
     """What every text of a medicine may use; templates also get ``params``. Facts arrive
-    already printed in the handout's language ("5 mg", "3 días")."""
+    already printed in the handout's language ("5 mg", "3 días"); the brand's numbers
+    (``brand.emergency_number``) are those of the place that prints the handout."""
     facts = {key: fact_text(value, doc.lang) for key, value in doc.facts.items()}
-    return {"facts": facts, "medicine": {"id": doc.medicine, "name": doc.name}}
+    return {"facts": facts, "medicine": {"id": doc.medicine, "name": doc.name}, "brand": brand.variables()}
 
 
 def fact_text(value: schema.FactValue, lang: str) -> str:
@@ -194,7 +217,9 @@ def _params(
     for name, value in section.params.items():
         value, at = pick(value, level, where + (name,))
         out[name] = (
-            [own.text(v, at + (i,)) for i, v in enumerate(value)] if isinstance(value, list) else own.text(value, at)
+            [own.marked(v, at + (i,)) for i, v in enumerate(value)]
+            if isinstance(value, list)
+            else own.marked(value, at)
         )
     return out
 
@@ -218,7 +243,8 @@ def resolve(
         problems.extend(exc.diagnostics)
     problems += _fact_coverage(medicine)
     check_output = not problems
-    context = jinja_context(doc)
+    brand = brand.for_lang(doc.lang)
+    context = jinja_context(doc, brand)
     sections: list[Section] = []
     for sid in section_ids:
         try:

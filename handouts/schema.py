@@ -161,7 +161,8 @@ Block = Annotated[
     _BLOCK_KIND,
 ]
 Body = Annotated[list[Block], Field(min_length=1)]
-ParamValue = Text | Annotated[list[Text], Field(min_length=1)]
+# A list parameter may be empty (``extra_red_flags: []``): the template's list prints nothing.
+ParamValue = Text | list[Text]
 LeveledText = _Leveled[Text, ByLevel[Text]]
 LeveledBody = _Leveled[Body, ByLevel[Body]]
 LeveledParam = _Leveled[ParamValue, ByLevel[ParamValue]]
@@ -220,16 +221,33 @@ class BrandColors(Strict):
     accent: HexColor = Field(description="warning boxes: border and label")
 
 
+def PerLanguage(most: int) -> Any:
+    """Brand text a patient reads: one text, or one per language code, which must include
+    the brand's own ``lang`` (the fallback for every other language)."""
+    text = Annotated[str, short(most)]
+    return text | Annotated[dict[LangCode, text], Field(min_length=1)]
+
+
+Phone = Annotated[str, short(40)]
+
+
 class BrandFile(Strict):
-    """``content/brands/<name>.yaml``: who hands the leaflet out."""
+    """``content/brands/<name>.yaml``: who hands the leaflet out, and the numbers a
+    patient calls where they live: content never types an emergency number, it writes
+    ``{{ brand.emergency_number }}``."""
 
     name: Annotated[str, short(120)]
+    lang: LangCode = Field(default="en", description="the brand's own language: the fallback of per-language texts")
     logo: Text | None = None
     colors: BrandColors
     phone: Annotated[str, short(40)] | None = None
     website: Annotated[str, short(80)] | None = None
-    address: Annotated[str, short(150)] | None = None
-    footer_note: Annotated[str, short(300)] | None = None
+    address: PerLanguage(150) | None = None
+    hours: PerLanguage(150) | None = Field(default=None, description="opening hours, printed with the address")
+    footer_note: PerLanguage(300) | None = None
+    emergency_number: Phone | None = Field(default=None, description="the local emergency line, e.g. 911 or 112")
+    poison_control: Phone | None = Field(default=None, description="the poison control line, if there is one")
+    after_hours: Phone | None = Field(default=None, description="the clinic's or pharmacy's after-hours line")
     paper: Paper = "letter"
 
 

@@ -37,6 +37,16 @@ from .loader import KeyPath, Source
 from .model import Inline, Span
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+# A value filled in by {{ ... }} is literal text, never markup: a fact "1**12" next to the
+# author's "**every**" must not pair up. Values travel between these two private-use
+# characters (which no font covers, so authors cannot type them: see coverage) until
+# parse_inline has seen where they are; ``unmark`` drops them from text printed as is.
+VALUE_START, VALUE_END = "\ue000", "\ue001"
+_VALUE = re.compile(f"{VALUE_START}[^{VALUE_END}]*{VALUE_END}")
+_MASK = "\ue002"
+# Folded YAML and Jinja leave newlines and runs of spaces; no-break spaces are the
+# author's (or CLDR's) promise that "5 mg" stays on one line, so they are kept.
+_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 _QUOTED = re.compile(r"'([^']+)'")
 _HINT = "only {{ facts.x }}, {{ params.x }} and {{ medicine.name }} are available"
 
@@ -71,8 +81,10 @@ class _Refused(Exception):
 
 
 def _finalize(value: Any) -> Any:
-    if isinstance(value, (str, Undefined)):  # Undefined raises its own error when printed
+    if isinstance(value, Undefined):  # raises its own error when printed
         return value
+    if isinstance(value, str):  # a parameter may itself hold marked values: one literal value now
+        return VALUE_START + unmark(value) + VALUE_END
     if isinstance(value, list):
         raise _NotText("variable is a list, not text")
     if isinstance(value, Mapping):
@@ -119,6 +131,8 @@ def _bounded(text: str) -> None:
     for lineno, token, value in _ENV.lex(text):
         if token in _REFUSED_TOKENS:
             raise _Refused(lineno, _REFUSED_TOKENS[token])
+        if token in ("variable_begin", "variable_end") and "-" in value:  # "Take{{- dose -}}mg" joins words
+            raise _Refused(lineno, "whitespace control ({{- or -}}), which joins the value to the words around it")
         if token == "variable_begin":
             steps = depth = 0
         if token == "operator":
@@ -173,9 +187,7 @@ def render(text: str, context: Mapping[str, Any] | None, source: Source, keypath
     except _Refused as exc:
         raise ContentError([_at(source, keypath, exc.lineno, f"template not allowed: {exc}", _HINT)]) from None
     except UndefinedError as exc:
-        raise ContentError(
-            [_at(source, keypath, 1, f"unknown variable: {exc.message}", _suggest(exc.message or "", context or {}))]
-        ) from None
+        raise ContentError([_undefined(source, keypath, text, exc.message or "", context or {})]) from None
     except _NotText as exc:
         raise ContentError(
             [
@@ -191,7 +203,7 @@ def render(text: str, context: Mapping[str, Any] | None, source: Source, keypath
         ) from None
     except TemplateError as exc:  # SecurityError and friends: the sandbox said no
         raise ContentError([_at(source, keypath, 1, f"template not allowed: {exc}", _HINT)]) from None
-    if not out.strip():
+    if not unmark(out).strip():
         raise ContentError([source.error(keypath, "text is empty after filling in variables")])
     return out
 
@@ -201,35 +213,58 @@ def _at(source: Source, keypath: KeyPath, lineno: int | None, message: str, hint
     return dataclasses.replace(diag, line=diag.line + max((lineno or 1) - 1, 0))
 
 
+def _undefined(source: Source, keypath: KeyPath, text: str, message: str, context: Mapping[str, Any]):
+    """An unknown variable; a brand number the brand does not declare says where to add it
+    (an emergency line is the place's, never the content's)."""
+    names = _QUOTED.findall(message)
+    if names and re.search(r"brand\s*\.\s*" + re.escape(names[-1]) + r"\b", text):
+        return _at(
+            source,
+            keypath,
+            1,
+            f"the brand does not declare '{names[-1]}'",
+            f"add '{names[-1]}:' to the brand file (brands/NAME/brand.yaml), e.g. {names[-1]}: \"112\"",
+        )
+    return _at(source, keypath, 1, f"unknown variable: {message}", _suggest(message, context))
+
+
 def _suggest(message: str, context: Mapping[str, Any]) -> str:
     """Turn Jinja's "'dict object' has no attribute 'max_dose'" into a did-you-mean."""
     names = _QUOTED.findall(message)
     if not names:
         return ""
-    full = {}
+    full = []  # (last name, full name): brand.name and medicine.name are both "name"
     for top, value in context.items():
         for key in value if isinstance(value, Mapping) else [top]:
-            full[key] = f"{top}.{key}" if isinstance(value, Mapping) else top
-    close = difflib.get_close_matches(names[-1], list(full), n=1, cutoff=0.6)
+            full.append((key, f"{top}.{key}" if isinstance(value, Mapping) else top))
+    close = difflib.get_close_matches(names[-1], [key for key, _ in full], n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{{{{ {full[close[0]]} }}}}'?"
-    return "available: " + ", ".join(sorted(full.values()))
+        return f"did you mean '{{{{ {next(name for key, name in full if key == close[0])} }}}}'?"
+    return "available: " + ", ".join(sorted(name for _, name in full))
+
+
+def unmark(text: str) -> str:
+    """Text as printed: the value marks of ``render`` removed."""
+    return text.replace(VALUE_START, "").replace(VALUE_END, "")
 
 
 def parse_inline(text: str) -> Inline:
-    """``**bold**`` is the only markup; everything else (``<``, ``&``, ...) is literal text."""
+    """``**bold**`` is the only markup; everything else (``<``, ``&``, ...) is literal text,
+    and so is every ``**`` inside a value ``render`` filled in (found on a copy where each
+    value is masked, so positions stay the same)."""
+    masked = _VALUE.sub(lambda m: _MASK * len(m.group()), text)
     spans: list[Span] = []
     pos = 0
-    for match in _BOLD.finditer(text):
+    for match in _BOLD.finditer(masked):
         if match.start() > pos:
-            spans.append(Span(text[pos : match.start()]))
-        spans.append(Span(match.group(1), bold=True))
+            spans.append(Span(unmark(text[pos : match.start()])))
+        spans.append(Span(unmark(text[match.start(1) : match.end(1)]), bold=True))
         pos = match.end()
     if pos < len(text):
-        spans.append(Span(text[pos:]))
-    return tuple(spans)
+        spans.append(Span(unmark(text[pos:])))
+    return tuple(span for span in spans if span.text)
 
 
 def normalize_space(text: str) -> str:
-    """Folded YAML and Jinja leave stray newlines and double spaces; print single spaces."""
-    return " ".join(text.split())
+    """Single spaces between words, none at either end; no-break spaces stay (``_SPACES``)."""
+    return _SPACES.sub(" ", text).strip(" ")

@@ -118,6 +118,8 @@ class _Walk:
     def unit(self, source_value: Any, source_at: KeyPath, unit: Any, at: KeyPath, merged_at: KeyPath) -> Any:
         """A text or list unit; returns the merged value (the translation, else None)."""
         raw, source_at = self._pick(source_value, source_at)
+        if raw == []:  # an empty list parameter: nothing to translate, nothing printed
+            return []
         unit, at = self._pick(unit, at) if unit is not None else (None, at)
         is_list = isinstance(raw, list)
         source_text = "\n".join(raw) if is_list else raw
@@ -399,16 +401,22 @@ def template_for(library: Library, name: str, lang: str, level: str) -> Loaded[s
 def all_pairs(library: Library, medicine: str, lang: str) -> list[Pair]:
     """Every unit of a translation at every level, shared-template sections included
     (their text lives in templates/NAME/LANG.yaml but belongs to this medicine's row)."""
+    return [pair for level in schema.LEVELS for pair in level_pairs(library, medicine, lang, level)]
+
+
+def level_pairs(
+    library: Library, medicine: str, lang: str, level: str, section_ids: list[str] | None = None
+) -> list[Pair]:
+    """The units of one level, of the given sections (default: all) and the title."""
     translation = load_medicine_translation(library.medicine_path(medicine, lang))
     source = source_of(library, medicine, lang)
-    pairs: list[Pair] = []
-    for level in schema.LEVELS:
-        w, _ = walk_medicine(source, translation, level)
-        pairs += w.pairs
-        for sid, section in source.doc.sections.items():
-            if section.template is not None:
-                found = _template_pairs(library, section.template, source.doc.lang, lang, level)
-                pairs += [replace(p, section=sid) for p in found]
+    wanted = set(source.doc.sections if section_ids is None else section_ids) | {SUMMARY}
+    w, _ = walk_medicine(source, translation, level)
+    pairs = [p for p in w.pairs if p.section in wanted]
+    for sid, section in source.doc.sections.items():
+        if section.template is not None and sid in wanted:
+            found = _template_pairs(library, section.template, source.doc.lang, lang, level)
+            pairs += [replace(p, section=sid) for p in found]
     return pairs
 
 

@@ -185,6 +185,7 @@ def test_list_kinds_say_where_each_comes_from(runner, tmp_path, monkeypatch):
     assert cells(listing("brands")) == [
         ["BRAND", "ORGANISATION", "PAPER", "FROM"],
         ["default", "Corner Pharmacy", "letter", "mine"],
+        ["eu_example", "Example Pharmacy Europe", "a4", "built-in"],
     ]
     assert cells(listing("layouts")) == [
         ["LAYOUT", "SECTIONS", "FROM"],

@@ -195,7 +195,8 @@ MEDICINE_CASES = [
         "{{ facts.__class__ }}",
         f"{M}:23:12: error: unknown variable: 'dict object' has no attribute '__class__' "
         "(at sections.how_to_take.body[0].p)\n"
-        "  hint: available: facts.dose, facts.emergency_number, facts.taper_period, medicine.id, medicine.name",
+        "  hint: available: brand.emergency_number, brand.name, brand.phone, brand.poison_control, brand.website, "
+        "facts.dose, facts.emergency_number, facts.taper_period, medicine.id, medicine.name",
         id="jinja-sandbox",  # names look up keys, never Python attributes
     ),
     pytest.param(
@@ -456,8 +457,9 @@ MORE_MEDICINE_CASES = [
     pytest.param(
         "  dose: {value: 20, unit: mg}",
         "  dose: .nan",
-        f"{M}:10:9: error: nan is not a number that can be printed (at facts.dose)\n"
-        "  hint: write the amount, e.g. 5 mg",
+        f"{M}:10:9: error: number '.nan' is not a finite number: YAML reads it as nan, not as written "
+        "(at facts.dose)\n"
+        "  hint: write the number in plain decimal digits; put it in quotes if it is text, not a number",
         id="nan-fact",
     ),
     pytest.param(

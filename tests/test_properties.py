@@ -98,13 +98,17 @@ def _word_chars(lang: str) -> st.SearchStrategy[str]:
     return st.sampled_from(_letters(lang, SCRIPT_OF[lang]))
 
 
-DRUG_NAMES = st.sampled_from(["baclofen", "Lioresal", "GABA-B", "5 mg", "10–20 mg", "24/7"])
+# Numbers in prose come from facts (handouts/prose.py): "5 mg", "10–20 mg", "24/7" and a
+# drawn count are facts here, printed by the same layout as any other text.
+DRUG_NAMES = st.sampled_from(
+    ["baclofen", "Lioresal", "GABA-B", "{{ facts.dose }}", "{{ facts.range }}", "{{ facts.often }}"]
+)
 
 
 def word(lang: str) -> st.SearchStrategy[str]:
     native = st.lists(_word_chars(lang), min_size=1, max_size=10).map("".join)
     long = st.tuples(native, st.integers(20, 100)).map(lambda t: (t[0] * t[1])[:400])  # cheaper than 400 draws
-    number = st.integers(0, 10_000).map(str)
+    number = st.just("{{ facts.count }}")
     return st.one_of(native, native, native, native, number, DRUG_NAMES, long)
 
 
@@ -155,7 +159,12 @@ def medicine(draw, lang: str | None = None, sections: int = 3) -> dict:
         "status": "reviewed",  # a draft's diagonal mark would sit on the body text
         "revised": datetime.date(2026, 1, 2),
         "summary": draw(sentence(lang)),
-        "facts": {"dose": {"value": 5, "unit": "mg"}},
+        "facts": {
+            "dose": {"value": 5, "unit": "mg"},
+            "range": {"value": 10, "to": 20, "unit": "mg"},
+            "often": "24/7",
+            "count": draw(st.integers(0, 10_000)),
+        },
         "sections": found,
     }
 

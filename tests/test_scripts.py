@@ -406,3 +406,54 @@ def test_golden_catches_unshaped_arabic(monkeypatch):
     finally:
         shaping.shape.cache_clear()
     assert differs(image, Image.open(GOLDEN / "ar.png")) > TOLERANCE
+
+
+# --- every script a language code implies (issue 12, part 3) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "lang, code, direction, first_font",
+    [
+        ("fa", "Arab", "rtl", "NotoSansArabic"),  # Persian
+        ("ur", "Arab", "rtl", "NotoSansArabic"),  # Urdu
+        ("yi", "Hebr", "rtl", "NotoSansHebrew"),  # Yiddish
+        ("mr", "Deva", "ltr", "NotoSansDevanagari"),  # Marathi
+        ("ne", "Deva", "ltr", "NotoSansDevanagari"),  # Nepali
+        ("zh-Hans-CN", "Hans", "ltr", "NotoSansSC"),
+        ("zh-TW", "Hant", "ltr", "NotoSansTC"),
+        ("pa-Arab", "Arab", "rtl", "NotoSansArabic"),  # an explicit script subtag wins
+        ("sr", "Cyrl", "ltr", "NotoSans"),
+    ],
+)
+def test_script_and_direction_come_from_cldr_for_any_code(lang, code, direction, first_font):
+    """Codes missing from the old table got Latin layout: Persian left to right and
+    unjoined, Marathi unshaped, Yiddish not right to left, zh-Hans-CN hyphenated."""
+    from handouts.scripts import script_code
+
+    profile = script_for(lang)
+    assert (script_code(lang), profile.direction, profile.fonts[0]) == (code, direction, first_font)
+    assert profile.shape == (code not in ("Latn", "Cyrl", "Grek"))
+
+
+def test_a_language_whose_script_has_no_font_is_refused(tmp_path):
+    """Thai has no bundled font: refused when the file is read, with the line of 'lang'."""
+    from click.testing import CliRunner
+
+    from handouts.cli import main
+
+    medicine = tmp_path / "medicines" / "demo" / "th.yaml"
+    medicine.parent.mkdir(parents=True)
+    medicine.write_text(
+        "medicine: demo\nname: Demo\nlang: th\nstatus: reviewed\nrevised: 2026-01-02\nsummary: A demo.\n"
+        "sections:\n  about:\n    title: About\n    body:\n      - p: A demo.\n"
+    )
+    result = CliRunner().invoke(
+        main, ["--content", str(tmp_path), "build", "demo", "--lang", "th", "-o", str(tmp_path / "x.pdf")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{medicine}:3:7: error: 'th' is written in the Thai script, which no bundled font covers (at lang)",
+        "  hint: printable scripts: Latin, Cyrillic, Greek, Arabic, Hebrew, Devanagari, Chinese (Hans, Hant), "
+        "Japanese, Korean; write the code as BCP 47, e.g. fa, zh-Hant",
+    ]
+    assert not (tmp_path / "x.pdf").exists()

@@ -52,3 +52,18 @@ def test_every_character_is_printed(library, tmp_path, medicine, lang, level):
             assert descriptor is not None and "/FontFile2" in descriptor, f"{font['/BaseFont']} is not embedded"
             fonts.add(str(font["/BaseFont"]))
     assert fonts
+
+
+@pytest.mark.parametrize("medicine, lang", SHIPPED)
+def test_no_heading_repeats_the_label_of_its_warning_box(medicine, lang):
+    """At the standard level "Do not stop suddenly" was printed twice, as the section
+    heading and as the label of the box right under it: the box label is the warning
+    word, the heading says what the section is about."""
+    from handouts.model import Callout
+
+    library = Library()
+    for level in LEVELS:
+        handout = prepare(library, Request(medicine, lang, level))
+        for section in handout.sections:
+            labels = [b.label for b in section.blocks if isinstance(b, Callout)]
+            assert section.title.casefold() not in [label.casefold() for label in labels], (level, section.id)

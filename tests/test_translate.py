@@ -164,7 +164,7 @@ PLANTED = [  # source text, planted translation, expected messages, line to find
         [
             "error: variables differ from the source: missing facts.dose",
             "error: numbers differ from the source: not in the source 200",
-            "error: doses differ from the source: not in the source ('200', 'mg')",
+            "error: doses differ from the source: not in the source 200 mg",
         ],
         None,
         id="changed-dose",
@@ -328,3 +328,36 @@ def test_every_generated_file_loads_back_as_written(runner, root, hostile):
     filled = root / "filled.yaml"
     filled.write_text(medicine_skeleton(source, "fr", {}, "2026-11-21", fill=lambda text: text), encoding="utf-8")
     assert load_yaml(filled).data["name"]["text"] == hostile
+
+
+# --- build runs the QA of the level it prints (issue 12) ---------------------------------
+
+
+def test_build_refuses_a_translation_whose_dose_drifted(runner, root, tmp_path):
+    """The numbers/variables QA runs in `build`: a translated dose that no longer comes from
+    the facts never reaches a patient, even though the file otherwise builds."""
+    path = write_translation(root, {"Take {{ facts.dose }} once a day with water.": "«FR» Take 200 mg once a day."})
+    out = tmp_path / "fr.pdf"
+    result = cli(runner, root, "build", "testamine", "--lang", "fr", "-o", str(out))
+    assert result.exit_code == 2, result.output
+    line = line_of(path, "«FR» Take 200 mg")
+    assert f"fr.yaml:{line}:" in result.stderr
+    assert "error: variables differ from the source: missing facts.dose" in result.stderr
+    assert "error: doses differ from the source: not in the source 200 mg" in result.stderr
+    assert not out.exists()
+
+
+def test_build_warns_about_a_stale_translation_and_require_current_refuses_it(runner, root, tmp_path):
+    path = write_translation(root)
+    old = json.dumps(fingerprint("Testamine is a made-up medicine used only in tests."))
+    path.write_text(path.read_text(encoding="utf-8").replace(f"src: {old}", 'src: "0badf00d"'), encoding="utf-8")
+    out = tmp_path / "fr.pdf"
+    built = cli(runner, root, "build", "testamine", "--lang", "fr", "-o", str(out))
+    assert built.exit_code == 0, built.output
+    assert f"fr.yaml:{line_of(path, '0badf00d')}:" in built.stderr
+    assert "warning: stale: the source text changed after this was translated" in built.stderr
+    out.unlink()
+    refused = cli(runner, root, "build", "testamine", "--lang", "fr", "--require-current", "-o", str(out))
+    assert refused.exit_code == 2
+    assert "error: stale: the source text changed after this was translated" in refused.stderr
+    assert not out.exists()

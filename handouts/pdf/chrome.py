@@ -33,14 +33,26 @@ class Chrome:
     label_y: float  # baseline of "Page X of Y"
 
 
+def isolate(text: str, rtl: bool, ltr: bool = False) -> str:
+    """Brand text on a right-to-left page, as a run in its own direction (UAX #9
+    isolates): a Latin address or clinic name reads left to right as written, and a
+    phone number or web address (``ltr``) is never reordered: without it "(555) 013-2468"
+    printed as "013-2468 (555)". The marks are invisible (HarfBuzz draws nothing for
+    them); a left-to-right page needs none, and reportlab would draw them as boxes."""
+    if not rtl:
+        return text
+    return ("\u2066" if ltr else "\u2068") + text + "\u2069"  # LRI or FSI ... PDI
+
+
 def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: Writer) -> Chrome:
     brand, strings = handout.brand, handout.strings
     width = page_w - 2 * MARGIN
     placed: list[tuple[Flowable, float, float]] = []
 
     x = MARGIN + (LOGO_BOX[0] + LOGO_GAP if brand.logo else 0)
-    header = [w.text(brand.name, st.org)]
-    contact = " · ".join(x for x in (brand.phone, brand.website) if x)
+    rtl = w.script.rtl
+    header = [w.text(isolate(brand.name, rtl), st.org)]
+    contact = " · ".join(isolate(x, rtl, ltr=True) for x in (brand.phone, brand.website) if x)
     if contact:
         header.append(w.text(contact, st.chrome))
     if handout.draft:
@@ -60,7 +72,7 @@ def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w:
         )
     )
     footer = [(w.text(meta, st.chrome), width - label_w)]
-    address = " · ".join(x for x in (brand.address, brand.footer_note) if x)
+    address = " · ".join(isolate(x, rtl) for x in (brand.address, brand.hours, brand.footer_note) if x)
     if address:
         footer.insert(0, (w.text(address, st.chrome), width))
     y = MARGIN

@@ -20,6 +20,15 @@ from .flowables import ShapedText, SharedParagraph
 from .styles import BOLD_STYLES, Pairs
 
 
+_RTL_CLASSES = frozenset({"R", "AL"})
+
+
+def _right_to_left(pairs: Pairs) -> bool:
+    """An Arabic or Hebrew word in a left-to-right paragraph needs our shaped, bidi-ordered
+    layout too: reportlab draws it unjoined and in memory order, that is reversed."""
+    return any(unicodedata.bidirectional(ch) in _RTL_CLASSES for text, _ in pairs for ch in text)
+
+
 class Writer:
     """Turns text into flowables for one language: reportlab Paragraphs with a font run
     per character where no shaping is needed (Latin, Cyrillic, Greek), our shaped and
@@ -35,7 +44,7 @@ class Writer:
     def para(self, spans: Inline, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
         style_bold = style.name in BOLD_STYLES
         pairs = tuple((unicodedata.normalize("NFC", s.text), s.bold or style_bold) for s in spans)
-        if self.script.shape:
+        if self.script.shape or _right_to_left(pairs):
             return ShapedText(pairs, style, self, bullet, italic=style.name == "summary")
         key = (pairs, self.script, self._signature(style), bullet)
         shared = self.cache.paragraphs.get(key)
