@@ -19,7 +19,6 @@ from .cache import RenderCache, Shared, weight
 from .flowables import ShapedText, SharedParagraph
 from .styles import BOLD_STYLES, Pairs
 
-
 _RTL_CLASSES = frozenset({"R", "AL"})
 
 
