@@ -10,16 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reading import chars
+from reading import chars, render
 
 from handouts import bidi, shaping
-from handouts.build import Request, build
+from handouts.build import Request, prepare
 from handouts.content import Library
 from handouts.scripts import script_for
 
 DATA = Path(__file__).parent / "data"
 CONFORMANCE = DATA / "unicode" / "BidiCharacterTest-excerpt.txt"
 RTL = Library.with_content(DATA / "rtl")
+
+
+def build(library: Library, request: Request):
+    return render(prepare(library, request))
 
 
 def _cases() -> list[tuple[str, bool, list[str], list[int]]]:
