@@ -104,7 +104,10 @@ class Summary:
 
     def written(self, out: Path) -> list[Path]:
         """The PDFs of this run that are on disk (built or up to date), in manifest order."""
-        return [out / o.job.output for o in self.outcomes if o is not None and o.status != "failed"]
+        return [out / job.output for job in self.written_jobs()]
+
+    def written_jobs(self) -> list[Job]:
+        return [o.job for o in self.outcomes if o is not None and o.status != "failed"]
 
 
 _RECORD_TYPES = {"output": str, "fingerprint": str, "sha256": str, "pages": int, "bytes": int}

@@ -204,6 +204,12 @@ def build_cmd(
     "--combined", type=click.Path(dir_okay=False, path_type=Path), help="Also write one PDF of all handouts."
 )
 @click.option(
+    "--duplex",
+    is_flag=True,
+    help="With --combined: a blank page after each handout with an odd number of pages, "
+    "so every handout starts on the front of a sheet.",
+)
+@click.option(
     "--zip", "zip_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a zip of all PDFs."
 )
 @click.option(
@@ -220,6 +226,7 @@ def batch_cmd(
     quiet: bool,
     force: bool,
     combined: Path | None,
+    duplex: bool,
     zip_path: Path | None,
     executor: str,
     scheduler: str | None,
@@ -243,7 +250,12 @@ def batch_cmd(
     library: Library = ctx.obj
     if executor == "dask" and not scheduler:
         raise _bad("--scheduler", "--executor dask needs --scheduler", "tcp://HOST:8786")
+    if duplex and combined is None:
+        raise _bad("--duplex", "--duplex applies to the --combined file", "add --combined FILE.pdf, or drop --duplex")
     todo = load_manifest(manifest, library)
+    papers = {job.paper for job in todo}
+    if combined is not None and None not in papers and len(papers) > 1:  # found out now, not after the run
+        raise _mixed_paper(sorted(p for p in papers if p))
     for option, target in (("--combined", combined), ("--zip", zip_path)):
         if target is not None and not target.parent.is_dir():  # found out now, not after the run
             raise _bad(target, f"{option}: the folder {display_path(target.parent)} does not exist")
@@ -277,9 +289,13 @@ def batch_cmd(
     pdfs = summary.written(out)
     try:
         if combined and pdfs and not summary.interrupted:
-            from .bundle import combine
+            from .bundle import MixedPaper, Part, combine
 
-            extras.append(f"{display_path(combined)} ({combine(pdfs, combined)} pages)")
+            parts = [Part(out / job.output, job.title) for job in summary.written_jobs()]
+            try:
+                extras.append(f"{display_path(combined)} ({combine(parts, combined, duplex=duplex)} pages)")
+            except MixedPaper as exc:
+                raise _mixed_paper(exc.sizes, "; the PDFs and the report are written") from None
         if zip_path and pdfs and not summary.interrupted:
             from .bundle import zip_outputs
 
@@ -298,6 +314,14 @@ def batch_cmd(
         click.echo("interrupted: run the same command again to finish the rest", err=True)
         ctx.exit(EXIT_BY_SIGNAL + summary.stopped_by)
     ctx.exit(EXIT_TARGET_MISSED if counts["failed"] else 0)
+
+
+def _mixed_paper(sizes: list[str], done: str = "") -> Failure:
+    return _bad(
+        "--combined",
+        f"the handouts are on {len(sizes)} paper sizes ({', '.join(sizes)}); a combined file holds one{done}",
+        "give every job the same paper, or run the batch once per paper size",
+    )
 
 
 _BUSY_HINT = "wait for it to finish, or give this batch another --out"

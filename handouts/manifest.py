@@ -59,6 +59,12 @@ class Job:
     output: str  # relative POSIX path inside --out
     line: int  # of the manifest row (or matrix) that made it, for messages and the report
 
+    @property
+    def title(self) -> str:
+        """How the job is named where a person picks it from a list (a combined file's
+        bookmarks): what it is, not where it is written."""
+        return f"{self.medicine} / {self.lang} / {self.level}"
+
     def request(self) -> Request:
         return Request(
             self.medicine,

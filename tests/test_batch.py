@@ -679,3 +679,86 @@ def test_kill_9_of_a_batch_leaves_no_process_behind(tmp_path):
     run.kill()
     run.wait()
     assert not wait_gone(children, EXIT_AFTER_PARENT)
+
+
+# --- --combined: bookmarks, duplex, one paper size -----------------------------------------
+
+
+def test_combined_has_one_bookmark_per_handout_at_its_first_page(runner, tmp_path):
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  lang: [en, ar]\n  level: all\n")
+    combined = tmp_path / "all.pdf"
+    result = batch(runner, str(manifest), "--out", str(tmp_path / "out"), "-j", "1", "-q", "--combined", str(combined))
+    assert result.exit_code == 0, result.output
+    jobs = report(tmp_path / "out")["jobs"]
+    reader = PdfReader(combined)
+    starts = [sum(job["pages"] for job in jobs[:i]) for i in range(len(jobs))]
+    assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == [
+        (f"baclofen / {job['lang']} / {job['level']}", start) for job, start in zip(jobs, starts, strict=True)
+    ]
+    assert len(reader.pages) == sum(job["pages"] for job in jobs)
+    for job, start in zip(jobs, starts, strict=True):  # each bookmark lands on its handout's first page
+        first = PdfReader(tmp_path / "out" / job["output"]).pages[0].extract_text()
+        assert reader.pages[start].extract_text() == first
+
+
+def test_duplex_starts_every_handout_on_a_front_page(runner, tmp_path):
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  lang: [en, ar]\n  level: all\n")
+    combined = tmp_path / "all.pdf"
+    result = batch(
+        runner, str(manifest), "--out", str(tmp_path / "out"), "-j", "1", "-q", "--combined", str(combined), "--duplex"
+    )
+    assert result.exit_code == 0, result.output
+    pages = [job["pages"] for job in report(tmp_path / "out")["jobs"]]
+    assert any(n % 2 for n in pages), "needs a handout with an odd page count to mean anything"
+    padded = [n + n % 2 for n in pages[:-1]] + pages[-1:]
+    reader = PdfReader(combined)
+    assert len(reader.pages) == sum(padded)
+    starts = [reader.get_destination_page_number(item) for item in reader.outline]
+    assert starts == [sum(padded[:i]) for i in range(len(pages))]
+    assert all(start % 2 == 0 for start in starts)  # index 0, 2, ...: page 1, 3, ..., a front side
+    blanks = [i for i, page in enumerate(reader.pages) if not page.extract_text().strip()]
+    assert blanks == [start - 1 for start, n in zip(starts[1:], pages, strict=False) if n % 2]
+    assert {(page.mediabox.width, page.mediabox.height) for page in reader.pages} == {(612, 792)}
+
+
+def test_duplex_needs_combined(runner, tmp_path):
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n")
+    result = runner.invoke(main, ["batch", str(manifest), "--out", str(tmp_path / "out"), "--duplex"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "--duplex: error: --duplex applies to the --combined file\n  hint: add --combined FILE.pdf, or drop --duplex\n",
+    )
+
+
+MIXED = "give every job the same paper, or run the batch once per paper size"
+
+
+def test_combined_refuses_mixed_paper_before_the_run(runner, tmp_path):
+    manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  paper: all\n")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["batch", str(manifest), "--out", str(out), "--combined", str(tmp_path / "all.pdf")])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"--combined: error: the handouts are on 2 paper sizes (a4, letter); a combined file holds one\n"
+        f"  hint: {MIXED}\n",
+    )
+    assert not out.exists() and not (tmp_path / "all.pdf").exists()
+
+
+def test_combined_refuses_mixed_paper_found_from_the_brands(runner, tmp_path):
+    """No paper in the manifest: each brand's own paper decides, known once built."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "brands" / "default", content / "brands" / "a4shop")
+    brand = content / "brands" / "a4shop" / "brand.yaml"
+    brand.write_text(brand.read_text(encoding="utf-8").replace("paper: letter", "paper: a4"), encoding="utf-8")
+    manifest = write(tmp_path / "m.csv", "medicine,brand,output\nbaclofen,,letter.pdf\nbaclofen,a4shop,a4.pdf\n")
+    out, combined = tmp_path / "out", tmp_path / "all.pdf"
+    command = ["--content", str(content), "batch", str(manifest), "--out", str(out), "-j", "1"]
+    result = runner.invoke(main, [*command, "--combined", str(combined)])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "--combined: error: the handouts are on 2 paper sizes (a4, letter); a combined file holds one; "
+        f"the PDFs and the report are written\n  hint: {MIXED}\n"
+    )
+    assert statuses(out) == {"letter.pdf": "built", "a4.pdf": "built"}
+    assert not combined.exists() and not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
