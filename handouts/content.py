@@ -21,6 +21,7 @@ from .colors import MIN_CONTRAST, WHITE, contrast, tint
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, clip, did_you_mean, display_path
 from .files import not_regular
+from .limits import check_limits
 from .loader import Source, load_yaml
 from .model import Brand, Strings
 from .validate import check
@@ -208,8 +209,10 @@ def confined(root: Path, candidate: Path) -> Path | None:
 @file_cache(512)
 def _parse(path: Path) -> Source:
     """Each file is parsed once, however many loaders look at it (``is_translation`` and
-    then the loader of its kind)."""
-    return load_yaml(path)
+    then the loader of its kind). Content is held to the limits of its shape here too."""
+    source = load_yaml(path)
+    check_limits(source)
+    return source
 
 
 @file_cache(256)
