@@ -209,7 +209,7 @@ def _record(line: str) -> Record | None:
     Record with the right types (``"output": ["x"]`` must not reach a dict key)."""
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep
         return None
     if not isinstance(data, dict) or data.keys() != _RECORD_TYPES.keys():
         return None

@@ -35,6 +35,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pypdfium2
@@ -44,13 +45,15 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from reading import render
 
+from handouts.batch import JOURNAL, run_batch
 from handouts.build import Request, prepare
 from handouts.check import check_file, check_paths, library_files
 from handouts.cli import main
 from handouts.content import Library
 from handouts.errors import ContentError, Diagnostic
+from handouts.executors import in_process
 from handouts.loader import load_yaml
-from handouts.manifest import load_manifest
+from handouts.manifest import Job, load_manifest
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 BASE = HOSTILE / "base"
@@ -83,6 +86,7 @@ KINDS = {
     "extra-template": Kind("templates/other_note/en.yaml", copy_of="templates/hostile_note/en.yaml"),
     "manifest-csv": Kind("manifest.csv"),  # a batch manifest next to the content, loaded by itself
     "manifest-yaml": Kind("manifest.yaml"),
+    "journal": Kind(".handouts-journal.jsonl"),  # a batch's journal in --out, read by the next run
 }
 SECRET = "TOPSECRET_d41d8cd98f"  # in {outside}/secret.yaml: no message may ever show it
 _POSITION = re.compile(r"^(\d+):(\d+): ")
@@ -113,6 +117,11 @@ class Case:
     @property
     def manifest(self) -> bool:
         return self.kind.startswith("manifest-")
+
+    @property
+    def content(self) -> bool:
+        """A content file, built and validated (not a manifest or a journal)."""
+        return not self.manifest and self.kind != "journal"
 
     @property
     def extra(self) -> bool:
@@ -285,7 +294,46 @@ def test_hostile_manifest(case: Case, tmp_path: Path) -> None:
     assert [job.output for job in jobs] == list(case.jobs)
 
 
-@pytest.mark.parametrize("case", [c for c in CORPUS if not c.manifest], ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [c for c in CORPUS if c.kind == "journal"], ids=lambda c: c.id)
+def test_hostile_journal(case: Case, tmp_path: Path) -> None:
+    """A batch resumes from a damaged journal: the line is ignored with a warning at its
+    line, never a traceback, and the handout is built again."""
+    root = place(case, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.move(root / KINDS["journal"].target, out / JOURNAL)
+    job = Job("hostile", "en", "standard", "base", None, None, "hostile.pdf", 2)
+    summary = run_batch([job], out, partial(in_process, Library.with_content(root)))
+    assert summary.counts["built"] == 1, summary.outcomes
+    shown = "\n".join(d.format() for d in summary.warnings)
+    matching = [d for d in summary.warnings if case.error and case.error in d.message]
+    assert matching, f"expected {case.error!r} in:\n{shown}"
+    assert case.at is None or (matching[0].line, matching[0].col) == case.at, shown
+
+
+@pytest.mark.parametrize("case", [c for c in CORPUS if c.klass == "skeleton"], ids=lambda c: c.id)
+def test_hostile_skeleton(case: Case, tmp_path: Path) -> None:
+    """Every file `translate init` writes from a hostile source loads back with exactly
+    the keys it was written with: the source text only ever lands in comments or strings."""
+    root = place(case, tmp_path)
+    result = CliRunner().invoke(main, ["--content", str(root), "translate", "init", "hostile", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    written = [Path(line.removeprefix("wrote ")) for line in result.output.splitlines() if line.startswith("wrote ")]
+    assert len(written) == 3, result.output  # the medicine, the shared template, the strings
+    for path in written:
+        data = load_yaml(path).data  # a duplicated key or stray line is an error here
+        if "medicine" in data:
+            keys = {"medicine", "lang", "translation_of", "status", "revised", "name", "summary", "sections"}
+            assert set(data) == keys
+            assert (data["status"], data["lang"], data["translation_of"]) == ("draft", "fr", "en")
+            assert set(data["sections"]) == {"about", "note"}
+        elif "template" in data:
+            assert set(data) == {"template", "translation_of", "title", "body"}
+        else:
+            assert data["lang"] == "fr" and set(data.values()) == {"fr", ""}
+
+
+@pytest.mark.parametrize("case", [c for c in CORPUS if c.content], ids=lambda c: c.id)
 def test_hostile_case(case: Case, tmp_path: Path) -> None:
     root, data, diagnostics = build_case(case, tmp_path)
     shown = "\n".join(d.format() for d in diagnostics)
@@ -328,7 +376,7 @@ def test_corpus_size_and_coverage() -> None:
 
 # --- the real command line on a sample ----------------------------------------------------
 
-SAMPLE = [c for c in CORPUS if not c.manifest][:: max(1, len(CORPUS) // 20)][:20]
+SAMPLE = [c for c in CORPUS if c.content][:: max(1, len(CORPUS) // 20)][:20]
 
 
 @pytest.mark.parametrize("case", SAMPLE, ids=lambda c: c.id)
