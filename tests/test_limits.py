@@ -33,15 +33,14 @@ _CHILD = textwrap.dedent(
     """
     import json, resource, sys
     from pathlib import Path
-    from handouts.build import Request, prepare
+    from handouts.build import Request, prepare, render, render_cache
     from handouts.content import Library
     from handouts.manifest import load_manifest
-    from handouts.pdf import render
 
     kind, root, arg = sys.argv[1:]
     library = Library.with_content(Path(root))
     if kind == "build":
-        done = render(prepare(library, Request("hostile", brand=Path("base")))).pages
+        done = render(prepare(library, Request("hostile", brand=Path("base"))), render_cache()).pages
     else:
         done = len(load_manifest(Path(arg), library))
     # Linux carries ru_maxrss over exec from the forking parent (pytest, hundreds of MB):
