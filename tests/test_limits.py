@@ -98,7 +98,8 @@ def test_longest_word(tmp_path: Path) -> None:
 
 
 def test_most_bullets(tmp_path: Path) -> None:
-    bullets = "      - list:\n" + "".join(f"          - Item {i}.\n" for i in range(MAX_LIST_ITEMS))
+    names = (chr(97 + i // 676) + chr(97 + i // 26 % 26) + chr(97 + i % 26) for i in range(MAX_LIST_ITEMS))
+    bullets = "      - list:\n" + "".join(f"          - Point {name}.\n" for name in names)  # no digits in text
     result = in_child("build", content(tmp_path / "at", base_with(bullets)))
     assert result["done"] > 10 and result["rss"] < 400 * MB  # a thousand bullets: many pages
     past = content(tmp_path / "past", base_with(bullets + "          - One too many.\n"))
