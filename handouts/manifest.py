@@ -213,11 +213,12 @@ def _yaml_jobs(source: Source, library: Library) -> list[Job | Diagnostic]:
     matrices = doc.matrix if isinstance(doc.matrix, list) else [doc.matrix] if doc.matrix else []
     at_matrix = [("matrix", m) if isinstance(doc.matrix, list) else ("matrix",) for m in range(len(matrices))]
     total = len(doc.jobs)
-    for at, matrix in zip(at_matrix, matrices, strict=True):  # counted first: aliases make a small file a huge matrix
+    # counted first: aliases make a small file a huge matrix
+    for matrix_at, matrix in zip(at_matrix, matrices, strict=True):
         total += sum(math.prod(map(len, axes)) for _, axes in _axes(matrix, library))
         if total > MAX_JOBS:
             raise ContentError(
-                [source.error(at, f"the manifest expands to more than {MAX_JOBS:,} jobs", "split the manifest")]
+                [source.error(matrix_at, f"the manifest expands to more than {MAX_JOBS:,} jobs", "split the manifest")]
             )
     out: list[Job | Diagnostic] = []
     place = _placer(source.path)
@@ -299,9 +300,9 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos,
     name, problem = _fill(fields.get("output", pattern), names)
     if problem:
         return bad("output", *problem)
-    output, problem = _confined(name)
-    if problem:
-        return bad("output", f"output '{clip(name)}' {problem}", "give a relative path inside --out, ending in .pdf")
+    output, why = _confined(name)
+    if why:
+        return bad("output", f"output '{clip(name)}' {why}", "give a relative path inside --out, ending in .pdf")
     return Job(medicine, values["lang"], level, brand, paper, layout, output, line)
 
 
