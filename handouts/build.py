@@ -97,12 +97,14 @@ def _locate(value: Path, by_name: Callable[[str], Path]) -> Path:
 
 def render(handout: Handout, cache: RenderCache) -> RenderedPdf:
     """The PDF of a prepared handout; ``cache`` keeps layouts for the caller's next one."""
-    return _pdf().render(handout, cache)
+    rendered: RenderedPdf = _pdf().render(handout, cache)  # _pdf() is a module: typed here
+    return rendered
 
 
 def render_cache() -> RenderCache:
     """A new render cache, for one owner: a command, a batch worker process, a server worker."""
-    return _pdf().RenderCache()
+    cache: RenderCache = _pdf().RenderCache()
+    return cache
 
 
 def _pdf() -> ModuleType:

@@ -54,7 +54,7 @@ def file_cache(maxsize: int) -> Callable[[Callable[[Path], R]], Callable[[Path],
         def cached(path: Path) -> R:
             return by_stamp(Path(path), file_stamp(path))
 
-        cached.cache_clear = by_stamp.cache_clear  # type: ignore[attr-defined]
+        cached.cache_clear = by_stamp.cache_clear  # type: ignore[attr-defined]  # lru_cache's API, on the wrapper
         return cached
 
     return decorate

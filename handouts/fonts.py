@@ -82,7 +82,8 @@ class Coverage:
 
 @lru_cache(maxsize=1)
 def _manifest() -> dict[str, list[list[int]]]:
-    return json.loads((paths.FONTS / MANIFEST).read_text(encoding="utf-8"))["coverage"]
+    coverage: dict[str, list[list[int]]] = json.loads((paths.FONTS / MANIFEST).read_text(encoding="utf-8"))["coverage"]
+    return coverage
 
 
 @cache

@@ -174,7 +174,6 @@ def resolve_section(
 def _template(
     library: Library, medicine: Loaded[schema.MedicineFile], sid: str, name: str, level: str
 ) -> Loaded[schema.TemplateFile]:
-    name = medicine.doc.sections[sid].template
     template = template_for(library, name, medicine.doc.lang, level)
     if template is None:
         raise ContentError(

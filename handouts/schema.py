@@ -84,7 +84,7 @@ class Quantity(Strict):
 
     value: Number
     to: Number | None = None
-    unit: Literal[tuple(UNITS)]  # type: ignore[valid-type]
+    unit: Literal[tuple(UNITS)]  # type: ignore[valid-type]  # l10n's units, listed once; mypy wants literals
 
 
 FactValue = Annotated[

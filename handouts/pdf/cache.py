@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
+from typing import Any
 
 from cachetools import LRUCache
 from reportlab.lib.utils import ImageReader
@@ -51,12 +52,15 @@ class Shared:
 
     pairs: Pairs
     text: str  # the markup, as parsed
-    frags: list
+    frags: list[Any]  # reportlab's ParaFrag objects
     weight: int  # characters, for KEPT_CHARS
     laid: dict[float, tuple[dict[str, object], tuple[float, float]]] = field(default_factory=dict)
 
 
 Lines = tuple[shaping.Line, ...]
+StyleSignature = tuple[tuple[str, object], ...]  # every attribute of a ParagraphStyle
+ParagraphKey = tuple[Pairs, Script, StyleSignature, str | None]  # text, script, style, bullet
+ShapedKey = tuple[Pairs, Script, float, float, bool]  # text, script, size, width, italic
 
 
 class RenderCache:
@@ -67,11 +71,11 @@ class RenderCache:
     def __init__(self, kept_chars: int = KEPT_CHARS, logos: int = LOGOS):
         self.engine = engine.setup()
         self.kept_chars = kept_chars
-        self.paragraphs: LRUCache[tuple, Shared] = LRUCache(kept_chars, getsizeof=attrgetter("weight"))
-        self.shaped: LRUCache[tuple, tuple[Lines, int]] = LRUCache(kept_chars, getsizeof=itemgetter(1))
+        self.paragraphs: LRUCache[ParagraphKey, Shared] = LRUCache(kept_chars, getsizeof=attrgetter("weight"))
+        self.shaped: LRUCache[ShapedKey, tuple[Lines, int]] = LRUCache(kept_chars, getsizeof=itemgetter(1))
         self._logos: LRUCache[tuple[Path, tuple[int, int] | None], ImageReader] = LRUCache(logos)
 
-    def keep(self, key: tuple, shared: Shared) -> None:
+    def keep(self, key: ParagraphKey, shared: Shared) -> None:
         """Keep a parsed paragraph for later handouts, unless it alone is over the cap."""
         if shared.weight <= self.kept_chars:
             self.paragraphs[key] = shared

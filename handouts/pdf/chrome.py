@@ -3,7 +3,9 @@ page count is known by a deferred canvas."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -94,25 +96,35 @@ class PagedCanvas(Canvas):
     Bookmarks are deferred with their page: registered early they would all point at
     page 1, because the document has not received any page yet."""
 
-    def __init__(self, *args, handout: Handout, chrome: Chrome, styles: Styles, writer: Writer, **kwargs):
+    # reportlab's own state, which the deferred pages read (not in types-reportlab)
+    _pagesize: tuple[float, float]
+    _pageNumber: int
+
+    if TYPE_CHECKING:
+
+        def _startPage(self) -> None: ...
+
+    def __init__(
+        self, *args: Any, handout: Handout, chrome: Chrome, styles: Styles, writer: Writer, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self._saved: list[dict] = []
-        self._bookmarks: list[tuple[str, dict]] = []
+        self._saved: list[dict[str, Any]] = []
+        self._bookmarks: list[tuple[str, dict[str, Any]]] = []
         self._handout = handout
         self._chrome = chrome
         self._st = styles
         self._writer = writer
         self._label_style = ParagraphStyle("page_label", parent=styles.chrome, alignment=TA_RIGHT)
 
-    def bookmarkPage(self, key, **kw):
+    def bookmarkPage(self, key: str, **kw: Any) -> None:  # type: ignore[override]  # deferred: nothing to return yet
         self._bookmarks.append((key, kw))
 
-    def showPage(self):
+    def showPage(self) -> None:
         self._saved.append(dict(self.__dict__))
         self._bookmarks = []
         self._startPage()
 
-    def save(self):
+    def save(self) -> None:
         total = len(self._saved)
         for state in self._saved:
             self.__dict__.update(state)
@@ -178,7 +190,7 @@ class PagedCanvas(Canvas):
             if stringWidth(text, face, style.fontSize) <= right - left:
                 self.setFont(face, style.fontSize)
                 self.setFillColor(style.textColor)
-                draw = {
+                draw: dict[object, tuple[Callable[[float, float, str], object], float]] = {
                     TA_RIGHT: (self.drawRightString, right),
                     TA_CENTER: (self.drawCentredString, (left + right) / 2),
                 }

@@ -24,7 +24,8 @@ class _Doc(BaseDocTemplate):
         outline = getattr(flowable, "outline", None)
         if outline:
             key, title = outline
-            self.canv.bookmarkHorizontal(key, 0, self.frame._y + flowable.height + flowable.getSpaceBefore())
+            top = self.frame._y  # type: ignore[attr-defined]  # the frame's cursor: reportlab's, undeclared
+            self.canv.bookmarkHorizontal(key, 0, top + flowable.height + flowable.getSpaceBefore())
             self.canv.addOutlineEntry(title, key, level=0)
             self.canv.showOutline()
 

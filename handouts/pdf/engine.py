@@ -23,6 +23,15 @@ PUA_START = 0xF0000  # Supplementary Private Use Area-A: no bundled font maps it
 MAX_CODES = 50_000
 
 
+def face_of(name: str) -> ttfonts.TTFontFace:
+    """The TrueType face of a registered font: every font we register is TrueType, and
+    reportlab's ``getFont`` is declared to return its Type 1 ``Font``."""
+    font = pdfmetrics.getFont(name)
+    if not isinstance(font, ttfonts.TTFont):
+        raise TypeError(f"{name} is not a TrueType font")
+    return font.face
+
+
 class GlyphCodes:
     """Character codes for shaped glyphs. reportlab maps text to glyphs through the
     font's cmap, but a conjunct or a final form has no code point of its own, so we give
@@ -42,7 +51,7 @@ class GlyphCodes:
         return len(self._codes)
 
     def code(self, face: str, glyph: shaping.Glyph) -> int:
-        font = pdfmetrics.getFont(face).face
+        font = face_of(face)
         if len(glyph.text) == 1 and font.charToGlyph.get(ord(glyph.text)) == glyph.gid:
             return ord(glyph.text)
         key = (face, glyph.gid, glyph.text)
@@ -64,9 +73,9 @@ class GlyphCodes:
         if len(self._codes) <= self.limit:
             return
         for (face, _, _), code in self._codes.items():
-            font = pdfmetrics.getFont(face)
-            font.face.charToGlyph.pop(code, None)
-            font.face.charWidths.pop(code, None)
+            font, tt = pdfmetrics.getFont(face), face_of(face)
+            tt.charToGlyph.pop(code, None)
+            tt.charWidths.pop(code, None)
             if isinstance(font, SharedSubsetsTTFont):
                 font.packed.clear()  # keyed by codes that will mean other glyphs
         self._codes.clear()
@@ -94,7 +103,7 @@ class Engine:
     def widest(self, face: str) -> float:
         """The widest advance of any character in ``face`` (1/1000 em), remembered until
         the face gains a character (``GlyphCodes.code`` adds shaped glyphs)."""
-        widths = pdfmetrics.getFont(face).face
+        widths = face_of(face)
         size, widest = self._widest.get(face, (-1, 0.0))
         if size != len(widths.charWidths):
             size, widest = len(widths.charWidths), max(widths.defaultWidth, *widths.charWidths.values())
@@ -146,5 +155,5 @@ def install(codes: GlyphCodes) -> None:
             lines[start + i] = f"<{i:02X}> <{text.encode('utf-16-be').hex().upper()}>"
         return "\n".join(lines)
 
-    to_unicode_cmap.codes = codes  # type: ignore[attr-defined]
+    to_unicode_cmap.codes = codes  # type: ignore[attr-defined]  # marks the install, see the check above
     ttfonts.makeToUnicodeCMap = to_unicode_cmap

@@ -4,7 +4,8 @@ in the writer's ``RenderCache``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -32,43 +33,49 @@ class ShapedText(Flowable):
         self.keepWithNext = getattr(style, "keepWithNext", False)
         self.lines: tuple[shaping.Line, ...] | None = None
 
-    def wrap(self, availWidth, availHeight):
-        start, end = self.style.leftIndent, self.style.rightIndent  # start: the bullet side
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        if self.lines is None:
-            self.lines = self.writer.cache.shaped_lines(
-                self.spans, self.script, self.style.fontSize, availWidth - start - end, self.italic
-            )
-        self.height = len(self.lines) * self.style.leading
+        self.height = len(self._lines_at(availWidth)) * self.style.leading
         return availWidth, self.height
 
-    def split(self, availWidth, availHeight):
+    def _lines_at(self, width: float) -> tuple[shaping.Line, ...]:
+        """The lines, laid out at ``width`` on the first call (a split part has its own)."""
+        if self.lines is None:
+            start, end = self.style.leftIndent, self.style.rightIndent  # start: the bullet side
+            self.lines = self.writer.cache.shaped_lines(
+                self.spans, self.script, self.style.fontSize, width - start - end, self.italic
+            )
+        return self.lines
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
+        lines = self._lines_at(availWidth)
         fit = int(availHeight // self.style.leading)
-        if fit <= 0 or fit >= len(self.lines):
+        if fit <= 0 or fit >= len(lines):
             return []
         head, tail = (ShapedText(self.spans, self.style, self.writer, b, self.italic) for b in (self.bullet, None))
-        head.lines, tail.lines = self.lines[:fit], self.lines[fit:]
+        head.lines, tail.lines = lines[:fit], lines[fit:]
         head.spaceAfter = tail.spaceBefore = 0
         return [head, tail]
 
-    def draw(self):
+    def draw(self) -> None:
         canv, st, rtl = self.canv, self.style, self.script.rtl
         engine = self.writer.cache.engine
         start, end = st.leftIndent, st.rightIndent  # in RTL the start (bullet) side is the right
         canv.setFillColor(st.textColor)
         y = self.height - st.fontSize
         if self.bullet:
-            self._bullet(y)
-        for line in self.lines:
+            self._bullet(self.bullet, y)
+        for line in self._lines_at(self.width):
             room = self.width - start - end - line.width
-            shift = {TA_RIGHT: room, TA_CENTER: room / 2}.get(st.alignment, 0)
+            shift = room if st.alignment == TA_RIGHT else room / 2 if st.alignment == TA_CENTER else 0
             x = (end if rtl else start) + shift
             for run in line.runs:
                 face = engine.register(run.face)
                 text = ShapedStr(
                     "".join(chr(engine.codes.code(face, g)) for g in run.glyphs),
-                    [ShapeData(i, g.advance, 0, g.dx, g.dy, g.width) for i, g in enumerate(run.glyphs)],
+                    # one ShapeData per glyph, as reportlab reads it (types-reportlab declares a single one)
+                    [ShapeData(i, g.advance, 0, g.dx, g.dy, g.width) for i, g in enumerate(run.glyphs)],  # type: ignore[arg-type]
                 )
                 tx = canv.beginText(x, y)
                 tx.setFont(face, st.fontSize)
@@ -77,13 +84,13 @@ class ShapedText(Flowable):
                 x += run.advance * st.fontSize / shaping.UNITS
             y -= st.leading
 
-    def _bullet(self, y: float) -> None:
+    def _bullet(self, bullet: str, y: float) -> None:
         st = self.style
         self.canv.setFont(self.writer.cache.engine.register(st.bulletFontName), st.fontSize)
         if self.script.rtl:
-            self.canv.drawRightString(self.width - st.bulletIndent, y, self.bullet)
+            self.canv.drawRightString(self.width - st.bulletIndent, y, bullet)
         else:
-            self.canv.drawString(st.bulletIndent, y, self.bullet)
+            self.canv.drawString(st.bulletIndent, y, bullet)
 
 
 # What reportlab's wrap sets on a Paragraph (checked against reportlab 5.1), plus the
@@ -110,23 +117,36 @@ class SharedParagraph(Paragraph):
     paragraphs (``shared`` None)."""
 
     shared: Shared | None = None
-    writer: Writer | None = None
+    writer: Writer | None = None  # set with shared
+    _splitLongWordCount: int  # set by reportlab's wrap (see _WRAP_STATE)
+    _hyphenations: int
 
-    def wrap(self, availWidth, availHeight):
-        shared = self.shared
-        if shared is None:
+    if TYPE_CHECKING:  # reportlab 5.1's parser entry, which types-reportlab does not declare
+
+        def _setup(
+            self,
+            text: str,
+            style: ParagraphStyle,
+            bulletText: str | None,
+            frags: list[Any] | None,
+            cleaner: Callable[[str], str],
+        ) -> None: ...
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        shared, writer = self.shared, self.writer
+        if shared is None or writer is None:
             return super().wrap(availWidth, availHeight)
         laid = shared.laid.get(availWidth)
         if laid is not None:
             self.__dict__.update(laid[0])
             return laid[1]
         width = availWidth - self.style.leftIndent - self.style.rightIndent
-        broken = self.writer.broken(shared.pairs, self.style, width)
+        broken = writer.broken(shared.pairs, self.style, width)
         if broken is shared.pairs:
             self.text, self.frags = shared.text, shared.frags
         else:
             self._setup(
-                self.writer._markup(broken, self.style), self.style, self.bulletText, None, cleanBlockQuotedText
+                writer._markup(broken, self.style), self.style, self.bulletText, None, cleanBlockQuotedText
             )
         size = super().wrap(availWidth, availHeight)
         if not (self._splitLongWordCount or self._hyphenations):

@@ -39,10 +39,11 @@ class Box(Table):
 
     make: Callable[[list[list[Flowable]]], Box] | None = None
     continued: Flowable | None = None
+    _cellvalues: list[list[Flowable]]  # reportlab's rows of a table; its split makes Boxes (self.__class__)
 
-    def split(self, availWidth, availHeight):
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts = super().split(availWidth, availHeight)
-        if len(parts) == 2 and self.make is not None:
+        if len(parts) == 2 and self.make is not None and self.continued is not None and isinstance(parts[1], Box):
             rest = self.make([[self.continued]] + parts[1]._cellvalues[1:])
             rest.make, rest.continued = self.make, self.continued
             parts = [parts[0], rest]
@@ -57,7 +58,7 @@ def _callout(block: Callout, st: Styles, width: float, w: Writer, continued: str
     pad = 8
     label = w.text(block.label, st.label)
     tall = label.wrap(width - 2 * pad - 2, 1e6)[1] > LABEL_LINES * st.label.leading
-    rows = [[Spacer(0, 0)], [label]] if tall else [[label]]
+    rows: list[list[Flowable]] = [[Spacer(0, 0)], [label]] if tall else [[label]]
     rows += [[flowable] for flowable in _blocks(block.blocks, st, width - 2 * pad, w, continued)]
     table = _box(rows, st, width, pad)
     table.make = partial(_box, st=st, width=width, pad=pad)
@@ -95,7 +96,8 @@ def build_story(handout: Handout, st: Styles, width: float, w: Writer) -> list[F
     story: list[Flowable] = [w.text(handout.title, st.title), w.text(handout.summary, st.summary)]
     for section in handout.sections:
         heading = w.text(section.title, st.heading)
-        heading.outline = (f"section-{section.id}", section.title)  # becomes a PDF bookmark
+        # our own attribute, which _Doc.afterFlowable turns into a PDF bookmark
+        heading.outline = (f"section-{section.id}", section.title)  # type: ignore[attr-defined]
         story.append(heading)
         story.extend(_blocks(section.blocks, st, width, w, handout.strings.continued))
     story.append(Spacer(1, 1))

@@ -79,7 +79,7 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
         alignment=TA_RIGHT if script.rtl else TA_LEFT,
         spaceAfter=t.body * 0.5,
         splitLongWords=True,
-        bulletFontName=register(fonts.family_for(BULLET, script.fonts).regular),
+        bulletFontName=register((fonts.family_for(BULLET, script.fonts) or family).regular),
         bulletFontSize=t.body,
     )
     family = fonts.Family(family.name, regular, bold, italic)
@@ -119,7 +119,7 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
         summary=ParagraphStyle(
             "summary",
             parent=body,
-            fontName=family.italic,
+            fontName=italic,
             fontSize=t.body + 1,
             leading=t.leading + 1,
             spaceAfter=t.body * 0.6,

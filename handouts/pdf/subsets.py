@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from functools import partial
+from typing import Any
 
 from cachetools import LRUCache
 from reportlab.pdfbase import pdfdoc
@@ -29,12 +30,17 @@ class SharedSubsetsTTFont(TTFont):
     def __init__(self, name: str, filename: str):
         super().__init__(name, filename)
         self.packed: LRUCache[tuple[int, ...], tuple[int, bytes]] = LRUCache(SUBSETS_PER_FACE)
-        self.face.addSubsetObjects = partial(_add_subset_objects, self.face, self.packed)
+        # reportlab builds the face itself, so the method is replaced on this one face object
+        self.face.addSubsetObjects = partial(_add_subset_objects, self.face, self.packed)  # type: ignore[method-assign]
 
 
 def _add_subset_objects(
-    face: TTFontFace, packed: LRUCache[tuple[int, ...], tuple[int, bytes]], doc, fontname: str, subset: list[int]
-):
+    face: TTFontFace,
+    packed: LRUCache[tuple[int, ...], tuple[int, bytes]],
+    doc: pdfdoc.PDFDocument,
+    fontname: str,
+    subset: list[int],
+) -> Any:  # the descriptor's reference, as reportlab's own method returns it
     """TTFontFace.addSubsetObjects of reportlab 5.1, except that the font file comes
     from ``packed`` (character codes -> (uncompressed length, Flate data)) when this
     face has made the same subset before. The stream says it is already Flate-encoded,

@@ -8,14 +8,14 @@ from itertools import accumulate, groupby, repeat
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from .. import fonts, shaping, wordbreak
 from ..model import Inline, Span
 from ..scripts import Script
-from .cache import RenderCache, Shared, weight
+from .cache import RenderCache, Shared, StyleSignature, weight
+from .engine import face_of
 from .flowables import ShapedText, SharedParagraph
 from .styles import BOLD_STYLES, Pairs
 
@@ -38,7 +38,7 @@ class Writer:
         self.script = script
         self.cache = cache
         self.register = cache.engine.register
-        self._signatures: dict[int, tuple[ParagraphStyle, tuple]] = {}
+        self._signatures: dict[int, tuple[ParagraphStyle, StyleSignature]] = {}
 
     def para(self, spans: Inline, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
         style_bold = style.name in BOLD_STYLES
@@ -56,7 +56,7 @@ class Writer:
         para.shared, para.writer = shared, self
         return para
 
-    def _signature(self, style: ParagraphStyle) -> tuple:
+    def _signature(self, style: ParagraphStyle) -> StyleSignature:
         """Every attribute of ``style`` (a ParagraphStyle holds its parent's values too),
         as a key for the cache's paragraphs. Worked out once per style object for this writer's
         handout, which holds the style so its id is not reused: a style must not be
@@ -121,7 +121,7 @@ class Writer:
         if not longest:
             return True
         names = {self.register(family.face(b, italic)) for t, b in pairs if t}
-        faces = [pdfmetrics.getFont(name).face for name in names]
+        faces = [face_of(name) for name in names]
         if longest * style.fontSize * max(map(self.cache.engine.widest, names)) <= width * 1000:
             return True
         chars = set(text)
