@@ -408,7 +408,7 @@ def load_brand(path: Path) -> Brand:
         paper=doc.paper,
         lang=doc.lang,
         localized=tuple(localized),
-        **texts,  # type: ignore[arg-type]
+        **texts,
     )
 
 

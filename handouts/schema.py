@@ -9,7 +9,7 @@ files*; the resolved, renderer-neutral handout lives in model.py.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
 
@@ -221,11 +221,10 @@ class BrandColors(Strict):
     accent: HexColor = Field(description="warning boxes: border and label")
 
 
-def PerLanguage(most: int) -> Any:
-    """Brand text a patient reads: one text, or one per language code, which must include
-    the brand's own ``lang`` (the fallback for every other language)."""
-    text = Annotated[str, short(most)]
-    return text | Annotated[dict[LangCode, text], Field(min_length=1)]
+# Brand text a patient reads: one text, or one per language code, which must include the
+# brand's own ``lang`` (the fallback for every other language). A generic alias, e.g.
+# ``PerLanguage[Annotated[str, short(150)]]``, so mypy reads it as ``str | dict[str, str]``.
+PerLanguage: TypeAlias = T | Annotated[dict[LangCode, T], Field(min_length=1)]
 
 
 Phone = Annotated[str, short(40)]
@@ -242,9 +241,11 @@ class BrandFile(Strict):
     colors: BrandColors
     phone: Annotated[str, short(40)] | None = None
     website: Annotated[str, short(80)] | None = None
-    address: PerLanguage(150) | None = None
-    hours: PerLanguage(150) | None = Field(default=None, description="opening hours, printed with the address")
-    footer_note: PerLanguage(300) | None = None
+    address: PerLanguage[Annotated[str, short(150)]] | None = None
+    hours: PerLanguage[Annotated[str, short(150)]] | None = Field(
+        default=None, description="opening hours, printed with the address"
+    )
+    footer_note: PerLanguage[Annotated[str, short(300)]] | None = None
     emergency_number: Phone | None = Field(default=None, description="the local emergency line, e.g. 911 or 112")
     poison_control: Phone | None = Field(default=None, description="the poison control line, if there is one")
     after_hours: Phone | None = Field(default=None, description="the clinic's or pharmacy's after-hours line")

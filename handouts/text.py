@@ -213,7 +213,9 @@ def _at(source: Source, keypath: KeyPath, lineno: int | None, message: str, hint
     return dataclasses.replace(diag, line=diag.line + max((lineno or 1) - 1, 0))
 
 
-def _undefined(source: Source, keypath: KeyPath, text: str, message: str, context: Mapping[str, Any]):
+def _undefined(
+    source: Source, keypath: KeyPath, text: str, message: str, context: Mapping[str, Any]
+) -> Diagnostic:
     """An unknown variable; a brand number the brand does not declare says where to add it
     (an emergency line is the place's, never the content's)."""
     names = _QUOTED.findall(message)
