@@ -234,7 +234,7 @@ def test_unchanged_jobs_are_skipped_and_changed_inputs_rebuild(runner, tmp_path,
     }
 
     template = store_content / "templates/do_not_stop_suddenly/en.yaml"
-    template.write_text(template.read_text().replace("standard: Do not stop suddenly", "standard: Never stop suddenly"))
+    template.write_text(template.read_text().replace("standard: How to stop safely", "standard: Never stop suddenly"))
     batch(runner, *args, content=store_content)
     assert statuses(out) == {
         "north/en.pdf": "built", "north/es.pdf": "skipped", "south/en.pdf": "built", "south/es.pdf": "skipped"
