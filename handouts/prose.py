@@ -8,7 +8,8 @@ template, a number written in the text is an error that names the fact to add.
 
 Exempt, because they are parts of names and not quantities: digits that directly follow
 a letter, or a hyphen after a letter (``B12``, ``CYP3A4``, ``COVID-19``, ``GLP-1``). A
-number that starts a word (``5mg``, ``2nd``, ``24/7``) is not exempt. Numbers spelled out
+number that starts a word (``5mg``, ``2nd``, ``24/7``) is not exempt. The medicine's own
+``name`` is not prose and is not checked (5-FU, 6-MP). Numbers spelled out
 in words ("three times a day") cannot be told from ordinary words: reviewers catch those.
 """
 

@@ -72,8 +72,8 @@ class _Writer:
         for characters only an expression produced."""
         coverage_check(self.source, raw, keypath)
         out = normalize_space(render(raw, self.context, self.source, keypath))
-        if self.source_language:  # after render: a refused {% ... %} is the problem to report
-            prose.check_digits(self.source, raw, keypath)
+        if self.source_language and keypath != ("name",):  # after render: a refused {% %} comes first
+            prose.check_digits(self.source, raw, keypath)  # (a name such as 5-FU may start with one)
         printed = unmark(out)
         if not printed.strip():  # "\u00a0" or "\u3000" alone: a bullet or label that prints empty
             raise ContentError(

@@ -208,6 +208,11 @@ def test_digits_inside_names_are_exempt(content):
     assert block_texts(how_to_take(content)) == [text.replace("{{ facts.dose }}", "20\u00a0mg")]
 
 
+def test_a_medicine_name_may_start_with_a_digit(content):
+    change(medicine(content), "name: Testamine", "name: 5-Testamine")
+    assert how_to_take(content).spans  # builds: a name is not prose
+
+
 def test_a_number_in_a_shared_templates_prose_is_refused_on_its_own(tmp_path):
     from click.testing import CliRunner
 
