@@ -37,6 +37,7 @@ class Request:
     paper: str | None = None  # None = the brand's default paper
     require_reviewed: bool = False
     require_current: bool = False  # a stale translated unit is an error, not a warning
+    sections: tuple[str, ...] | None = None  # only these (``validate``: the translated part of a translation)
 
     def default_output(self) -> Path:
         return Path(f"{self.medicine}-{self.lang}-{self.level}.pdf")
@@ -58,9 +59,9 @@ def prepare(library: Library, request: Request, warn: Callable[[Diagnostic], Non
             ]
         )
     source = source_of(library, request.medicine, request.lang)
-    sections = list(source.doc.sections)
+    sections = list(source.doc.sections if request.sections is None else request.sections)
     if request.layout is not None:
-        sections = layout_sections(source, load_layout(_locate(request.layout, library.layout_path)))
+        sections = layout_sections(source, load_layout(library, _locate(request.layout, library.layout_path)))
     medicine = medicine_for(library, request.medicine, request.lang, request.level, sections)
     if request.require_reviewed and medicine.doc.status != "reviewed":
         raise ContentError(
@@ -73,9 +74,9 @@ def prepare(library: Library, request: Request, warn: Callable[[Diagnostic], Non
             ]
         )
     brand = load_brand(
-        _locate(request.brand, library.brand_path) if request.brand else library.brand_path(DEFAULT_BRAND)
+        library, _locate(request.brand, library.brand_path) if request.brand else library.brand_path(DEFAULT_BRAND)
     )
-    strings = load_strings(library.strings_path(medicine.doc.lang))
+    strings = load_strings(library, library.strings_path(medicine.doc.lang))
     handout = resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper)
     found = build_check(  # after resolve, whose errors (a refused {% %}, a hidden RLO) come first
         library, request.medicine, request.lang, request.level, sections, require_current=request.require_current

@@ -59,7 +59,7 @@ def medicines(library: Library) -> Listing:
     problems: list[Diagnostic] = []
     for medicine, lang, path in library.medicines():
         try:
-            doc = (load_medicine_translation if is_translation(path) else load_medicine)(path).doc
+            doc = (load_medicine_translation if is_translation(library, path) else load_medicine)(library, path).doc
         except ContentError as exc:
             problems.extend(exc.diagnostics)
             rows.append((medicine, lang, "-", "invalid", "-"))
@@ -87,7 +87,7 @@ def brands(library: Library) -> Listing:
     problems: list[Diagnostic] = []
     for name, path in _found(library.roots, "brands/*/brand.yaml", lambda p: p.parent.name).items():
         try:
-            brand = load_brand(path)
+            brand = load_brand(library, path)
         except ContentError as exc:
             problems.extend(exc.diagnostics)
             rows.append((name, "invalid", "-", _origin(path, 2)))
@@ -102,7 +102,7 @@ def layouts(library: Library) -> Listing:
     problems: list[Diagnostic] = []
     for name, path in _found(library.roots, "layouts/*.yaml", lambda p: p.stem).items():
         try:
-            sections = ", ".join(load_layout(path).doc.sections)
+            sections = ", ".join(load_layout(library, path).doc.sections)
         except ContentError as exc:
             problems.extend(exc.diagnostics)
             sections = "invalid"

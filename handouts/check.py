@@ -9,8 +9,8 @@ from functools import partial
 from pathlib import Path
 
 from . import prose, schema, text
+from .build import Request, prepare
 from .content import (
-    DEFAULT_BRAND,
     Library,
     confined,
     load_brand,
@@ -25,8 +25,7 @@ from .coverage import coverage_check
 from .errors import ContentError, Diagnostic
 from .loader import Source, load_yaml, texts
 from .qa import check_pair
-from .resolve import resolve
-from .translate import SUMMARY, Pair, medicine_for, missing_unit, source_of, walk_medicine, walk_template
+from .translate import SUMMARY, Pair, missing_unit, source_of, walk_medicine, walk_template
 
 
 def library_files(library: Library) -> tuple[list[Path], list[Diagnostic]]:
@@ -92,11 +91,11 @@ def _checker(path: Path) -> Callable[[Library, Path], object]:
     if "template" in keys:
         return _check_template
     if "colors" in keys or "logo" in keys:
-        return lambda _, p: load_brand(p)
+        return load_brand
     if "page" in keys:
-        return lambda _, p: load_strings(p)
+        return load_strings
     if keys == {"sections"}:
-        return lambda _, p: load_layout(p)
+        return load_layout
     raise ContentError(
         [
             Diagnostic(
@@ -114,7 +113,7 @@ def _checker(path: Path) -> Callable[[Library, Path], object]:
 def _check_template(library: Library, path: Path) -> None:
     """A shared template is only rendered inside a medicine, so its text is checked on
     its own here: glyphs, and variables as the only Jinja (text.check)."""
-    template = load_template(path)
+    template = load_template(library, path)
     problems = _static_problems(template.source)
     if problems:
         raise ContentError(problems)
@@ -138,46 +137,57 @@ def _static_problems(source: Source) -> list[Diagnostic]:
 
 
 def _check_medicine(library: Library, path: Path) -> None:
-    """Resolve every section at every level: Jinja, templates, parameters, glyphs."""
-    medicine = load_medicine(path)
-    brand = load_brand(library.brand_path(DEFAULT_BRAND))
-    strings = load_strings(library.strings_path(medicine.doc.lang))
+    """Prepare every level as ``build`` would: Jinja, templates, parameters, glyphs."""
+    doc = load_medicine(library, path).doc  # also: the file is at <root>/medicines/<id>/<lang>.yaml
+    home = _home(library, path, doc.medicine, doc.lang)
     problems: list[Diagnostic] = []
     for level in schema.LEVELS:
         try:
-            resolve(library, medicine, level, list(medicine.doc.sections), brand, strings, brand.paper)
+            prepare(home, Request(doc.medicine, doc.lang, level))
         except ContentError as exc:
             problems += exc.diagnostics
     if problems:
         raise ContentError(problems)
 
 
+def _home(library: Library, path: Path, medicine: str, lang: str) -> Library:
+    """The library in which ``path`` is the medicine a build would take: ``library``
+    itself, unless the file lies outside it or another root shadows it; then its own
+    content folder is searched first."""
+    try:
+        if library.medicine_path(medicine, lang) == path:
+            return library
+    except ContentError:
+        pass
+    return Library((path.parents[2], *library.roots), library.templates)
+
+
 def _check_translation(library: Library, path: Path) -> None:
-    """Every unit paired with its source and QA-checked; every level whose sections are all
-    translated is then resolved like a source file (Jinja, templates, glyphs)."""
+    """Every unit paired with its source and QA-checked; the translated sections of each
+    level are then prepared as ``build`` would (Jinja, templates, glyphs)."""
     if "template" in load_yaml(path).data:
-        translation = load_template_translation(path)
+        translation = load_template_translation(library, path)
         source_path = library.template_path(translation.doc.template, translation.doc.translation_of)
         if source_path is None:
             raise ContentError([translation.source.error(("translation_of",), "no source template in that language")])
         problems = _static_problems(translation.source)
         for level in schema.LEVELS:
-            w, _ = walk_template(load_template(source_path), translation, level)
+            w, _ = walk_template(load_template(library, source_path), translation, level)
             problems += w.problems + [_gap(p, "error") for p in w.pairs if p.state == "missing"]
             problems += [d for p in w.pairs for d in check_pair(p)]
         if problems:
             raise ContentError(problems)
         return
-    medicine = load_medicine_translation(path)
+    medicine = load_medicine_translation(library, path)
     lang = medicine.doc.lang
     source = source_of(library, medicine.doc.medicine, lang)
-    brand = load_brand(library.brand_path(DEFAULT_BRAND))
     problems = []
     try:
-        strings = load_strings(library.strings_path(lang))
+        load_strings(library, library.strings_path(lang))
+        strings_ok = True
     except ContentError as exc:  # reported, and every unit is still checked
         problems += exc.diagnostics
-        strings = None
+        strings_ok = False
     for level in schema.LEVELS:
         w, _ = walk_medicine(source, medicine, level)
         problems += w.problems + [d for p in w.pairs for d in check_pair(p)]
@@ -188,11 +198,10 @@ def _check_translation(library: Library, path: Path) -> None:
             if p.state == "missing"
         ]
         complete = [sid for sid in source.doc.sections if sid not in gaps]
-        if SUMMARY in gaps or w.problems or strings is None:
+        if SUMMARY in gaps or w.problems or not strings_ok:
             continue
         try:
-            doc = medicine_for(library, medicine.doc.medicine, lang, level, complete)
-            resolve(library, doc, level, complete, brand, strings, brand.paper)
+            prepare(library, Request(medicine.doc.medicine, lang, level, sections=tuple(complete)))
         except ContentError as exc:
             problems += exc.diagnostics
     if problems:

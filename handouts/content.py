@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache, wraps
+from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
 from typing import Generic, TypeVar
+
+from cachetools import LRUCache
 
 from . import paths, schema, scripts
 from .colors import MIN_CONTRAST, WHITE, contrast, tint
@@ -38,26 +40,46 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 R = TypeVar("R")
+FILES_KEPT = 1024  # loaded files per library: the shipped library has ~60; a pharmacy's brands add one each
 
 
-def file_cache(maxsize: int) -> Callable[[Callable[[Path], R]], Callable[[Path], R]]:
-    """Cache a loader per file *and* per modification time and size: unchanged files are
-    parsed once per process (a batch reuses them thousands of times), an edited file is
-    read again (a long-running process, or a test editing a file, never sees old text)."""
+class FileCache:
+    """What a ``Library`` has loaded, per file *and* per modification time and size:
+    unchanged files are parsed and validated once per library (a batch reuses them
+    thousands of times), an edited file is read again (a long-running process, or a test
+    editing a file, never sees old text). Least recently used dropped first. A library
+    sent to a worker process arrives with an empty cache; the worker keeps its own
+    library (``worker.process_library``)."""
 
-    def decorate(load: Callable[[Path], R]) -> Callable[[Path], R]:
-        @lru_cache(maxsize)
-        def by_stamp(path: Path, stamp: tuple[int, int] | None) -> R:
-            return load(path)
+    def __init__(self, maxsize: int = FILES_KEPT):
+        self.maxsize = maxsize
+        self._kept: LRUCache[tuple[str, Path, tuple[int, int] | None], object] = LRUCache(maxsize)
 
-        @wraps(load)
-        def cached(path: Path) -> R:
-            return by_stamp(Path(path), file_stamp(path))
+    def __reduce__(self) -> tuple[type[FileCache], tuple[int]]:
+        return (FileCache, (self.maxsize,))  # pickled empty: what it holds stays in its process
 
-        cached.cache_clear = by_stamp.cache_clear  # type: ignore[attr-defined]  # lru_cache's API, on the wrapper
-        return cached
+    def __len__(self) -> int:
+        return len(self._kept)
 
-    return decorate
+    def get(self, kind: str, path: Path, load: Callable[[], R]) -> R:
+        key = (kind, path, file_stamp(path))
+        try:
+            return self._kept[key]  # type: ignore[return-value]
+        except KeyError:
+            pass
+        value = self._kept[key] = load()  # an error is raised again next time, not kept
+        return value
+
+
+def cached(load: Callable[[Library, Path], R]) -> Callable[[Library, Path], R]:
+    """A loader whose results the library keeps (``FileCache``)."""
+
+    @wraps(load)
+    def through(library: Library, path: Path) -> R:
+        path = Path(path)
+        return library.files.get(load.__name__, path, lambda: load(library, path))
+
+    return through
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:
@@ -80,8 +102,12 @@ class Loaded(Generic[M]):
 
 @dataclass(frozen=True)
 class Library:
+    """Where content comes from, and the files loaded from it (``files``): a command, a
+    batch worker or a server keeps one library and so parses each file once."""
+
     roots: tuple[Path, ...] = (paths.CONTENT,)
     templates: Path = paths.TEMPLATES
+    files: FileCache = field(default_factory=FileCache, compare=False, repr=False)
 
     @classmethod
     def with_content(cls, content: Path | None) -> Library:
@@ -206,27 +232,28 @@ def confined(root: Path, candidate: Path) -> Path | None:
 # --- loaders: one per file kind; cached because batches reuse them thousands of times ---
 
 
-@file_cache(512)
-def _parse(path: Path) -> Source:
-    """Each file is parsed once, however many loaders look at it (``is_translation`` and
-    then the loader of its kind). Content is held to the limits of its shape here too."""
+@cached
+def parse(library: Library, path: Path) -> Source:
+    """Each file is parsed once per library, however many loaders look at it
+    (``is_translation`` and then the loader of its kind). Content is held to the limits
+    of its shape here too."""
     source = load_yaml(path)
     check_limits(source)
     return source
 
 
-@file_cache(256)
-def load_medicine(path: Path) -> Loaded[schema.MedicineFile]:
-    source = _parse(path)
+@cached
+def load_medicine(library: Library, path: Path) -> Loaded[schema.MedicineFile]:
+    source = parse(library, path)
     doc = check(source, schema.MedicineFile)
     _check_place(source, doc, path)
     return Loaded(source, doc)
 
 
-@file_cache(512)
-def is_translation(path: Path) -> bool:
+@cached
+def is_translation(library: Library, path: Path) -> bool:
     """A translation names its source language; a source file has the facts."""
-    data = _parse(path).data
+    data = parse(library, path).data
     return isinstance(data, dict) and "translation_of" in data
 
 
@@ -257,9 +284,9 @@ def _check_place(source: Source, doc: schema.MedicineFile | schema.MedicineTrans
         raise ContentError(problems)
 
 
-@file_cache(256)
-def load_medicine_translation(path: Path) -> Loaded[schema.MedicineTranslation]:
-    source = _parse(path)
+@cached
+def load_medicine_translation(library: Library, path: Path) -> Loaded[schema.MedicineTranslation]:
+    source = parse(library, path)
     doc = check(source, schema.MedicineTranslation)
     _check_place(source, doc, path)
     if doc.translation_of == doc.lang:
@@ -267,9 +294,9 @@ def load_medicine_translation(path: Path) -> Loaded[schema.MedicineTranslation]:
     return Loaded(source, doc)
 
 
-@file_cache(256)
-def load_template_translation(path: Path) -> Loaded[schema.TemplateTranslation]:
-    source = _parse(path)
+@cached
+def load_template_translation(library: Library, path: Path) -> Loaded[schema.TemplateTranslation]:
+    source = parse(library, path)
     doc = check(source, schema.TemplateTranslation)
     _check_template_name(source, doc.template, path)
     return Loaded(source, doc)
@@ -282,17 +309,17 @@ def _check_template_name(source: Source, name: str, path: Path) -> None:
         )
 
 
-@file_cache(256)
-def load_template(path: Path) -> Loaded[schema.TemplateFile]:
-    source = _parse(path)
+@cached
+def load_template(library: Library, path: Path) -> Loaded[schema.TemplateFile]:
+    source = parse(library, path)
     doc = check(source, schema.TemplateFile)
     _check_template_name(source, doc.template, path)
     return Loaded(source, doc)
 
 
-@file_cache(64)
-def load_layout(path: Path) -> Loaded[schema.LayoutFile]:
-    source = _parse(path)
+@cached
+def load_layout(library: Library, path: Path) -> Loaded[schema.LayoutFile]:
+    source = parse(library, path)
     doc = check(source, schema.LayoutFile)
     seen: set[str] = set()
     for i, section in enumerate(doc.sections):
@@ -302,9 +329,9 @@ def load_layout(path: Path) -> Loaded[schema.LayoutFile]:
     return Loaded(source, doc)
 
 
-@file_cache(64)
-def load_strings_file(path: Path) -> Loaded[schema.StringsFile]:
-    source = _parse(path)
+@cached
+def load_strings_file(library: Library, path: Path) -> Loaded[schema.StringsFile]:
+    source = parse(library, path)
     doc = check(source, schema.StringsFile)
     required = {"page": {"page", "pages"}, "revised": {"date"}, "version": {"version"}, "continued": {"label"}}
     problems = []
@@ -331,8 +358,8 @@ def load_strings_file(path: Path) -> Loaded[schema.StringsFile]:
     return Loaded(source, doc)
 
 
-def load_strings(path: Path) -> Strings:
-    doc = load_strings_file(path).doc
+def load_strings(library: Library, path: Path) -> Strings:
+    doc = load_strings_file(library, path).doc
     return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice, doc.continued)
 
 
@@ -349,9 +376,9 @@ _BRAND_TEXTS = (
 )
 
 
-@file_cache(64)
-def load_brand(path: Path) -> Brand:
-    source = _parse(path)
+@cached
+def load_brand(library: Library, path: Path) -> Brand:
+    source = parse(library, path)
     doc = check(source, schema.BrandFile)
     problems: list[Diagnostic] = []
     texts: dict[str, str] = {}

@@ -24,6 +24,9 @@ _LINE_SPACE = frozenset("\t\n\r\x85")
 
 # Characters already found to print as written: most texts are cleared by one C-level
 # set comparison (a batch checks the same few hundred characters millions of times).
+# A memo of fixed facts (fonts, Unicode) that no content changes, so the process keeps
+# it; emptied when it reaches CLEAN_MAX characters (~6 MB), so odd input cannot grow it.
+CLEAN_MAX = 50_000
 _CLEAN: set[str] = set()
 
 
@@ -33,6 +36,8 @@ def problems(text: str) -> list[tuple[int, str, str, str]]:
         return []
     out = _problems(text)
     bad = {text[i] for i, *_ in out}
+    if len(_CLEAN) > CLEAN_MAX:
+        _CLEAN.clear()
     _CLEAN.update(ch for ch in text if ch not in bad)
     return out
 

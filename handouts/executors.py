@@ -15,9 +15,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
+from .build import render_cache
 from .content import Library
 from .manifest import Job
-from .worker import Result, generator_id, run_job, warm
+from .worker import Result, generator_id, run_job, run_pooled_job, warm
 
 Task = tuple[int, Job, "str | None"]
 
@@ -29,15 +30,17 @@ WINDOW_PER_WORKER = 4  # enough queued work to keep a worker busy between two re
 
 
 def in_process(library: Library, tasks: Iterable[Task]) -> Iterator[tuple[int, Result]]:
-    """``--jobs 1``: no pool, no pickling; also the easiest path to debug."""
+    """``--jobs 1``: no pool, no pickling; also the easiest path to debug. The caller's
+    library and one render cache serve every job."""
+    cache = render_cache()
     for index, job, previous in tasks:
-        yield index, run_job(library, job, previous)
+        yield index, run_job(library, job, previous, cache)
 
 
 def process_pool(library: Library, tasks: Iterable[Task], workers: int) -> Iterator[tuple[int, Result]]:
     """A pool of ``workers`` processes, each keeping its parsed content, templates, fonts
-    and laid-out paragraphs (its RenderCache, worker.process_cache) for all the jobs it runs. A worker that
-    dies (out of memory, a crash in a C library) breaks the pool: the jobs in flight are
+    and laid-out paragraphs (``worker.process_library``, ``process_cache``) for all the
+    jobs it runs. A worker that dies (out of memory, a crash in a C library) breaks the pool: the jobs in flight are
     reported failed and a fresh pool takes the rest."""
     # forkserver/spawn, not fork: the parent may run a progress-bar thread, and forking a
     # threaded process can deadlock.
@@ -50,7 +53,7 @@ def process_pool(library: Library, tasks: Iterable[Task], workers: int) -> Itera
         broken = False
         try:
             for index, job, previous in _take(queue, workers * WINDOW_PER_WORKER):
-                pending[pool.submit(run_job, library, job, previous)] = index
+                pending[pool.submit(run_pooled_job, library, job, previous)] = index
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -62,7 +65,7 @@ def process_pool(library: Library, tasks: Iterable[Task], workers: int) -> Itera
                         yield index, Result("failed", error="the worker process died while building this handout")
                 if not broken:
                     for index, job, previous in _take(queue, len(done)):
-                        pending[pool.submit(run_job, library, job, previous)] = index
+                        pending[pool.submit(run_pooled_job, library, job, previous)] = index
         finally:
             pool.shutdown(wait=not broken, cancel_futures=True)
         if not broken:
@@ -89,7 +92,7 @@ def dask_cluster(library: Library, tasks: Iterable[Task], scheduler: str) -> Ite
 
         def submit(count: int) -> None:
             for index, job, previous in _take(queue, count):
-                future = client.submit(run_job, library, job, previous, pure=False)
+                future = client.submit(run_pooled_job, library, job, previous, pure=False)
                 index_of[future.key] = index
                 running.add(future)
 

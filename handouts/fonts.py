@@ -18,7 +18,7 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from . import paths
 
@@ -62,6 +62,9 @@ LATIN = FAMILIES["NotoSans"]
 MANIFEST = "manifest.json"
 
 
+KNOWN_MAX = 100_000  # code points remembered per family (~10 MB)
+
+
 class Coverage:
     """Sorted, non-overlapping code point ranges; membership by binary search, remembered
     per code point (a handout asks about the same few hundred characters thousands of
@@ -75,6 +78,8 @@ class Coverage:
     def __contains__(self, cp: int) -> bool:
         known = self._known.get(cp)
         if known is None:
+            if len(self._known) > KNOWN_MAX:  # text full of rare characters cannot grow it
+                self._known.clear()
             i = bisect.bisect_right(self._starts, cp) - 1
             known = self._known[cp] = i >= 0 and cp <= self._ends[i]
         return known
@@ -86,7 +91,7 @@ def _manifest() -> dict[str, list[list[int]]]:
     return coverage
 
 
-@cache
+@lru_cache(maxsize=len(FAMILIES))
 def coverage(family: str) -> Coverage:
     """Code points every style of a family can draw (a bold word must not lose a glyph
     the regular face has); built per family on first use."""
@@ -138,7 +143,8 @@ def uncovered(text: str) -> list[tuple[int, str]]:
 
 
 # Characters already found in a family: most texts are checked by one C-level set
-# comparison instead of a lookup per character.
+# comparison instead of a lookup per character. A memo of the bundled fonts, bounded by
+# what each family covers (at most ~45,000 characters, for CJK).
 _IN_FAMILY: dict[str, set[str]] = {}
 
 

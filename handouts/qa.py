@@ -121,7 +121,7 @@ def build_check(
     from its source is an error (a dose removed or changed must not reach a patient);
     stale units are warnings, or errors with ``require_current``. A source-language
     file has nothing to compare with: nothing to report."""
-    if not is_translation(library.medicine_path(medicine, lang)):
+    if not is_translation(library, library.medicine_path(medicine, lang)):
         return []
     out = []
     for pair in level_pairs(library, medicine, lang, level, section_ids):

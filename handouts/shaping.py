@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import uharfbuzz as hb
 
@@ -68,7 +68,7 @@ class Line:
     width: float  # points
 
 
-@cache
+@lru_cache(maxsize=32)  # one per bundled face (8 families, up to 3 faces each)
 def _hb_font(face: str) -> tuple[hb.Font, float]:
     blob = hb.Blob.from_file_path(fonts.path(face))
     hb_face = hb.Face(blob)

@@ -198,7 +198,7 @@ def plan(library: Library, medicine: str, lang: str, source_lang: str, *, force:
         raise ContentError(
             [Diagnostic(Path("--lang"), 0, 0, f"'{lang}' is not a language code CLDR knows", hint="e.g. es, zh-Hans")]
         )
-    source = load_medicine(library.medicine_path(medicine, source_lang))
+    source = load_medicine(library, library.medicine_path(medicine, source_lang))
     doc = source.doc
     target = library.roots[0] / "medicines" / medicine / f"{lang}.yaml"
     if target.exists() and not force:
@@ -225,11 +225,11 @@ def plan(library: Library, medicine: str, lang: str, source_lang: str, *, force:
                 )
             )
             continue
-        template = load_template(template_path).doc
+        template = load_template(library, template_path).doc
         files[library.template_dirs[0] / name / f"{lang}.yaml"] = template_skeleton(template, source_lang, lang)
     if problems:
         raise ContentError(problems)
     if not any((root / "strings" / f"{lang}.yaml").is_file() for root in library.roots):
-        strings = load_strings_file(library.strings_path(source_lang)).doc
+        strings = load_strings_file(library, library.strings_path(source_lang)).doc
         files[library.roots[0] / "strings" / f"{lang}.yaml"] = strings_skeleton(strings, lang)
     return files

@@ -368,18 +368,20 @@ def source_of(library: Library, medicine: str, lang: str) -> Loaded[schema.Medic
     """The source-language medicine behind ``lang`` (itself when it is not a translation):
     sections, required flags, templates and facts always come from there."""
     path = library.medicine_path(medicine, lang)
-    if not is_translation(path):
-        return load_medicine(path)
-    return load_medicine(library.medicine_path(medicine, load_medicine_translation(path).doc.translation_of))
+    if not is_translation(library, path):
+        return load_medicine(library, path)
+    return load_medicine(
+        library, library.medicine_path(medicine, load_medicine_translation(library, path).doc.translation_of)
+    )
 
 
 def medicine_for(
     library: Library, medicine: str, lang: str, level: str, section_ids: list[str]
 ) -> Loaded[schema.MedicineFile]:
     path = library.medicine_path(medicine, lang)
-    if not is_translation(path):
-        return load_medicine(path)
-    translation = load_medicine_translation(path)
+    if not is_translation(library, path):
+        return load_medicine(library, path)
+    translation = load_medicine_translation(library, path)
     return localize(source_of(library, medicine, lang), translation, level, section_ids)
 
 
@@ -387,15 +389,15 @@ def template_for(library: Library, name: str, lang: str, level: str) -> Loaded[s
     path = library.template_path(name, lang)
     if path is None:
         return None
-    if not is_translation(path):
-        return load_template(path)
-    translation = load_template_translation(path)
+    if not is_translation(library, path):
+        return load_template(library, path)
+    translation = load_template_translation(library, path)
     source_path = library.template_path(name, translation.doc.translation_of)
     if source_path is None:
         raise ContentError(
             [translation.source.error(("translation_of",), f"no '{translation.doc.translation_of}' source for this")]
         )
-    return localize_template(load_template(source_path), translation, level)
+    return localize_template(load_template(library, source_path), translation, level)
 
 
 def all_pairs(library: Library, medicine: str, lang: str) -> list[Pair]:
@@ -408,7 +410,7 @@ def level_pairs(
     library: Library, medicine: str, lang: str, level: str, section_ids: list[str] | None = None
 ) -> list[Pair]:
     """The units of one level, of the given sections (default: all) and the title."""
-    translation = load_medicine_translation(library.medicine_path(medicine, lang))
+    translation = load_medicine_translation(library, library.medicine_path(medicine, lang))
     source = source_of(library, medicine, lang)
     wanted = set(source.doc.sections if section_ids is None else section_ids) | {SUMMARY}
     w, _ = walk_medicine(source, translation, level)
@@ -426,12 +428,12 @@ def _template_pairs(library: Library, name: str, source_lang: str, lang: str, le
     source_path = library.template_path(name, source_lang)
     if source_path is None:
         return []  # the source medicine itself is broken: validate reports it there
-    source = load_template(source_path)
+    source = load_template(library, source_path)
     if path is None:
         return [Pair(name, level, source, (), "", None, (), None, None)]
-    if not is_translation(path):
+    if not is_translation(library, path):
         return []  # written natively in this language: nothing to keep in step
-    w, _ = walk_template(source, load_template_translation(path), level)
+    w, _ = walk_template(source, load_template_translation(library, path), level)
     return w.pairs
 
 
@@ -456,7 +458,7 @@ def status(library: Library, medicine: str | None = None) -> tuple[list[StatusRo
     rows: list[StatusRow] = []
     details: list[Diagnostic] = []
     for med, lang, path in library.medicines():
-        if (medicine and med != medicine) or not is_translation(path):
+        if (medicine and med != medicine) or not is_translation(library, path):
             continue
         pairs = all_pairs(library, med, lang)
         found: dict[tuple[str, str], set[State]] = {}

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, paths
 from .build import prepare, render, render_cache
-from .content import Library, file_cache
+from .content import Library, cached
 from .errors import ContentError
 from .manifest import Job
 from .model import Handout
@@ -68,22 +68,22 @@ def generator_files() -> list[tuple[str, Path]]:
     return code + [("manifest.json", paths.FONTS / "manifest.json")]
 
 
-@file_cache(64)
-def _file_sha256(path: Path) -> str:
+@cached
+def file_sha256(library: Library, path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def fingerprint(handout: Handout) -> str:
+def fingerprint(library: Library, handout: Handout) -> str:
     """Everything the PDF depends on. The handout is plain frozen data, so its repr is a
     complete, stable description; the logo is a path in it, so its bytes are added."""
     digest = hashlib.sha256(generator_id().encode())
     digest.update(repr(handout).encode())
     if handout.brand.logo is not None:
-        digest.update(_file_sha256(handout.brand.logo).encode())
+        digest.update(file_sha256(library, handout.brand.logo).encode())
     return digest.hexdigest()[:32]
 
 
-def run_job(library: Library, job: Job, previous: str | None) -> Result:
+def run_job(library: Library, job: Job, previous: str | None, cache: RenderCache) -> Result:
     """Resolve the job; render it unless its fingerprint equals ``previous`` (the one its
     existing output was made from). One bad job must never stop a batch, so every error
     comes back as a result: content problems with file:line, anything else as an
@@ -91,10 +91,10 @@ def run_job(library: Library, job: Job, previous: str | None) -> Result:
     started = time.perf_counter()
     try:
         handout = prepare(library, job.request())
-        key = fingerprint(handout)
+        key = fingerprint(library, handout)
         if key == previous:
             return Result("unchanged", key, generator_id(), seconds=time.perf_counter() - started)
-        pdf = render(handout, process_cache())
+        pdf = render(handout, cache)
     except ContentError as exc:
         error = "\n".join(d.format() for d in exc.diagnostics)
         return Result("failed", generator=generator_id(), error=error, seconds=time.perf_counter() - started)
@@ -113,17 +113,34 @@ def run_job(library: Library, job: Job, previous: str | None) -> Result:
     )
 
 
+def run_pooled_job(library: Library, job: Job, previous: str | None) -> Result:
+    """``run_job`` in a worker process (pool or Dask), with what the process keeps."""
+    return run_job(process_library(library), job, previous, process_cache())
+
+
+# What a worker process keeps for all the jobs it runs: the batch worker is their owner.
 _CACHE: RenderCache | None = None
+_LIBRARY: Library | None = None
 
 
 def process_cache() -> RenderCache:
     """The render cache of this worker process, which keeps paragraph layouts for all the
-    jobs it runs: made at start-up by ``warm`` (process pool), or by the first job where
-    the executor has no start-up hook (in process, Dask)."""
+    jobs it runs: made at start-up by ``warm`` (process pool), or by its first job where
+    the executor has no start-up hook (Dask)."""
     global _CACHE
     if _CACHE is None:
         _CACHE = render_cache()
     return _CACHE
+
+
+def process_library(library: Library) -> Library:
+    """The library this worker process keeps, so that each content file is parsed once
+    for all its jobs. A job sent to a pool brings a copy of its library without the
+    files loaded (``content.FileCache``); an equal library already kept is used instead."""
+    global _LIBRARY
+    if _LIBRARY != library:
+        _LIBRARY = library
+    return _LIBRARY
 
 
 def warm(batch_pid: int) -> None:

@@ -352,18 +352,15 @@ def test_a_worker_parses_each_content_file_once(tmp_path, monkeypatch):
     from handouts import content, executors
     from handouts.batch import run_batch
 
-    for loader in (content.load_medicine, content.load_medicine_translation, content.load_template,
-                   content.load_template_translation, content.load_strings_file, content.load_brand,
-                   content.is_translation, content.load_layout, content._parse):  # fmt: skip
-        loader.cache_clear()
     parsed: list[Path] = []
     original = content.load_yaml
     monkeypatch.setattr(content, "load_yaml", lambda path: parsed.append(Path(path)) or original(path))
     manifest = write(
         tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  lang: [en, es]\n  level: all\n  paper: all\n"
     )
-    jobs = load_manifest(manifest, Library())
-    summary = run_batch(jobs, tmp_path / "out", lambda tasks: executors.in_process(Library(), tasks))
+    library = Library()  # one library for the manifest and the in-process worker: each file parsed once
+    jobs = load_manifest(manifest, library)
+    summary = run_batch(jobs, tmp_path / "out", lambda tasks: executors.in_process(library, tasks))
     assert summary.counts["built"] == 12
     assert len(parsed) == len(set(parsed)) >= 5, "every file parsed exactly once"
     assert {p.name for p in parsed} >= {"en.yaml", "es.yaml", "brand.yaml"}

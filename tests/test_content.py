@@ -26,7 +26,7 @@ def test_templates_do_not_name_a_medicine(library):
 
 
 def test_baclofen_requires_the_five_sections_and_is_a_draft(library):
-    doc = load_medicine(library.medicine_path("baclofen", "en")).doc
+    doc = load_medicine(library, library.medicine_path("baclofen", "en")).doc
     required = {sid for sid, section in doc.sections.items() if section.required}
     assert required == {"what_it_is", "how_to_take", "side_effects", "do_not_stop", "buying_online"}
     assert doc.status == "draft"  # no pharmacist has reviewed it: it must print as a draft

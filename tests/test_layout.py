@@ -274,7 +274,7 @@ def test_brand_texts_longer_than_the_page_allows_are_refused(tmp_path):
     name = "Clinic " * 40
     path.write_text(path.read_text().replace("name: Sample Community Clinic", f"name: {name.strip()}"))
     with pytest.raises(ContentError) as caught:
-        load_brand(path)
+        load_brand(Library(), path)
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.line == 3 and diagnostic.key == "name"
     assert diagnostic.message == f"too long: {len(name.strip())} characters, at most 120 fit"

@@ -65,7 +65,8 @@ def test_emergency_text_without_a_brand_number_is_an_error(tmp_path):
 
 
 def test_brand_texts_follow_the_readers_language_with_the_brands_own_as_fallback():
-    brand = load_brand(Library().brand_path("eu_example"))
+    library = Library()
+    brand = load_brand(library, library.brand_path("eu_example"))
     assert brand.for_lang("es").address == "Calle Ejemplo 12, 10115 Berlín"
     assert brand.for_lang("es").footer_note.startswith("Marca de ejemplo")
     assert brand.for_lang("es-MX").hours.startswith("lun.–vie.")  # the base language

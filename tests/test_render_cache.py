@@ -11,6 +11,7 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.pdfbase import ttfonts
 
+from handouts import coverage, fonts
 from handouts.build import Request, prepare, render
 from handouts.content import Library
 from handouts.pdf import RenderCache, engine
@@ -104,3 +105,16 @@ def test_installing_twice_changes_nothing_more():
     assert ttfonts.makeToUnicodeCMap is patched and rl_config.useA85 == 0
     cmap = ttfonts.makeToUnicodeCMap("F", [0x41])
     assert cmap.count("<00> <0041>") == 1
+
+
+def test_memos_of_the_bundled_fonts_are_bounded(monkeypatch):
+    """The clean-character memo (coverage) and the per-family code point memo (fonts)
+    are emptied when full, so text full of rare characters cannot grow them."""
+    monkeypatch.setattr(coverage, "CLEAN_MAX", 100)
+    monkeypatch.setattr(fonts, "KNOWN_MAX", 100)
+    rare = "".join(chr(cp) for cp in range(0x4E00, 0x4E00 + 1000))  # CJK ideographs, all printable
+    for start in range(0, len(rare), 50):
+        assert coverage.problems(rare[start : start + 50]) == []
+        assert len(coverage._CLEAN) <= 100 + 50
+    family = fonts.coverage("NotoSansSC")
+    assert len(family._known) <= 100 + 1

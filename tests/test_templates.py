@@ -18,9 +18,9 @@ def test_both_medicines_use_the_same_template_files(library, test_library):
     from handouts.content import load_medicine
 
     for sid, name in [("do_not_stop", "do_not_stop_suddenly"), ("buying_online", "online_pharmacy_safety")]:
-        assert load_medicine(baclofen).doc.sections[sid].template == name
-        assert load_medicine(testamine).doc.sections[sid].template == name
-        assert load_template(library.template_path(name, "en")).doc.params  # parameterised, not copied text
+        assert load_medicine(library, baclofen).doc.sections[sid].template == name
+        assert load_medicine(library, testamine).doc.sections[sid].template == name
+        assert load_template(library, library.template_path(name, "en")).doc.params  # parameterised, not copied text
 
 
 def test_parameters_differ_and_shared_text_is_identical(library, test_library, tmp_path):

@@ -44,12 +44,12 @@ def write_translation(root: Path, planted: dict[str, str] | None = None, lang: s
         return planted.get(text, "«FR» " + text)
 
     library = Library.with_content(root)
-    source = load_medicine(library.medicine_path("testamine", "en")).doc
+    source = load_medicine(library, library.medicine_path("testamine", "en")).doc
     facts = {key: fact_text(value, lang) for key, value in source.facts.items()}
     path = root / "medicines" / "testamine" / f"{lang}.yaml"
     path.write_text(medicine_skeleton(source, lang, facts, "2026-11-21", fill), encoding="utf-8")
     for name in TEMPLATES:
-        template = load_template(library.template_path(name, "en")).doc
+        template = load_template(library, library.template_path(name, "en")).doc
         target = root / "templates" / name / f"{lang}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template_skeleton(template, "en", lang, fill), encoding="utf-8")
@@ -324,7 +324,7 @@ def test_every_generated_file_loads_back_as_written(runner, root, hostile):
             assert "status: reviewed" not in line or line.lstrip().startswith("#"), line
 
     library = Library.with_content(root)
-    source = load_medicine(library.medicine_path("testamine", "en")).doc
+    source = load_medicine(library, library.medicine_path("testamine", "en")).doc
     filled = root / "filled.yaml"
     filled.write_text(medicine_skeleton(source, "fr", {}, "2026-11-21", fill=lambda text: text), encoding="utf-8")
     assert load_yaml(filled).data["name"]["text"] == hostile
