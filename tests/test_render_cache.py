@@ -4,6 +4,7 @@ changed only when the first cache is made, once."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,19 @@ def test_memos_of_the_bundled_fonts_are_bounded(monkeypatch):
         assert len(coverage._CLEAN) <= 100 + 50
     family = fonts.coverage("NotoSansSC")
     assert len(family._known) <= 100 + 1
+
+
+def test_only_the_pdf_package_imports_reportlab():
+    """reportlab stays confined to handouts/pdf/: the model, resolve, checks and batch
+    code never touch it (an HTML renderer would then reuse all of them)."""
+    package = ROOT / "handouts"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.is_relative_to(package / "pdf"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] == "reportlab"]
+    assert found == []
