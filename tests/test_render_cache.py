@@ -135,3 +135,19 @@ def test_only_the_pdf_package_imports_reportlab():
                 names = [node.module]
             found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] == "reportlab"]
     assert found == []
+
+
+VALIDATE = """
+import sys
+from click.testing import CliRunner
+from handouts.cli import main
+result = CliRunner().invoke(main, ["validate"])
+print(result.exit_code, "reportlab" in sys.modules)
+"""
+
+
+def test_validate_never_imports_reportlab():
+    """Commands that make no PDF skip reportlab's ~125 ms import (build._pdf is the one
+    deferred import of the renderer)."""
+    run = subprocess.run([sys.executable, "-c", VALIDATE], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert run.stdout.split() == ["0", "False"], run.stderr
