@@ -457,3 +457,16 @@ def test_a_language_whose_script_has_no_font_is_refused(tmp_path):
         "Japanese, Korean; write the code as BCP 47, e.g. fa, zh-Hant",
     ]
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_bullets_use_the_language_font_when_no_bundled_font_has_the_bullet(library, monkeypatch):
+    """Was an AttributeError on None (mypy: fonts.family_for may find no family), should
+    a font set without U+2022 be bundled: the bullet then takes the language's own font."""
+    from handouts.pdf import styles
+
+    real = fonts.family_for
+    monkeypatch.setattr(fonts, "family_for", lambda ch, chain: None if ch == styles.BULLET else real(ch, chain))
+    handout = build.prepare(library, build.Request("baclofen", "ru"))
+    script = script_for(handout.lang)
+    made = styles.make_styles(handout, script, lambda face: face)
+    assert made.bullet.bulletFontName == fonts.FAMILIES[script.fonts[0]].regular
