@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import uharfbuzz as hb
@@ -160,7 +160,7 @@ def layout(
     faces = fonts.faces(text, bold, script.fonts, italic)
     lv = bidi.levels(text, script.rtl)
     scale = size / UNITS
-    lines: list[list[Run]] = [[]]
+    lines: list[list[_Word]] = [[]]
     used = 0.0
     spaces: list[Run] = []  # after the last word: drawn only if the line goes on
     for start, stop, end in _words(text, script.keep_all):
@@ -171,12 +171,50 @@ def layout(
             gap = sum(p.advance for p in spaces) * scale
             if lines[-1] and (k or used + gap + advance > width):  # a broken word's later pieces start lines
                 lines.append([])
-                used, spaces, gap = 0.0, [], 0.0
-            lines[-1] += spaces + word
+                used, gap = 0.0, 0.0
+            lines[-1].append(_Word(spaces, word, text[start:stop], gap if lines[-1] else 0.0, advance, k > 0))
             used += gap + advance
             spaces = []
         spaces = _pieces(text, faces, lv, stop, end)
-    return [_line(line, scale) for line in lines]
+    _no_lone_character(lines, width, scale)
+    return [
+        _line([run for i, w in enumerate(line) for run in (w.spaces if i else []) + w.runs], scale) for line in lines
+    ]
+
+
+@dataclass(frozen=True)
+class _Word:
+    """What ``layout`` put on a line: a word (or a piece of a broken one) with the
+    spaces before it, drawn unless the word starts its line."""
+
+    spaces: list[Run]
+    runs: list[Run]
+    text: str
+    gap: float  # the spaces' width in points, 0 for the first word of a line
+    advance: float  # the word's width in points
+    piece: bool  # a broken word's later piece: it must start its line
+
+
+def _no_lone_character(lines: list[list[_Word]], width: float, scale: float) -> None:
+    """A last line holding one CJK character (and punctuation) takes the last word of the
+    line above, when that line keeps another and the two fit: "心：" alone under a full
+    line reads as a stray mark, and typesetters avoid it (JLREQ, "no single character
+    on the last line")."""
+    if len(lines) < 2 or len(lines[-2]) < 2 or lines[-1][0].piece:
+        return
+    letters = [ch for w in lines[-1] for ch in w.text if unicodedata.category(ch)[0] not in "PZ"]
+    if len(letters) != 1 or not unicodedata.name(letters[0], "").startswith(_CJK):
+        return
+    moved, first = lines[-2][-1], lines[-1][0]
+    gap = sum(r.advance for r in first.spaces) * scale
+    if moved.advance + gap + sum(w.gap + w.advance for w in lines[-1]) > width:
+        return
+    lines[-2].pop()
+    lines[-1][0] = replace(first, gap=gap)
+    lines[-1].insert(0, replace(moved, gap=0.0))
+
+
+_CJK = ("CJK", "HANGUL", "HIRAGANA", "KATAKANA")
 
 
 def _collapse(spans: Sequence[tuple[str, bool]]) -> tuple[str, list[bool]]:
