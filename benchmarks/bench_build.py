@@ -6,8 +6,8 @@ flowables, cold command-line timing (median of 5 fresh processes), and pages / s
 every level and paper. No pass/fail: the numbers go into docs/performance.md and the issue notes.
 
 "Bare reportlab" is what a plain reportlab script costs for the same document: making
-the very Paragraphs our renderer makes (from the same markup and styles) and laying the
-same flowables out with a plain BaseDocTemplate with the same body frame, and no
+the very Paragraphs our renderer makes (from the same markup and styles) and laying
+them out, each warning box a plain Table, with a plain BaseDocTemplate with the same body frame, and no
 header, footer, draft mark, bookmarks or page count. Ours is everything: resolve (YAML
 cached, Jinja, checks) + our markup + the flowables + layout + page chrome + PDF, both
 one-off (nothing shared from earlier builds) and again (paragraph layouts and font
@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout: its handouts first
@@ -32,7 +34,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 
 from handouts.build import Request, prepare, render
 from handouts.content import Library
-from handouts.pdf import RenderCache, chrome, story, styles, writer
+from handouts.pdf import RenderCache, chrome, flow, story, styles, writer
 from handouts.schema import LEVELS
 from handouts.scripts import script_for
 
@@ -52,31 +54,32 @@ def median_ms(fn, runs: int) -> float:
 
 
 def _paragraphs(flowables):
-    """Every Paragraph of a story, including those inside warning-box tables."""
+    """Every Paragraph of a story: the units of its flow."""
     for flowable in flowables:
-        if isinstance(flowable, Paragraph):
-            yield flowable
-        elif isinstance(flowable, Table):
-            for row in flowable._cellvalues:
-                for cell in row:
-                    yield from _paragraphs(cell if isinstance(cell, (list, tuple)) else [cell])
+        for f in (u.flowable for u in flowable.units) if isinstance(flowable, flow.Flow) else [flowable]:
+            if isinstance(f, Paragraph):
+                yield f
 
 
-def _plain(flowables, made):
-    """Our story with each of our paragraphs replaced by the plain reportlab Paragraph
-    made from the same markup (``made``: id of ours -> plain), and each warning box by a
-    plain table with the same style and rows. So nothing of ours, and nothing shared
-    between builds, is left in the bare build."""
-
-    def cell(value):
-        return made.get(id(value), value)
-
-    return [
-        made[id(f)] if id(f) in made
-        else f.make([[cell(c) for c in row] for row in f._cellvalues]) if isinstance(f, story.Box)
-        else f
-        for f in flowables
-    ]  # fmt: skip
+def _plain(flowables, made, width: float):
+    """Our story as a plain reportlab script builds it: each of our paragraphs replaced
+    by the plain Paragraph made from the same markup (``made``: id of ours -> plain),
+    one after the other, and each warning box a plain one-column table of them in its
+    colours, split by reportlab. So nothing of ours, and nothing shared between builds,
+    is left in the bare build."""
+    out = []
+    for f in flowables:
+        for box, units in groupby(f.units, key=attrgetter("box")):
+            cells = [made.get(id(u.flowable), u.flowable) for u in units]
+            if box is None:
+                out += cells
+                continue
+            style = f.boxes[box]
+            table = Table([[c] for c in cells], colWidths=[width], splitInRow=1, hAlign="LEFT")
+            table.setStyle([("BOX", (0, 0), (-1, -1), style.border_width, style.border),
+                            ("BACKGROUND", (0, 0), (-1, -1), style.background)])  # fmt: skip
+            out.append(table)
+    return out
 
 
 def ours_vs_bare_ms(library: Library, request: Request, runs: int) -> tuple[float, float, float, float]:
@@ -112,7 +115,7 @@ def ours_vs_bare_ms(library: Library, request: Request, runs: int) -> tuple[floa
         start = time.perf_counter()
         made = {key: Paragraph(text, style, bulletText=bullet) for key, text, style, bullet in sources}
         make.append(time.perf_counter() - start)
-        plain = _plain(flowables, made)
+        plain = _plain(flowables, made, page_w - 2 * styles.MARGIN)
         cache.engine.forget_subsets()  # bare reportlab makes its own every time
         gc.collect()
         start = time.perf_counter()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from .. import __version__
 from ..model import Handout
@@ -17,17 +17,6 @@ from .chrome import PagedCanvas, layout_chrome
 from .story import build_story
 from .styles import MARGIN, PAPER, make_styles
 from .writer import Writer
-
-
-class _Doc(BaseDocTemplate):
-    def afterFlowable(self, flowable: Flowable) -> None:
-        outline = getattr(flowable, "outline", None)
-        if outline:
-            key, title = outline
-            top = self.frame._y  # type: ignore[attr-defined]  # the frame's cursor: reportlab's, undeclared
-            self.canv.bookmarkHorizontal(key, 0, top + flowable.height + flowable.getSpaceBefore())
-            self.canv.addOutlineEntry(title, key, level=0)
-            self.canv.showOutline()
 
 
 @dataclass(frozen=True)
@@ -61,7 +50,7 @@ def render(handout: Handout, cache: RenderCache) -> RenderedPdf:
         id="body",
     )
     out = io.BytesIO()
-    doc = _Doc(
+    doc = BaseDocTemplate(
         out,
         pagesize=(page_w, page_h),
         pageTemplates=[PageTemplate("page", [frame])],

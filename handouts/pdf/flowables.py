@@ -30,7 +30,6 @@ class ShapedText(Flowable):
         self.spans, self.style, self.writer, self.bullet, self.italic = spans, style, writer, bullet, italic
         self.script = writer.script
         self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
-        self.keepWithNext = getattr(style, "keepWithNext", False)
         self.lines: tuple[shaping.Line, ...] | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -47,16 +46,14 @@ class ShapedText(Flowable):
             )
         return self.lines
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        self.wrap(availWidth, availHeight)
-        lines = self._lines_at(availWidth)
-        fit = int(availHeight // self.style.leading)
-        if fit <= 0 or fit >= len(lines):
-            return []
+    def split_lines(self, fit: int) -> tuple[ShapedText, ShapedText]:
+        """The first ``fit`` lines (with the bullet) and the rest, as laid out already
+        (``wrap`` came first): where ``flow`` ends a page inside this paragraph."""
+        lines = self._lines_at(self.width)
         head, tail = (ShapedText(self.spans, self.style, self.writer, b, self.italic) for b in (self.bullet, None))
         head.lines, tail.lines = lines[:fit], lines[fit:]
         head.spaceAfter = tail.spaceBefore = 0
-        return [head, tail]
+        return head, tail
 
     def draw(self) -> None:
         canv, st, rtl = self.canv, self.style, self.script.rtl

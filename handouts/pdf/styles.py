@@ -94,7 +94,6 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             fontName=family.bold,
             spaceBefore=t.body * 0.4,
             spaceAfter=t.body * 0.3,
-            keepWithNext=True,
         ),
         heading=ParagraphStyle(
             "heading",
@@ -105,7 +104,6 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             textColor=primary,
             spaceBefore=t.heading * 0.9,
             spaceAfter=t.heading * 0.35,
-            keepWithNext=True,
         ),
         title=ParagraphStyle(
             "title",
