@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pytest
 from pages import RULES, outside_gaps, violations
 from reading import render
 

@@ -11,7 +11,8 @@ labelled box, high contrast. One module per concern:
 - ``styles``: paper sizes, margins, the paragraph styles of each reading level;
 - ``flowables``: shaped paragraphs and reportlab paragraphs laid out once, shared;
 - ``writer``: text -> flowables for one language (font runs, long words broken);
-- ``story``: the body (title, sections, blocks, warning boxes);
+- ``story``: the body (title, sections, blocks, warning boxes) as units of a flow;
+- ``flow``: the body broken into pages by the rules of a clean page, boxes drawn behind;
 - ``chrome``: header, footer, "Page X of Y" and the DRAFT mark, drawn per page;
 - ``document``: the render entry.
 

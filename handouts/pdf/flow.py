@@ -32,7 +32,7 @@ in a box are spaced like paragraphs outside it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -262,7 +262,7 @@ def _gap(prev: Unit | None, unit: Unit, boxes: list[Box]) -> float:
         return boxes[unit.box].top if unit.box is not None else 0.0
     after, before = prev.flowable.getSpaceAfter(), unit.flowable.getSpaceBefore()
     if prev.box == unit.box:
-        return boxes[unit.box].label_gap if prev.kind == "label" else max(after, before)
+        return boxes[unit.box].label_gap if unit.box is not None and prev.kind == "label" else max(after, before)
     gap = 0.0
     if prev.box is not None:  # leaving a box
         gap, after = boxes[prev.box].bottom, boxes[prev.box].space
@@ -410,6 +410,7 @@ def _place(layout: _Layout, scan: _Scan, end: _Candidate) -> _Page:
     backgrounds: list[tuple[int, float, float]] = []
     if scan.head:
         number = units[state.index].box
+        assert number is not None  # a head is drawn only where a box goes on
         box = boxes[number]
         placed.append(_Placed(box.continued, box.left, box.top, box.continued.height))
         backgrounds.append((number, 0.0, 0.0))
