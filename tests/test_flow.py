@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from pages import RULES, read_lines, violations
-from test_layout import SENTENCES, handout, para
+from test_layout import CASES, SENTENCES, handout, para
 
 from handouts.model import BulletList, Callout, Section, Span
 from handouts.pdf import flowables, render
@@ -40,3 +40,14 @@ def test_a_box_after_a_long_paragraph_splits_with_its_rules(lang):
     found = violations(h, rendered)
     assert any(line.unit is None for line in read_lines(h, rendered)[1]), "the box is meant to split"
     assert {rule: places for rule, places in found.items() if places} == {}, RULES
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "zh-Hans", "hi"])
+@pytest.mark.parametrize("case", ["long warning", "500 bullets"])
+def test_long_boxes_and_lists_keep_the_rules(case, lang):
+    """A box of several pages (subheads, lists, a paragraph of pages on its own) and
+    500 bullets: every page break keeps the rules, including breaks inside a paragraph
+    that began on an earlier page."""
+    h = handout(lang, CASES[case](lang), "letter")
+    found = violations(h, render(h))
+    assert {rule: places for rule, places in found.items() if places} == {}

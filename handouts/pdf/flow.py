@@ -370,9 +370,9 @@ def _allowed(layout: _Layout, state: _State, i: int, k: int) -> bool:
             if before < MIN_LINES or _lines(layout, i, 0, layout.group_end[i], 0) < MIN_LINES:
                 return False
     if unit.box is not None and (k or units[i - 1].box == unit.box):  # inside a box
-        b0 = max(start, layout.box_start[i])
-        before = _text_lines(layout, b0, done if b0 == start else 0, i, k)
-        if before < MIN_LINES or _text_lines(layout, i, k, layout.box_end[i], 0) < MIN_LINES:
+        b0, at = max(start, layout.box_start[i]), k + (done if i == start else 0)  # at: counted from the unit's top
+        before = _text_lines(layout, b0, done if b0 == start else 0, i, at)
+        if before < MIN_LINES or _text_lines(layout, i, at, layout.box_end[i], 0) < MIN_LINES:
             return False
     return True
 
