@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 from pages import RULES, read_lines, violations
+from reading import render
 from test_layout import CASES, SENTENCES, handout, para
 
 from handouts.model import BulletList, Callout, Section, Span
-from handouts.pdf import flowables, render
+from handouts.pdf import flowables
 
 
 def test_each_block_of_a_long_box_is_laid_out_once(monkeypatch):
