@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -161,33 +162,38 @@ class _Page:
 class Flow(Flowable):
     """The whole body; ``split`` gives one page and the flow of the rest."""
 
-    def __init__(self, units: list[Unit], boxes: list[Box], state: _State | None = None, layout=None):
+    def __init__(self, units: list[Unit], boxes: list[Box], state: _State | None = None, layout: _Layout | None = None):
         super().__init__()
         self.units, self.boxes = units, boxes  # shared by every part of the flow: not copied per page
-        self._layout: _Layout | None = layout
+        self._layout = layout
         self._state = state or _State()
         self._page: _Page | None = None
         self._avail = -1.0
 
-    def wrap(self, availWidth, availHeight):
+    def _laid_out(self, availWidth: float, availHeight: float) -> tuple[_Layout, _Page]:
+        """The units laid out (once per flow) and this page filled (once per height)."""
         if self._layout is None:
             self._layout = _measure(self.units, self.boxes, availWidth)
         if self._page is None or availHeight != self._avail:
             self._page, self._avail = _fill(self._layout, self._state, availHeight), availHeight
+        return self._layout, self._page
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        layout, page = self._laid_out(availWidth, availHeight)
         self.width = availWidth
-        done = self._page.after.index >= len(self._layout.units)
-        self.height = self._page.used if done else availHeight + 1  # more than the frame holds: "split me"
+        done = page.after.index >= len(layout.units)
+        self.height = page.used if done else availHeight + 1  # more than the frame holds: "split me"
         return availWidth, self.height
 
-    def split(self, availWidth, availHeight):
-        self.wrap(availWidth, availHeight)
-        part, layout = _Part(self._page, self._layout), self._layout
-        if self._page.after.index >= len(layout.units):
-            return [part]
-        return [part, PageBreak(), Flow(layout.units, layout.boxes, self._page.after, layout)]
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        layout, page = self._laid_out(availWidth, availHeight)
+        if page.after.index >= len(layout.units):
+            return [_Part(page, layout)]
+        return [_Part(page, layout), PageBreak(), Flow(layout.units, layout.boxes, page.after, layout)]
 
-    def draw(self):
-        _Part(self._page, self._layout).drawOn(self.canv, 0, 0)
+    def draw(self) -> None:
+        layout, page = self._laid_out(self.width, self._avail)
+        _Part(page, layout).drawOn(self.canv, 0, 0)
 
 
 class _Part(Flowable):
@@ -198,11 +204,11 @@ class _Part(Flowable):
         self.page, self.layout = page, layout
         self.height = page.used
 
-    def wrap(self, availWidth, availHeight):
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
         return availWidth, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         canv = self.canv
         for number, top, bottom in self.page.backgrounds:
             box = self.layout.boxes[number]
@@ -229,7 +235,7 @@ def _measure(units: list[Unit], boxes: list[Box], width: float) -> _Layout:
     for unit in units:
         w = width if unit.box is None else boxes[unit.box].inner(width)
         _, unit.height = unit.flowable.wrap(w, 1e9)
-        unit.leading = unit.flowable.style.leading
+        unit.leading = _leading(unit.flowable)
         unit.lines = max(1, round(unit.height / unit.leading))
         layout.lines_before.append(total)
         total += unit.lines
@@ -240,6 +246,12 @@ def _measure(units: list[Unit], boxes: list[Box], width: float) -> _Layout:
         if u.box is not None and layout.box_start[i] == i:
             layout.box_height[u.box] = _height(layout, i, layout.box_end[i])
     return layout
+
+
+def _leading(flowable: Flowable) -> float:
+    """Line height of a unit: a reportlab Paragraph or a ShapedText, both with a style."""
+    style: ParagraphStyle = vars(flowable)["style"]
+    return style.leading
 
 
 def _runs(units: list[Unit], key: Callable[[Unit], int | None]) -> tuple[list[int], list[int]]:
@@ -417,8 +429,9 @@ def _place(layout: _Layout, scan: _Scan, end: _Candidate) -> _Page:
     after = _State(end.index)
     for n, i in enumerate(range(state.index, min(end.index + (1 if end.lines else 0), len(units)))):
         unit, top = units[i], scan.tops[n]
-        continues = i == state.index and state.rest is not None  # from the page before
-        flowable = state.rest if continues else unit.flowable
+        rest = state.rest if i == state.index else None  # the lines left from the page before
+        continues = rest is not None
+        flowable = unit.flowable if rest is None else rest
         height = state.rest_lines * unit.leading if continues else unit.height
         if i == end.index:  # the page ends inside this unit
             flowable, rest = _split(flowable, end.lines, unit, layout)
@@ -442,7 +455,7 @@ def _split(flowable: Flowable, lines: int, unit: Unit, layout: _Layout) -> tuple
     if hasattr(flowable, "split_lines"):
         head, rest = flowable.split_lines(lines)
     else:  # a reportlab Paragraph: it splits after as many lines as the height holds
-        flowable.allowOrphans = flowable.allowWidows = 1
+        vars(flowable).update(allowOrphans=1, allowWidows=1)  # exactly ``lines`` lines, no widow control
         head, rest = flowable.split(width, lines * unit.leading + 1e-3)  # two parts: 0 < lines < its lines
     head.wrap(width, 1e9)
     rest.wrap(width, 1e9)
