@@ -20,14 +20,16 @@ from handouts.fonts import FAMILIES, MANIFEST, path
 HERE = Path(__file__).resolve().parent
 
 
-def ranges(cps: set[int]) -> list[list[int]]:
+def ranges(cps: set[int]) -> str:
+    """Ranges as "first-last first-last ...": one string per family, which handouts.fonts turns into
+    numbers only for the families a handout uses (see its docstring)."""
     out: list[list[int]] = []
     for cp in sorted(cps):
         if out and out[-1][1] == cp - 1:
             out[-1][1] = cp
         else:
             out.append([cp, cp])
-    return out
+    return " ".join(f"{first}-{last}" for first, last in out)
 
 
 def main() -> None:
@@ -38,7 +40,7 @@ def main() -> None:
         coverage[family.name] = ranges(set.intersection(*cmaps))
     text = json.dumps({"coverage": coverage}, separators=(",", ":"))
     (HERE / MANIFEST).write_text(text + "\n", encoding="utf-8")
-    print(f"{MANIFEST}: {len(text) // 1024} KB, {sum(len(r) for r in coverage.values())} ranges")
+    print(f"{MANIFEST}: {len(text) // 1024} KB, {sum(len(r.split()) for r in coverage.values())} ranges")
 
 
 if __name__ == "__main__":
