@@ -15,8 +15,10 @@ with the byte code of every module already compiled (a round before the timed on
 it, as any earlier run or ``pip install`` does; PYTHONDONTWRITEBYTECODE is removed from
 the children's environment) and the files in the operating system's cache.
 
-``--imports`` also runs ours and bare once each under ``python -X importtime`` and prints
-the import time of each top-level package (its modules' own time, summed).
+``--imports`` also runs ours and bare three times each under ``python -X importtime`` and
+prints the import time of each top-level package (its modules' own times, summed, each
+module's least of the three). ``--instructions`` also counts the machine instructions of
+each command once under valgrind: a measure that does not move with the machine's load.
 """
 
 from __future__ import annotations
@@ -63,17 +65,32 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def import_ms(command: list[str], env: dict[str, str]) -> tuple[float, collections.Counter[str]]:
-    """Total import time and each top-level package's share (self times summed), in ms."""
-    run = subprocess.run(
-        [command[0], "-X", "importtime", *command[1:]], check=True, capture_output=True, env=env, cwd=ROOT, text=True
-    )
+def import_ms(command: list[str], env: dict[str, str], runs: int = 3) -> tuple[float, collections.Counter[str]]:
+    """Total import time and each top-level package's share (its modules' own times
+    summed), in ms: each module's least time over ``runs`` runs, as load from other
+    processes only ever adds."""
+    least: dict[str, int] = {}
+    for _ in range(runs):
+        traced = [command[0], "-X", "importtime", *command[1:]]
+        run = subprocess.run(traced, check=True, capture_output=True, env=env, cwd=ROOT, text=True)
+        for line in run.stderr.splitlines():
+            if line.startswith("import time:") and "self [us]" not in line:
+                own, _, name = line.split(":", 1)[1].split("|")
+                least[name.strip()] = min(least.get(name.strip(), int(own)), int(own))
     shares: collections.Counter[str] = collections.Counter()
-    for line in run.stderr.splitlines():
-        if line.startswith("import time:") and "self [us]" not in line:
-            own, _, name = line.split(":", 1)[1].split("|")
-            shares[name.strip().split(".")[0]] += int(own) / 1000
+    for name, microseconds in least.items():
+        shares[name.split(".")[0]] += microseconds / 1000
     return sum(shares.values()), shares
+
+
+def instructions(command: list[str], env: dict[str, str]) -> int:
+    """Machine instructions the whole process executes (valgrind's cachegrind): unlike
+    time, the same on a busy machine as on an idle one."""
+    run = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *command],
+        check=True, capture_output=True, env=env, cwd=ROOT, text=True,
+    )  # fmt: skip
+    return int(next(line for line in run.stderr.splitlines() if "I   refs:" in line).split()[-1].replace(",", ""))
 
 
 LABELS = {
@@ -87,6 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="timed rounds")
     parser.add_argument("--imports", action="store_true", help="also show import time per package")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions (needs valgrind)")
     args = parser.parse_args()
     env = environment()
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,6 +116,7 @@ def main() -> None:
             for name, command in todo.items():
                 runs[name].append(timed(command, env))
         imports = {name: import_ms(todo[name], env) for name in ("ours", "bare")} if args.imports else {}
+        counted = {name: instructions(command, env) for name, command in todo.items()} if args.instructions else {}
 
     print(
         f"cold start, {args.runs} rounds of fresh processes ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}):"
@@ -113,6 +132,9 @@ def main() -> None:
         ours, bare, floor = (median[name][i] for name in ("ours", "bare", "floor"))
         print(f"  ours / bare ({what}): {ours / bare:.2f}x  (above the interpreter's own start: "
               f"{(ours - floor) / (bare - floor):.2f}x)")  # fmt: skip
+    if counted:
+        print("  instructions: " + ", ".join(f"{name} {count / 1e9:.3f} G" for name, count in counted.items()))
+        print(f"  ours / bare (instructions): {counted['ours'] / counted['bare']:.2f}x")
     for name, (total, shares) in imports.items():
         print(f"\nimports of {name}: {total:.0f} ms")
         for package, ms in shares.most_common(12):
