@@ -278,23 +278,33 @@ def test_plain_progress_lines_when_not_a_terminal(runner, tmp_path):
     assert "ETA" in lines[0] and "pdf/s" in lines[0] and lines[-1].endswith("failed 0")
 
 
-def test_killed_batch_leaves_only_whole_pdfs_and_resumes(tmp_path):
-    """kill -9 the whole process group mid-run (a power cut), then run again."""
+def long_batch(tmp_path: Path) -> tuple[list[str], Path]:
+    """The command line of a 48-job batch on a pool of 2, and its --out."""
     manifest = write(
         tmp_path / "m.yaml",
         "output: '{lang}/{level}-{paper}.pdf'\n"
         "matrix:\n  medicine: [baclofen]\n  lang: all\n  level: all\n  paper: all\n",
     )
     out = tmp_path / "out"
-    command = [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(out), "-j", "2", "-q"]
-    run = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(out), "-j", "2", "-q"], out
+
+
+def wait_for_pdfs(run: subprocess.Popen[bytes], out: Path, count: int) -> None:
+    """Until the running batch has written ``count`` PDFs (its journal says so)."""
     journal = out / ".handouts-journal.jsonl"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and run.poll() is None:
-        if journal.exists() and journal.read_text().count("\n") >= 6:
+        if journal.exists() and journal.read_text().count("\n") >= count:
             break
         time.sleep(0.05)
-    assert run.poll() is None, "the batch finished before it could be killed; make it longer"
+    assert run.poll() is None, "the batch finished before it could be stopped; make it longer"
+
+
+def test_killed_batch_leaves_only_whole_pdfs_and_resumes(tmp_path):
+    """kill -9 the whole process group mid-run (a power cut), then run again."""
+    command, out = long_batch(tmp_path)
+    run = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_pdfs(run, out, 6)
     os.killpg(run.pid, signal.SIGKILL)
     run.wait()
 
@@ -612,24 +622,12 @@ EXIT_AFTER_PARENT = 5.0  # seconds a worker may outlive a killed batch (worker.P
 
 
 def start_long_batch(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[psutil.Process], Path]:
-    """A 48-job batch on a pool of 2, once it has written its first PDF; with every
-    process it started (forkserver, resource tracker, workers)."""
-    manifest = write(
-        tmp_path / "m.yaml",
-        "output: '{lang}/{level}-{paper}.pdf'\n"
-        "matrix:\n  medicine: [baclofen]\n  lang: all\n  level: all\n  paper: all\n",
-    )
-    out = tmp_path / "out"
-    command = [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(out), "-j", "2", "-q"]
+    """The long batch, once it has written its first PDF; with every process it started
+    (forkserver, resource tracker, workers)."""
+    command, out = long_batch(tmp_path)
     with open(tmp_path / "stderr", "wb") as stderr:  # a file, not a pipe an orphan could hold open
         run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
-    journal = out / ".handouts-journal.jsonl"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and run.poll() is None:
-        if journal.exists() and journal.read_text().count("\n") >= 1:
-            break
-        time.sleep(0.05)
-    assert run.poll() is None, "the batch finished before it could be stopped; make it longer"
+    wait_for_pdfs(run, out, 1)
     children = psutil.Process(run.pid).children(recursive=True)
     assert len(children) >= 3, children  # at least the forkserver and two workers
     return run, children, out
