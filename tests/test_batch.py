@@ -435,7 +435,8 @@ def test_live_progress_bar_on_a_terminal(tmp_path):
     os.close(leader)
     assert run.returncode == 0
     frames = screen.decode().split("\r")
-    assert any("100%" in f and "3/3" in f and "pdf/s" in f for f in frames), frames
+    # tqdm shows the rate as "s/pdf" when a PDF takes over a second (a loaded machine)
+    assert any("100%" in f and "3/3" in f and ("pdf/s" in f or "s/pdf" in f) for f in frames), frames
     assert any("1/3" in f and "<" in f for f in frames), "a frame with the ETA while running"
 
 
