@@ -47,8 +47,13 @@ def _symbols(text: str) -> Counter[tuple[str, str]]:
     return Counter((n, u.lower()) for n, u in _SYMBOL.findall(_outside_variables(text)))
 
 
+# The forms of the medicine's name are one variable to this check: which form a sentence
+# needs ("Stopping baclofen", Russian "Покупка баклофена") is the translator's grammar.
+_NAME_FORM = re.compile(r"^medicine\.name_(?:in_sentence|accusative|genitive)$")
+
+
 def _variables(text: str) -> Counter[str]:
-    return Counter(" ".join(v.split()) for v in _VARIABLE.findall(text))
+    return Counter(_NAME_FORM.sub("medicine.name", " ".join(v.split())) for v in _VARIABLE.findall(text))
 
 
 def _shown(item: object) -> str:

@@ -131,7 +131,8 @@ def jinja_context(doc: schema.MedicineFile, brand: Brand) -> dict[str, Any]:
     already printed in the handout's language ("5 mg", "3 días"); the brand's numbers
     (``brand.emergency_number``) are those of the place that prints the handout."""
     facts = {key: fact_text(value, doc.lang) for key, value in doc.facts.items()}
-    return {"facts": facts, "medicine": {"id": doc.medicine, "name": doc.name}, "brand": brand.variables()}
+    medicine = {"id": doc.medicine, "name": doc.name} | doc.name_forms.variables(doc.name)
+    return {"facts": facts, "medicine": medicine, "brand": brand.variables()}
 
 
 def fact_text(value: schema.FactValue, lang: str) -> str:

@@ -194,11 +194,33 @@ class SectionSource(Strict):
         return self
 
 
+class NameForms(Strict):
+    """How the medicine's name reads inside a sentence of this language. ``name`` is the
+    form for a heading or the start of a sentence ("Baclofen"); shared templates print
+    ``medicine.name_in_sentence`` mid-sentence ("Stopping baclofen") and, in languages with
+    case, the case their sentence needs (Russian "Не бросайте баклофен", "Покупка
+    баклофена"). A form left out falls back to ``in_sentence``, and that to ``name``."""
+
+    in_sentence: Text | None = Field(default=None, description="the name mid-sentence, e.g. baclofen")
+    accusative: Text | None = Field(default=None, description="direct object, e.g. ru баклофен")
+    genitive: Text | None = Field(default=None, description="'of the medicine', e.g. ru баклофена")
+
+    def variables(self, name: str) -> dict[str, str]:
+        """``name_in_sentence``, ``name_accusative``, ``name_genitive`` with their fallbacks."""
+        in_sentence = self.in_sentence or name
+        return {
+            "name_in_sentence": in_sentence,
+            "name_accusative": self.accusative or in_sentence,
+            "name_genitive": self.genitive or in_sentence,
+        }
+
+
 class MedicineFile(Strict):
     """``content/medicines/<id>/<lang>.yaml``."""
 
     medicine: Slug
     name: Text
+    name_forms: NameForms = Field(default_factory=NameForms)
     lang: LangCode
     status: Literal["draft", "reviewed"]
     revised: datetime.date
@@ -434,6 +456,9 @@ class MedicineTranslation(Strict):
     status: Literal["draft", "reviewed"]
     revised: datetime.date
     name: Unit
+    name_forms: NameForms = Field(
+        default_factory=NameForms, description="this language's own forms of the name; never inherited from the source"
+    )
     summary: SomeLeveledUnit
     sections: dict[Slug, SectionTranslation] = {}
 

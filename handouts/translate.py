@@ -290,6 +290,7 @@ def localize(
     doc = schema.MedicineFile.model_construct(
         medicine=tr.medicine,
         name=merged["name"],
+        name_forms=tr.name_forms,
         lang=tr.lang,
         status="reviewed" if tr.status == source.doc.status == "reviewed" else "draft",
         revised=tr.revised,
