@@ -352,7 +352,7 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
             result[key] = _walk(value_node, child, source, errors, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        split = _split_sentence(node)
+        split = _split_sentence(node, keypath)
         if split:
             errors.append(_at(source.path, node, keypath, *split))
             return None
@@ -379,23 +379,24 @@ def _walk(node: yaml.Node, keypath: KeyPath, source: Source, errors: list[Diagno
     return value
 
 
-def _split_sentence(node: yaml.SequenceNode) -> tuple[str, str] | None:
-    """``[Seizures, including status epilepticus]`` is two items in YAML: one bullet would
-    print as two. A flow list with a later unquoted item that is a phrase starting with a
-    lower-case letter reads as one sentence cut at its commas, and is refused (message,
-    hint); lists of names or codes (``[easy, standard]``, ``[en, es]``) are not phrases."""
-    if not node.flow_style or len(node.value) < 2:
+# Keys under which lists hold sentences patients read: a block's ``body`` and ``list``, a
+# template's ``params``. Elsewhere a [...] list holds ids (a layout's sections, a
+# manifest's languages) and stays allowed.
+_TEXT_LIST_KEYS = frozenset({"body", "list", "params"})
+
+
+def _split_sentence(node: yaml.SequenceNode, keypath: KeyPath) -> tuple[str, str] | None:
+    """``[Seizures, including status epilepticus]`` is two items in YAML, so one bullet
+    would print as two, and no rule on the words can tell ``[Seizures, Status epilepticus]``
+    (two bullets?) from one sentence cut at its comma. So in content text a [...] list of
+    two or more items is refused (message, hint: block style, one item a line); a single
+    item cannot have been split, since an unquoted comma would have made two."""
+    if not node.flow_style or len(node.value) < 2 or _TEXT_LIST_KEYS.isdisjoint(map(str, keypath)):
         return None
-    items = [item for item in node.value if isinstance(item, yaml.ScalarNode)]
-    if len(items) != len(node.value) or not any(
-        not item.style and item.value[:1].islower() and " " in item.value for item in items[1:]
-    ):
-        return None
-    joined = ", ".join(item.value for item in items)
+    items = [clip(item.value, 30) if isinstance(item, yaml.ScalarNode) else "..." for item in node.value]
     return (
-        f"this [...] list has {len(items)} items, split at its commas: "
-        + " | ".join(f"'{clip(item.value, 30)}'" for item in items),
-        f'if it is one item, quote it: ["{clip(joined, 50)}"]; or write one "- item" a line (block style)',
+        f"this [...] list has {len(items)} items, split at its commas: " + " | ".join(f"'{item}'" for item in items),
+        'write the list in block style, one "- item" a line: each line is one bullet, commas and all',
     )
 
 

@@ -79,20 +79,46 @@ def test_a_flow_list_that_reads_as_one_sentence_is_refused(content):
         "medicines/testamine/en.yaml",
         f"{M}:41:15: error: this [...] list has 2 items, split at its commas: 'Keep a spare pack' | "
         "'as travel may delay a refill' (at sections.do_not_stop.params.extra_notes.easy)\n"
-        '  hint: if it is one item, quote it: ["Keep a spare pack, as travel may delay a refill"]; or write one '
-        '"- item" a line (block style)',
+        '  hint: write the list in block style, one "- item" a line: each line is one bullet, commas and all',
     )
 
 
-def test_a_flow_list_of_names_is_fine(content):
-    change(medicine(content), "        - Sells Testamine in bulk packs.", "        - Sells Testamine in bulk packs.")
+def test_a_flow_list_of_capitalised_items_in_text_is_refused_too(content):
+    """The old rule looked for a later item that is a lower-case phrase, so
+    `[Seizures, Status epilepticus]` (one sentence or two bullets: nobody can tell) passed."""
     change(
         medicine(content),
         "        easy: [Keep a spare pack at home.]",
-        "        easy: [Keep a spare pack at home., Ask your pharmacist.]",
+        "        easy: [Seizures, Status epilepticus]",
+    )
+    assert_validate_fails(
+        content,
+        "medicines/testamine/en.yaml",
+        f"{M}:41:15: error: this [...] list has 2 items, split at its commas: 'Seizures' | "
+        "'Status epilepticus' (at sections.do_not_stop.params.extra_notes.easy)\n"
+        '  hint: write the list in block style, one "- item" a line: each line is one bullet, commas and all',
+    )
+
+
+def test_a_one_item_flow_list_and_block_lists_are_fine(content):
+    """One item cannot have been split (an unquoted comma would have made two); the same
+    two bullets in block style build."""
+    change(
+        medicine(content),
+        "        easy: [Keep a spare pack at home.]",
+        "        easy:\n          - Keep a spare pack at home.\n          - Ask your pharmacist.",
     )
     result, _ = build(content, "--level", "easy")
     assert result.exit_code == 0, result.output
+
+
+def test_a_flow_list_of_ids_outside_text_is_fine(tmp_path):
+    from handouts.loader import load_yaml
+
+    path = tmp_path / "base.yaml"
+    path.write_text("sections: [note, about]\nmatrix: {lang: [en, es], brand: [a, b]}\n")
+    data = load_yaml(path).data
+    assert data == {"sections": ["note", "about"], "matrix": {"lang": ["en", "es"], "brand": ["a", "b"]}}
 
 
 @pytest.mark.parametrize(
