@@ -196,7 +196,8 @@ MEDICINE_CASES = [
         f"{M}:23:12: error: unknown variable: 'dict object' has no attribute '__class__' "
         "(at sections.how_to_take.body[0].p)\n"
         "  hint: available: brand.emergency_number, brand.name, brand.phone, brand.poison_control, brand.website, "
-        "facts.dose, facts.emergency_number, facts.taper_period, medicine.id, medicine.name",
+        "facts.dose, facts.emergency_number, facts.taper_period, medicine.id, medicine.name, "
+        "medicine.name_accusative, medicine.name_genitive, medicine.name_in_sentence",
         id="jinja-sandbox",  # names look up keys, never Python attributes
     ),
     pytest.param(
