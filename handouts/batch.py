@@ -58,6 +58,7 @@ class Outcome:
     record: Record | None = None
     error: str = ""
     seconds: float = 0.0
+    warning: str = ""  # the job printed, but read this (a stale translation)
 
 
 class Stopped(KeyboardInterrupt):
@@ -96,6 +97,11 @@ class Summary:
     @property
     def interrupted(self) -> bool:
         return self.stopped_by is not None
+
+    @property
+    def warned(self) -> int:
+        """Jobs that printed with a warning (a stale translation)."""
+        return sum(1 for o in self.outcomes if o is not None and o.warning)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -251,7 +257,7 @@ def run_batch(
 def _settle(job: Job, result: Result, previous: Record | None, out: Path, journal: Journal) -> Outcome:
     """Turn a worker's result into a file on disk, a journal line and an outcome."""
     if result.status == "unchanged" and previous is not None:
-        return Outcome(job, "skipped", previous, seconds=result.seconds)
+        return Outcome(job, "skipped", previous, seconds=result.seconds, warning=result.warning)
     if result.status != "built" or result.data is None:
         return Outcome(job, "failed", error=result.error, seconds=result.seconds)
     target = out / job.output
@@ -263,7 +269,7 @@ def _settle(job: Job, result: Result, previous: Record | None, out: Path, journa
         return Outcome(job, "failed", error=error, seconds=result.seconds)
     record = Record(job.output, result.fingerprint, result.sha256, result.pages, len(result.data))
     journal.add(record)
-    return Outcome(job, "built", record, seconds=result.seconds)
+    return Outcome(job, "built", record, seconds=result.seconds, warning=result.warning)
 
 
 def _remove_stale_temp_files(out: Path) -> None:
@@ -275,7 +281,7 @@ def _remove_stale_temp_files(out: Path) -> None:
 # --- reports ------------------------------------------------------------------------
 
 FIELDS = ("line", "output", "status", "medicine", "lang", "level", "brand", "paper", "layout",
-          "pages", "bytes", "sha256", "fingerprint", "seconds", "error")  # fmt: skip
+          "pages", "bytes", "sha256", "fingerprint", "seconds", "error", "warning")  # fmt: skip
 
 
 def rows(summary: Summary) -> Iterator[dict[str, object]]:
@@ -299,6 +305,7 @@ def rows(summary: Summary) -> Iterator[dict[str, object]]:
             "fingerprint": record.fingerprint if record else None,
             "seconds": round(outcome.seconds, 4),
             "error": outcome.error,
+            "warning": outcome.warning,
         }
 
 

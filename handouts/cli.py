@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Container, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -217,6 +218,11 @@ def build_cmd(
     help="local: a process pool on this machine. dask: a Dask cluster (pip install '.[cluster]').",
 )  # fmt: skip
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786.")
+@click.option(
+    "--require-current",
+    is_flag=True,
+    help="Fail a job whose translation has stale units (its source changed since) instead of warning.",
+)
 @click.pass_context
 def batch_cmd(
     ctx: click.Context,
@@ -230,6 +236,7 @@ def batch_cmd(
     zip_path: Path | None,
     executor: str,
     scheduler: str | None,
+    require_current: bool,
 ) -> None:
     """Build every handout a MANIFEST (CSV or YAML) lists into --out.
 
@@ -253,6 +260,8 @@ def batch_cmd(
     if duplex and combined is None:
         raise _bad("--duplex", "--duplex applies to the --combined file", "add --combined FILE.pdf, or drop --duplex")
     todo = load_manifest(manifest, library)
+    if require_current:
+        todo = [replace(job, require_current=True) for job in todo]
     papers = {job.paper for job in todo}
     if combined is not None and None not in papers and len(papers) > 1:  # found out now, not after the run
         raise _mixed_paper(sorted(p for p in papers if p))
@@ -310,6 +319,12 @@ def batch_cmd(
         f"in {summary.seconds:.1f} s{rate}; report: {display_path(report)}"
         + "".join(f"; wrote {e}" for e in extras)
     )
+    if summary.warned:
+        click.echo(
+            f"warning: {summary.warned} jobs printed a stale translation (see 'warning' in the report); "
+            "--require-current refuses them",
+            err=True,
+        )
     if summary.stopped_by is not None:
         click.echo("interrupted: run the same command again to finish the rest", err=True)
         ctx.exit(EXIT_BY_SIGNAL + summary.stopped_by)

@@ -58,6 +58,7 @@ class Job:
     layout: str | None
     output: str  # relative POSIX path inside --out
     line: int  # of the manifest row (or matrix) that made it, for messages and the report
+    require_current: bool = False  # `batch --require-current`: a stale translation fails the job
 
     @property
     def title(self) -> str:
@@ -73,6 +74,7 @@ class Job:
             Path(self.brand) if self.brand else None,
             Path(self.layout) if self.layout else None,
             self.paper,
+            require_current=self.require_current,
         )
 
 

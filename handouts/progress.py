@@ -40,6 +40,8 @@ class Progress:
             self.failed += 1
             if not self.quiet:
                 self._print(f"FAILED {outcome.job.output} (manifest line {outcome.job.line}):\n  {outcome.error}")
+        elif outcome.warning and not self.quiet:
+            self._print(f"WARNING {outcome.job.output} (manifest line {outcome.job.line}): {outcome.warning}")
         if self.bar is not None:
             self.bar.update()
             if outcome.status == "failed":

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from . import __version__, paths
 from .build import prepare, render, render_cache
 from .content import Library, cached
-from .errors import ContentError
+from .errors import ContentError, Diagnostic, display_path
 from .manifest import Job
 from .model import Handout
 
@@ -46,6 +46,7 @@ class Result:
     sha256: str = ""
     error: str = ""
     seconds: float = 0.0
+    warning: str = ""  # one line per job, e.g. its translation is stale (never one per unit)
 
 
 @lru_cache(maxsize=1)
@@ -89,11 +90,13 @@ def run_job(library: Library, job: Job, previous: str | None, cache: RenderCache
     comes back as a result: content problems with file:line, anything else as an
     internal error naming the exception."""
     started = time.perf_counter()
+    found: list[Diagnostic] = []
     try:
-        handout = prepare(library, job.request())
+        handout = prepare(library, job.request(), warn=found.append)
+        warning = stale_warning(found)
         key = fingerprint(library, handout)
         if key == previous:
-            return Result("unchanged", key, generator_id(), seconds=time.perf_counter() - started)
+            return Result("unchanged", key, generator_id(), seconds=time.perf_counter() - started, warning=warning)
         pdf = render(handout, cache)
     except ContentError as exc:
         error = "\n".join(d.format() for d in exc.diagnostics)
@@ -110,6 +113,22 @@ def run_job(library: Library, job: Job, previous: str | None, cache: RenderCache
         pdf.pages,
         hashlib.sha256(pdf.data).hexdigest(),
         seconds=time.perf_counter() - started,
+        warning=warning,
+    )
+
+
+def stale_warning(found: list[Diagnostic]) -> str:
+    """The warnings ``prepare`` gave for one job (stale translated units) as one line for
+    the report: how many and where the first is. A batch of 1,000 jobs must not print a
+    line per unit per job; ``translate status --details`` lists them all."""
+    if not found:
+        return ""
+    first = found[0]
+    where = f"{display_path(first.path)}:{first.line}" if first.line else display_path(first.path)
+    units = "unit" if len(found) == 1 else "units"
+    return (
+        f"{len(found)} stale translated {units} (the source changed after translation), first at {where}; "
+        "`translate status --details` lists them, `batch --require-current` refuses them"
     )
 
 

@@ -3,6 +3,7 @@ the fictional 'testamine' so every test can edit files freely."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -361,3 +362,38 @@ def test_build_warns_about_a_stale_translation_and_require_current_refuses_it(ru
     assert refused.exit_code == 2
     assert "error: stale: the source text changed after this was translated" in refused.stderr
     assert not out.exists()
+
+
+def test_batch_reports_a_stale_translation_once_per_job_and_require_current_fails_it(runner, root, tmp_path):
+    """`batch` used to drop the stale warnings that `build` prints, and had no
+    --require-current: a stale translation went to print in bulk without a word."""
+    path = write_translation(root)
+    text = path.read_text(encoding="utf-8")
+    for source in ("Testamine", "Testamine is a made-up medicine used only in tests."):
+        old = json.dumps(fingerprint(source))
+        assert f"src: {old}" in text
+        text = text.replace(f"src: {old}", 'src: "0badf00d"')
+    path.write_text(text, encoding="utf-8")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("medicine,lang,level\ntestamine,fr,easy\ntestamine,en,easy\n", encoding="utf-8")
+    out = tmp_path / "out"
+
+    run = cli(runner, root, "batch", str(manifest), "--out", str(out), "-j", "1")
+    assert run.exit_code == 0, run.output
+    jobs = {job["lang"]: job for job in json.loads((out / "batch-report.json").read_text(encoding="utf-8"))["jobs"]}
+    assert jobs["fr"]["status"] == "built" and jobs["en"]["status"] == "built"
+    warning = jobs["fr"]["warning"]
+    assert warning.startswith("2 stale translated units (the source changed after translation), first at ")
+    assert "fr.yaml:" in warning and "--require-current" in warning
+    assert jobs["en"]["warning"] == ""
+    assert run.stderr.count("stale translated units") == 1  # one line for the job, not one per unit
+    assert "warning: 1 jobs printed a stale translation" in run.stderr
+    with open(out / "batch-report.csv", encoding="utf-8", newline="") as handle:
+        assert [row["warning"] for row in csv.DictReader(handle)] == [warning, ""]
+
+    strict = cli(runner, root, "batch", str(manifest), "--out", str(out), "-j", "1", "--require-current", "--force")
+    assert strict.exit_code == 1
+    jobs = {job["lang"]: job for job in json.loads((out / "batch-report.json").read_text(encoding="utf-8"))["jobs"]}
+    assert jobs["fr"]["status"] == "failed" and jobs["en"]["status"] == "built"
+    assert jobs["fr"]["error"].count("error: stale: the source text changed after this was translated") == 2
+    assert f"fr.yaml:{line_of(path, '0badf00d')}:" in jobs["fr"]["error"]
