@@ -586,7 +586,9 @@ def test_the_out_lock_admits_one_holder_at_a_time(tmp_path):
         for thread in threads:
             thread.join()
     assert errors == []
-    assert refusals and set(refusals) == {str(os.getpid())}
+    # A contender that comes between the holder's flock and its pid write reads "" (the
+    # command then says "another process"); every other refusal names the holder.
+    assert str(os.getpid()) in refusals and set(refusals) <= {str(os.getpid()), ""}
 
 
 def test_two_batches_started_together_never_fail_silently(tmp_path):
