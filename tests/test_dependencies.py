@@ -3,15 +3,20 @@ is what CI tested: a fresh machine installs what passed."""
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import version
 from pathlib import Path
 
 import reportlab
-import tomllib
 from packaging.requirements import Requirement
 from packaging.version import Version
 
 from handouts.pdf.subsets import CHECKED_REPORTLAB
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 
