@@ -5,6 +5,9 @@ A library searches the ``--content`` folder before the built-in one, so a name f
 both is taken from the ``--content`` folder; the listings show only the file that wins,
 and say which folder it is in ("built-in" or the folder's path), because "why is my
 brand not used?" is usually "a file of the same name is found first".
+
+The loaders (``content``: pydantic, PyYAML) are imported by the listings that read files,
+so that the command line, which names every listing in its help, starts without them.
 """
 
 from __future__ import annotations
@@ -12,17 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import l10n, paths, schema
-from .content import (
-    Library,
-    confined,
-    is_translation,
-    load_brand,
-    load_layout,
-    load_medicine,
-    load_medicine_translation,
-)
+from . import l10n, paths
 from .errors import ContentError, Diagnostic, display_path
+from .library import Library, confined
+from .model import LEVELS
 
 Row = tuple[str, ...]
 Listing = tuple[list[Row], list[Diagnostic]]  # header first, then one row per entry; problems found
@@ -55,6 +51,8 @@ def _origin(path: Path, depth: int) -> str:
 def medicines(library: Library) -> Listing:
     """Medicines x languages x levels with their review status (the table plain ``list``
     has always printed)."""
+    from .content import is_translation, load_medicine, load_medicine_translation
+
     rows: list[Row] = [("MEDICINE", "LANG", "LEVEL", "STATUS", "REVISED")]
     problems: list[Diagnostic] = []
     for medicine, lang, path in library.medicines():
@@ -64,7 +62,7 @@ def medicines(library: Library) -> Listing:
             problems.extend(exc.diagnostics)
             rows.append((medicine, lang, "-", "invalid", "-"))
             continue
-        rows += [(medicine, lang, level, doc.status, doc.revised.isoformat()) for level in schema.LEVELS]
+        rows += [(medicine, lang, level, doc.status, doc.revised.isoformat()) for level in LEVELS]
     return rows, problems
 
 
@@ -83,6 +81,8 @@ def templates(library: Library) -> Listing:
 
 def brands(library: Library) -> Listing:
     """Brands: the organisation printed on the handout, its default paper."""
+    from .content import load_brand
+
     rows: list[Row] = [("BRAND", "ORGANISATION", "PAPER", "FROM")]
     problems: list[Diagnostic] = []
     for name, path in _found(library.roots, "brands/*/brand.yaml", lambda p: p.parent.name).items():
@@ -98,6 +98,8 @@ def brands(library: Library) -> Listing:
 
 def layouts(library: Library) -> Listing:
     """Layouts: which sections appear, in which order."""
+    from .content import load_layout
+
     rows: list[Row] = [("LAYOUT", "SECTIONS", "FROM")]
     problems: list[Diagnostic] = []
     for name, path in _found(library.roots, "layouts/*.yaml", lambda p: p.stem).items():

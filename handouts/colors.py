@@ -5,6 +5,7 @@ from __future__ import annotations
 
 MIN_CONTRAST = 4.5
 WHITE = "#FFFFFF"
+CALLOUT_TINT = 0.9  # warning-box background: the accent mixed 90% with white
 
 
 def _channel(c: int) -> float:

@@ -26,6 +26,16 @@ _KINDS = (  # (test, what a person calls it)
 )
 
 
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of a file, the version a cache keys it by; None if it
+    is missing (the loader itself then reports it)."""
+    try:
+        stat_result = Path(path).stat()
+    except OSError:
+        return None
+    return (stat_result.st_mtime_ns, stat_result.st_size)
+
+
 def kind_of(mode: int) -> str:
     """What a non-regular file is, in words for an error message."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+LEVELS: tuple[str, ...] = ("easy", "standard", "detailed")  # reading levels, easiest first
+
 
 @dataclass(frozen=True)
 class Span:

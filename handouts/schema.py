@@ -14,8 +14,8 @@ from typing import Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
 
 from .l10n import UNITS
+from .model import LEVELS as LEVELS
 
-LEVELS: tuple[str, ...] = ("easy", "standard", "detailed")
 Level = Literal["easy", "standard", "detailed"]
 Paper = Literal["letter", "a4"]
 

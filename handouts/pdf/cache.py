@@ -22,7 +22,7 @@ from cachetools import LRUCache
 from reportlab.lib.utils import ImageReader
 
 from .. import shaping
-from ..content import file_stamp
+from ..files import file_stamp
 from ..scripts import Script
 from . import engine
 from .styles import Pairs

@@ -16,8 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 from .. import fonts
-from ..colors import tint
-from ..content import CALLOUT_TINT
+from ..colors import CALLOUT_TINT, tint
 from ..model import Handout
 from ..scripts import Script
 
