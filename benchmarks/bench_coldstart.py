@@ -6,7 +6,10 @@ Each round starts, in turn, three fresh processes and times each from start to e
 
 - ``bare``:  ``python benchmarks/bare_reportlab.py`` (reportlab alone, the same fonts,
   a document of the same size; see that file);
-- ``ours``:  ``python generate.py build baclofen -o OUT.pdf`` (the README's first command);
+- ``ours``:  ``python generate.py build baclofen -o OUT.pdf`` (the README's first command),
+  built before: it draws the handout prepared last time (handouts/prepared.py);
+- ``first``: the same command with ``HANDOUTS_CACHE_DIR=off``, as the first build after
+  any change to content, brand, fonts or code: everything is loaded, checked and resolved;
 - ``floor``: ``python -c pass`` (the interpreter starting and stopping).
 
 Alternating within a round means load from other processes on the machine hits all three
@@ -41,17 +44,20 @@ def commands(out: Path) -> dict[str, list[str]]:
     return {
         "bare": [sys.executable, str(ROOT / "benchmarks" / "bare_reportlab.py"), str(out / "bare.pdf")],
         "ours": [sys.executable, str(ROOT / "generate.py"), "build", "baclofen", "-o", str(out / "ours.pdf")],
+        "first": [sys.executable, str(ROOT / "generate.py"), "build", "baclofen", "-o", str(out / "first.pdf")],
         "floor": [sys.executable, "-c", "pass"],
     }
 
 
-def environment() -> dict[str, str]:
-    """The caller's environment, minus what would make a run slower than a user's: no
-    byte-code writing switch, and no extra content folder."""
+def environment(cache: Path) -> dict[str, dict[str, str]]:
+    """Each command's environment: the caller's, minus what would make a run slower than
+    a user's (no byte-code writing switch, no extra content folder), with the prepared
+    handouts kept in ``cache`` (not the user's own), or none kept for ``first``."""
     env = dict(os.environ)
     for name in ("PYTHONDONTWRITEBYTECODE", "HANDOUTS_CONTENT", "PYTHONPROFILEIMPORTTIME"):
         env.pop(name, None)
-    return env
+    env["HANDOUTS_CACHE_DIR"] = str(cache)
+    return {"bare": env, "ours": env, "first": {**env, "HANDOUTS_CACHE_DIR": "off"}, "floor": env}
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -96,6 +102,7 @@ def instructions(command: list[str], env: dict[str, str]) -> int:
 LABELS = {
     "bare": "python benchmarks/bare_reportlab.py OUT.pdf",
     "ours": "python generate.py build baclofen -o OUT.pdf",
+    "first": "the same, HANDOUTS_CACHE_DIR=off",
     "floor": "python -c pass",
 }
 
@@ -106,17 +113,18 @@ def main() -> None:
     parser.add_argument("--imports", action="store_true", help="also show import time per package")
     parser.add_argument("--instructions", action="store_true", help="also count instructions (needs valgrind)")
     args = parser.parse_args()
-    env = environment()
     with tempfile.TemporaryDirectory() as tmp:
+        env = environment(Path(tmp) / "cache")
         todo = commands(Path(tmp))
-        for command in todo.values():  # compiles and caches byte code, fills the file cache
-            timed(command, env)
+        for name, command in todo.items():  # compiles and caches byte code, fills the file cache
+            timed(command, env[name])
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in todo}
         for _ in range(args.runs):
             for name, command in todo.items():
-                runs[name].append(timed(command, env))
-        imports = {name: import_ms(todo[name], env) for name in ("ours", "bare")} if args.imports else {}
-        counted = {name: instructions(command, env) for name, command in todo.items()} if args.instructions else {}
+                runs[name].append(timed(command, env[name]))
+        traced = ("ours", "first", "bare") if args.imports else ()
+        imports = {name: import_ms(todo[name], env[name]) for name in traced}
+        counted = {name: instructions(todo[name], env[name]) for name in (todo if args.instructions else ())}
 
     print(
         f"cold start, {args.runs} rounds of fresh processes ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}):"
@@ -128,13 +136,15 @@ def main() -> None:
         median[name] = (statistics.median(wall), statistics.median(cpu))
         print(f"  {name:<6} {median[name][0]:>8.0f} ms {min(wall):>4.0f} ms {median[name][1]:>8.0f} ms "
               f"{min(cpu):>4.0f} ms   {LABELS[name]}")  # fmt: skip
-    for i, what in enumerate(("wall", "CPU")):
-        ours, bare, floor = (median[name][i] for name in ("ours", "bare", "floor"))
-        print(f"  ours / bare ({what}): {ours / bare:.2f}x  (above the interpreter's own start: "
-              f"{(ours - floor) / (bare - floor):.2f}x)")  # fmt: skip
+    for mine in ("ours", "first"):
+        for i, what in enumerate(("wall", "CPU")):
+            ours, bare, floor = (median[name][i] for name in (mine, "bare", "floor"))
+            print(f"  {mine} / bare ({what}): {ours / bare:.2f}x  (above the interpreter's own start: "
+                  f"{(ours - floor) / (bare - floor):.2f}x)")  # fmt: skip
     if counted:
         print("  instructions: " + ", ".join(f"{name} {count / 1e9:.3f} G" for name, count in counted.items()))
-        print(f"  ours / bare (instructions): {counted['ours'] / counted['bare']:.2f}x")
+        for mine in ("ours", "first"):
+            print(f"  {mine} / bare (instructions): {counted[mine] / counted['bare']:.2f}x")
     for name, (total, shares) in imports.items():
         print(f"\nimports of {name}: {total:.0f} ms")
         for package, ms in shares.most_common(12):

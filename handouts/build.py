@@ -13,13 +13,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from . import schema
-from .content import DEFAULT_BRAND, Library, load_brand, load_layout, load_strings
 from .errors import ContentError, Diagnostic
-from .model import Handout
-from .qa import build_check
-from .resolve import layout_sections, resolve
-from .translate import medicine_for, source_of
+from .library import DEFAULT_BRAND, Library, names_a_file
+from .model import LEVELS, Handout
+from .prepared import Prepared, PreparedCache
 
 if TYPE_CHECKING:
     from .pdf import RenderCache, RenderedPdf
@@ -43,10 +40,37 @@ class Request:
         return Path(f"{self.medicine}-{self.lang}-{self.level}.pdf")
 
 
-def prepare(library: Library, request: Request, warn: Callable[[Diagnostic], None] | None = None) -> Handout:
+def prepare(
+    library: Library,
+    request: Request,
+    warn: Callable[[Diagnostic], None] | None = None,
+    kept: PreparedCache | None = None,
+) -> Handout:
     """Load, check and resolve everything a PDF needs, or raise ContentError. Warnings
-    (a stale translation) go to ``warn``; without one they are not shown."""
-    if request.level not in schema.LEVELS:
+    (a stale translation) go to ``warn``; without one they are not shown. With ``kept``
+    (the one-off ``build`` command), a handout prepared earlier from the same unchanged
+    inputs is used instead, with its warnings (see prepared.py)."""
+    prepared = kept.load(library, request) if kept is not None else None
+    if prepared is None:
+        prepared = _prepare(library, request)
+        if kept is not None:
+            kept.store(library, request, prepared)
+    if warn is not None:
+        for diag in prepared.warnings:
+            warn(diag)
+    return prepared.handout
+
+
+def _prepare(library: Library, request: Request) -> Prepared:
+    """The work of ``prepare``. Its modules are imported here, when a handout is first
+    prepared: pydantic and PyYAML take a third of a cold build, which a kept handout
+    does not need (as ``_pdf`` defers reportlab for commands that draw nothing)."""
+    from .content import load_brand, load_layout, load_strings
+    from .qa import build_check
+    from .resolve import layout_sections, resolve
+    from .translate import medicine_for, source_of
+
+    if request.level not in LEVELS:
         raise ContentError(
             [
                 Diagnostic(
@@ -54,7 +78,7 @@ def prepare(library: Library, request: Request, warn: Callable[[Diagnostic], Non
                     0,
                     0,
                     f"unknown level '{request.level}'",
-                    hint="use one of: " + ", ".join(schema.LEVELS),
+                    hint="use one of: " + ", ".join(LEVELS),
                 )
             ]
         )
@@ -83,15 +107,12 @@ def prepare(library: Library, request: Request, warn: Callable[[Diagnostic], Non
     )
     if any(d.severity == "error" for d in found):
         raise ContentError(d for d in found if d.severity == "error")
-    if warn is not None:
-        for diag in found:
-            warn(diag)
-    return handout
+    return Prepared(handout, tuple(found))
 
 
 def _locate(value: Path, by_name: Callable[[str], Path]) -> Path:
     """``--brand``/``--layout`` take a file path or a bare name from the content library."""
-    if value.suffix in (".yaml", ".yml") or len(value.parts) > 1:
+    if names_a_file(value):
         return value.resolve()  # a path: if it is missing, loading says "file not found"
     return by_name(str(value))
 

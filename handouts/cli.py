@@ -20,11 +20,13 @@ from typing import IO, Any
 
 import click
 
-from . import __version__, catalog, paths, schema
+from . import __version__, catalog, paths
 from .atomic import write_atomic
 from .build import Request, prepare, render, render_cache
-from .content import Library
 from .errors import ContentError, Diagnostic, display_path
+from .library import Library
+from .model import LEVELS
+from .prepared import PreparedCache
 
 EXIT_TARGET_MISSED = 1  # also: some batch jobs failed
 EXIT_BAD_INPUT = 2
@@ -125,7 +127,7 @@ def main(ctx: click.Context, content: Path | None) -> None:
 @main.command("build")
 @click.argument("medicine")
 @click.option("--lang", default="en", show_default=True, help="Language code of the content file.")
-@click.option("--level", type=click.Choice(schema.LEVELS), default="standard", show_default=True, help="Reading level.")
+@click.option("--level", type=click.Choice(LEVELS), default="standard", show_default=True, help="Reading level.")
 @click.option(
     "--brand",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -173,7 +175,9 @@ def build_cmd(
     if not to_stdout:
         _check_pdf_name(output)
     started = time.perf_counter()
-    handout = prepare(library, request, warn=lambda diag: click.echo(diag.format(), err=True))
+    handout = prepare(
+        library, request, warn=lambda diag: click.echo(diag.format(), err=True), kept=PreparedCache.default()
+    )
     pdf = render(handout, render_cache())
     if to_stdout:  # the PDF bytes and nothing else, so `build ... -o - | lpr` prints it
         with click.open_file("-", "wb") as stdout:
@@ -388,14 +392,14 @@ for _name, _listing in catalog.KINDS.items():
 @main.command("readability")
 @click.argument("medicine")
 @click.option("--lang", default="en", show_default=True)
-@click.option("--level", type=click.Choice(schema.LEVELS), help="One level (default: all three).")
+@click.option("--level", type=click.Choice(LEVELS), help="One level (default: all three).")
 @click.pass_context
 def readability_cmd(ctx: click.Context, medicine: str, lang: str, level: str | None) -> None:
     """Measure reading grade per section and level. Exit 1 when a level misses its target."""
     from .readability import measure
 
     failed = False
-    for lvl in [level] if level else schema.LEVELS:
+    for lvl in [level] if level else LEVELS:
         report = measure(prepare(ctx.obj, Request(medicine, lang, lvl)))
         click.echo(
             f"\n{medicine} {lang} {lvl}: " + (f"target {report.targets()}" if report.measured else report.summary())
@@ -464,7 +468,7 @@ def translate_status(ctx: click.Context, medicine: str | None, details: bool) ->
     if not rows:
         click.echo("no translations found" + (f" of '{medicine}'" if medicine else ""))
         return
-    header = ("MEDICINE", "LANG", "SECTION", *schema.LEVELS)
+    header = ("MEDICINE", "LANG", "SECTION", *LEVELS)
     _table([header] + [(row.medicine, row.lang, row.section, *row.states) for row in rows])
     ctx.exit(0 if all(row.complete for row in rows) else EXIT_TARGET_MISSED)
 

@@ -3,6 +3,7 @@ way a reader's software would."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,10 @@ from reading import render
 from handouts.build import Request, prepare
 from handouts.content import Library
 from handouts.model import Handout, block_texts
+
+# Tests edit content and patch the pipeline in place: a handout kept from an earlier test
+# would hide both. tests/test_prepared.py turns the cache on where it tests it.
+os.environ["HANDOUTS_CACHE_DIR"] = "off"
 
 DATA = Path(__file__).parent / "data"
 TEST_CONTENT = DATA / "content"

@@ -4,6 +4,9 @@ No timings (they belong to benchmarks/bench_coldstart.py): each test starts a fr
 interpreter, does one thing a user does, and lists the modules and fonts it loaded.
 These are the places where a heavy library is imported only when it is needed:
 
+- pydantic and PyYAML: the loaders (content.py), imported by ``build._prepare`` and by
+  the commands that read content, never by the command line itself, so a build that
+  draws a kept handout (prepared.py; tests/test_prepared.py) never loads them;
 - reportlab, uharfbuzz, python-bidi, ICU: in handouts/pdf/ and the script modules it
   uses, imported by the ``build`` command when it renders (cli.py, build.py);
 - Babel and its CLDR data: l10n.py, on the first number, unit or date formatted;
@@ -23,7 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDERING = {"reportlab", "uharfbuzz", "bidi", "icu4py", "PIL"}
-NOT_AT_START = RENDERING | {"babel", "jinja2", "pikepdf", "tqdm", "textstat", "distributed"}
+NOT_AT_START = RENDERING | {"babel", "jinja2", "pikepdf", "tqdm", "textstat", "distributed", "pydantic", "yaml"}
 # The standard library's web and mail stack, which nothing of a build needs (xml.sax.saxutils
 # would bring it in: pdf/writer.py escapes with html.escape instead).
 WEB = {"urllib.request", "http.client", "ssl"}
