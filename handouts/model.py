@@ -57,6 +57,7 @@ class Section:
     id: str
     title: str
     blocks: tuple[Block, ...]
+    template: str | None = None  # the shared template it prints ("online_pharmacy_safety"), if any
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ def resolve_section(
     else:
         title = shared.text(*pick(template.doc.title, level, ("title",)))
     body, body_at = pick(template.doc.body, level, ("body",))
-    return Section(sid, title, shared.blocks(body, body_at, params))
+    return Section(sid, title, shared.blocks(body, body_at, params), template.doc.template)
 
 
 def _template(

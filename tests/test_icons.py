@@ -6,14 +6,23 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections import Counter
 
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
+from reading import SAME_LINE, Char, body_chars, render
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
+from test_clean_pages import LANGS
+from test_layout import SENTENCES, handout, para
 
+from handouts.build import Request, prepare
+from handouts.content import Library
+from handouts.model import Block, Brand, BulletList, Callout, Paragraph, Section, plain
+from handouts.pdf import PAPER, RenderedPdf, icons
 from handouts.pdf.icons import ICONS, TIMES_OF_DAY, Icon, IconName, draw_icon
+from handouts.pdf.story import shows_number
 
 SIZE = 40  # points; rendered at SCALE pixels per point
 SCALE = 2
@@ -138,3 +147,106 @@ def test_icon_flowable_is_its_square() -> None:
     icon = Icon("bedtime", 18, INK)
     assert icon.wrap(500, 500) == (18, 18)
     assert set(TIMES_OF_DAY) < set(ICONS)
+
+
+# In a handout: a warning sign before a box's label, a phone before a line that shows
+# the brand's emergency number, a pharmacy sign before the heading of the online
+# pharmacy section; each on the side a line starts (the right in Arabic), none elsewhere.
+
+
+def _lines(rendered: RenderedPdf) -> list[list[Char]]:
+    """The body's lines of text on page 1, top to bottom."""
+    lines: list[list[Char]] = []
+    for c in sorted((c for c in body_chars(rendered) if c.page == 0 and c.text.strip()), key=lambda c: -c.baseline):
+        if lines and abs(lines[-1][0].baseline - c.baseline) < SAME_LINE:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    return lines
+
+
+def _dark(image: Image.Image, x0: float, x1: float, y0: float, y1: float, page_h: float) -> int:
+    """Dark pixels (text or icon ink, not a box's tint) in the page area x0..x1, y0..y1
+    (points, y up)."""
+    px = image.load()
+    assert px is not None
+    cols = range(round(x0 * SCALE), round(x1 * SCALE))
+    rows = range(round((page_h - y1) * SCALE), round((page_h - y0) * SCALE))
+    return sum(1 for x in cols for y in rows if sum(px[x, y]) / 3 < 160)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "zh-Hans"])
+def test_icons_stand_before_the_lines_they_mark(lang: str) -> None:
+    sentence = SENTENCES[lang][0]
+    words = sentence.split() if lang != "zh-Hans" else [sentence[:3]]
+    box = Callout(words[0], (para(f"{sentence} 911"),))
+    section = Section("buy", words[-1], (box, para(sentence)), template="online_pharmacy_safety")
+    brand = Brand("Clinic", "#1F4E79", "#A4161A", emergency_number="911")
+    rendered = render(handout(lang, [section], "letter", brand))
+    page_w, page_h = PAPER["letter"]
+    image = pdfium.PdfDocument(rendered.data)[0].render(scale=SCALE).to_pil().convert("RGB")
+    lines = _lines(rendered)
+    marked = ["title", "summary", "heading", "label", "phone", "plain"]
+    assert len(lines) == len(marked)
+    rtl = lang == "ar"
+    edge_left, edge_right = rendered.body[0] + 3, rendered.body[2] - 3  # inside a box's border
+    for name, line in zip(marked, lines, strict=True):
+        left, right = min(c.left for c in line), max(c.right for c in line)
+        y0, y1 = min(c.bottom for c in line) - 2, max(c.top for c in line) + 2
+        start = (
+            _dark(image, right + 1, edge_right, y0, y1, page_h)
+            if rtl
+            else _dark(image, edge_left, left - 1, y0, y1, page_h)
+        )
+        end = (
+            _dark(image, edge_left, left - 1, y0, y1, page_h)
+            if rtl
+            else _dark(image, right + 1, edge_right, y0, y1, page_h)
+        )
+        assert end == 0, f"{name}: ink after the end of the line"
+        if name in ("heading", "label", "phone"):
+            assert start > 40, f"{name}: no icon before the line"
+            assert (right - left if rtl else left - edge_left) > 0
+        else:
+            assert start == 0, f"{name}: ink before the line"
+
+
+def test_a_number_shows_only_as_a_number_of_its_own() -> None:
+    assert shows_number("Call 911 now.", "911")
+    assert shows_number("اتصل بالرقم 911 فورًا", "911")
+    assert shows_number("请马上拨打911。", "911")
+    assert not shows_number("Call 19110.", "911")
+    assert not shows_number("Call 9110 or 1911.", "911")
+    assert shows_number("Call 9110 or 911.", "911")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_shipped_handouts_draw_an_icon_for_each_warning_emergency_line_and_pharmacy_section(
+    lang: str, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[str] = []
+    real = icons.draw_icon
+    monkeypatch.setattr(icons, "draw_icon", lambda canv, name, *a: drawn.append(name) or real(canv, name, *a))
+    h = prepare(library, Request(medicine="baclofen", lang=lang, level="easy"))
+    render(h)
+    number = h.brand.emergency_number
+    assert number
+    boxes = [b for s in h.sections for b in s.blocks if isinstance(b, Callout)]
+    texts = [t for s in h.sections for b in s.blocks for t in _texts(b)]
+    assert Counter(drawn) == {
+        "warning": len(boxes),
+        "phone": sum(shows_number(t, number) for t in texts),
+        "pharmacy": 1,
+    }
+    assert all(b.blocks for b in boxes) and any(shows_number(t, number) for t in texts)
+
+
+def _texts(block: Block) -> list[str]:
+    """Paragraphs and items, in boxes too (not labels or subheads): where a phone may go."""
+    if isinstance(block, Paragraph):
+        return [plain(block.spans)]
+    if isinstance(block, BulletList):
+        return [plain(item) for item in block.items]
+    if isinstance(block, Callout):
+        return [t for inner in block.blocks for t in _texts(inner)]
+    return []

@@ -41,6 +41,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.doctemplate import LayoutError
 
+from .icons import Lead
+
 Kind = Literal["title", "summary", "heading", "subhead", "para", "item", "label"]
 KEEP_WITH_NEXT: frozenset[str] = frozenset({"title", "heading", "subhead", "label"})
 WHOLE: frozenset[str] = frozenset({"title", "heading", "subhead", "label"})  # split only when taller than a page
@@ -64,6 +66,7 @@ class Unit:
     group: int | None = None  # list items of one list share it
     lead_in: bool = False  # a paragraph ending in a colon, followed by its list
     outline: tuple[str, str] | None = None  # (key, title) of the bookmark at a heading
+    icon: Lead | None = None  # drawn before its first line, in room its style leaves
     # set by ``Flow`` when it lays the units out:
     height: float = 0.0
     lines: int = 1
@@ -108,6 +111,8 @@ class _Placed:
     top: float
     height: float
     outline: tuple[str, str] | None = None
+    icon: Lead | None = None
+    width: float = 0.0
 
 
 @dataclass
@@ -220,6 +225,8 @@ class _Part(Flowable):
             canv.restoreState()
         for p in self.page.placed:
             p.flowable.drawOn(canv, p.x, self.height - p.top - p.height)
+            if p.icon:
+                p.icon.draw(canv, p.x, self.height - p.top, p.width)
             if p.outline:
                 key, title = p.outline
                 canv.bookmarkHorizontal(key, 0, self.height - p.top)
@@ -438,7 +445,9 @@ def _place(layout: _Layout, scan: _Scan, end: _Candidate) -> _Page:
             after = _State(i, rest, round(rest.height / unit.leading))
             height = end.lines * unit.leading
         x = 0.0 if unit.box is None else boxes[unit.box].left
-        placed.append(_Placed(flowable, x, top, height, None if continues else unit.outline))
+        width = layout.width if unit.box is None else boxes[unit.box].inner(layout.width)
+        outline, icon = (None, None) if continues else (unit.outline, unit.icon)  # with the first line only
+        placed.append(_Placed(flowable, x, top, height, outline, icon, width))
         if unit.box is None:
             continue
         if backgrounds and backgrounds[-1][0] == unit.box:

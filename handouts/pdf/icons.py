@@ -13,14 +13,16 @@ an icon reads the same on a tinted warning box as on white paper.
 Icons are decoration: the text beside them carries the meaning (``draw_icon`` marks
 nothing for screen readers), so no icon is ever the only way a reader learns something.
 
-Use ``draw_icon(canvas, name, x, y, size, color)`` on a canvas, or ``Icon`` as a
-flowable (a table cell, a line of its own).
+Use ``draw_icon(canvas, name, x, y, size, color)`` on a canvas, ``Icon`` as a
+flowable (a table cell, a line of its own), or ``Lead`` for an icon before the first
+line of a unit of the body (``story`` and ``flow`` place those).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 from reportlab.lib.colors import Color
@@ -62,6 +64,26 @@ class Icon(Flowable):
 
     def draw(self) -> None:
         draw_icon(self.canv, self.name, 0, 0, self.size, self.color)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """An icon at the start of a unit of text (a heading, a box label, a paragraph),
+    in room the text's style leaves for it: ``offset`` points in from the unit's start
+    edge (the right edge in a right-to-left language), centred on the first line,
+    whose text centre lies ``center`` points below the unit's top."""
+
+    name: IconName
+    size: float
+    color: Color
+    offset: float
+    center: float
+    rtl: bool
+
+    def draw(self, canv: Canvas, x: float, top: float, width: float) -> None:
+        """Draws it for a unit placed at ``x`` with ``width``, its top at ``top``."""
+        left = x + width - self.offset - self.size if self.rtl else x + self.offset
+        draw_icon(canv, self.name, left, top - self.center - self.size / 2, self.size, self.color)
 
 
 # The drawings, in a unit square (0, 0) - (1, 1). Strokes keep a margin of half their

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
-from ..model import Block, BulletList, Callout, Handout, Subhead, plain
+from ..model import Block, BulletList, Callout, Handout, Inline, Section, Subhead, plain
 from ..model import Paragraph as ParagraphBlock
 from . import flow
+from .icons import IconName, Lead
 from .styles import BULLET, Styles
 from .writer import Writer
 
 LABEL_LINES = 4  # a longer warning label is not repeated on every page its box runs on to
 COLONS = (":", "：", "﹕")  # a lead-in ends with its script's colon (Arabic and Hindi use ":")
+# Sections that shared templates print, and the icon their heading gets
+SECTION_ICONS: dict[str, IconName] = {"online_pharmacy_safety": "pharmacy"}
+ICON_SIZE = 1.15  # an icon beside text, in ems of that text
+ICON_GAP = 0.4  # ems between the icon and the text
+ICON_CENTER = 0.62  # ems from the top of a line to the middle of its letters
 
 
 @dataclass
@@ -25,22 +33,41 @@ class _Body:
     w: Writer
     width: float
     continued: str  # "{label} (continued)"
+    emergency: str | None  # the brand's emergency number: a line that shows it gets a phone
     units: list[flow.Unit] = field(default_factory=list)
     boxes: list[flow.Box] = field(default_factory=list)
     lists: int = 0
+    _indented: dict[str, ParagraphStyle] = field(default_factory=dict)
+
+    def lead(self, style: ParagraphStyle, name: IconName, color: Color) -> tuple[ParagraphStyle, Lead]:
+        """``style`` with room at the start of its lines for icon ``name``, and the icon."""
+        size, gap = style.fontSize * ICON_SIZE, style.fontSize * ICON_GAP
+        indented = self._indented.get(style.name)
+        if indented is None:  # one per style and handout: the writer keys its cache by style
+            indented = ParagraphStyle(style.name, parent=style, leftIndent=style.leftIndent + size + gap)
+            self._indented[style.name] = indented
+        return indented, Lead(name, size, color, style.leftIndent, style.fontSize * ICON_CENTER, self.w.script.rtl)
+
+    def para(self, spans: Inline, style: ParagraphStyle, bullet: str | None = None) -> tuple[Flowable, Lead | None]:
+        """A paragraph or item, with a phone before it when it shows the emergency number."""
+        if self.emergency is None or not shows_number(plain(spans), self.emergency):
+            return self.w.para(spans, style, bullet), None
+        style, icon = self.lead(style, "phone", self.st.label.textColor)
+        return self.w.para(spans, style, bullet), icon
 
     def blocks(self, blocks: tuple[Block, ...], box: int | None = None) -> None:
         st, w = self.st, self.w
         for i, block in enumerate(blocks):
             if isinstance(block, ParagraphBlock):
                 lead_in = plain(block.spans).rstrip().endswith(COLONS) and _is_list(blocks, i + 1)
-                self.units.append(flow.Unit(w.para(block.spans, st.body), "para", box, lead_in=lead_in))
+                para, icon = self.para(block.spans, st.body)
+                self.units.append(flow.Unit(para, "para", box, lead_in=lead_in, icon=icon))
             elif isinstance(block, Subhead):
                 self.units.append(flow.Unit(w.text(block.text, st.subhead), "subhead", box))
             elif isinstance(block, BulletList):
                 self.lists += 1
-                items = [w.para(item, st.bullet, bullet=BULLET) for item in block.items]
-                self.units += [flow.Unit(item, "item", box, group=self.lists) for item in items]
+                items = [self.para(item, st.bullet, bullet=BULLET) for item in block.items]
+                self.units += [flow.Unit(item, "item", box, group=self.lists, icon=icon) for item, icon in items]
             elif isinstance(block, Callout):
                 self.callout(block)
 
@@ -49,26 +76,46 @@ class _Body:
         paragraph, and the box's later parts then say only "(continued)"."""
         st, w, number = self.st, self.w, len(self.boxes)
         box = flow.Box(st.callout_bg, st.label.textColor, w.text("", st.label), space=st.body.fontSize * 0.6)
-        label = w.text(block.label, st.label)
+        style, icon = self.lead(st.label, "warning", st.label.textColor)
+        label = w.text(block.label, style)
         tall = label.wrap(box.inner(self.width), 1e6)[1] > LABEL_LINES * st.label.leading
         head = w.text(self.continued.format(label="" if tall else block.label).strip(), st.label)
         self.boxes.append(replace(box, continued=head))
-        self.units.append(flow.Unit(label, "para" if tall else "label", number))
+        self.units.append(flow.Unit(label, "para" if tall else "label", number, icon=icon))
         self.blocks(block.blocks, number)
+
+
+    def heading(self, section: Section) -> None:
+        """A section's heading, a bookmark, and the icon of its shared template if it has one."""
+        st, outline = self.st, (f"section-{section.id}", section.title)
+        name = SECTION_ICONS.get(section.template or "")
+        style, icon = (st.heading, None) if name is None else self.lead(st.heading, name, st.heading.textColor)
+        self.units.append(flow.Unit(self.w.text(section.title, style), "heading", outline=outline, icon=icon))
 
 
 def _is_list(blocks: tuple[Block, ...], i: int) -> bool:
     return i < len(blocks) and isinstance(blocks[i], BulletList)
 
 
+def shows_number(text: str, number: str) -> bool:
+    """Whether ``text`` prints ``number`` as a number of its own, not inside a longer
+    one ("Call 911" shows 911; "19110" does not)."""
+    start = text.find(number)
+    while start >= 0:
+        end = start + len(number)
+        if not (text[start - 1 : start].isdigit() or text[end : end + 1].isdigit()):
+            return True
+        start = text.find(number, start + 1)
+    return False
+
+
 def build_story(handout: Handout, st: Styles, width: float, w: Writer) -> list[Flowable]:
-    body = _Body(st, w, width, handout.strings.continued)
+    body = _Body(st, w, width, handout.strings.continued, handout.brand.emergency_number)
     body.units += [
         flow.Unit(w.text(handout.title, st.title), "title"),
         flow.Unit(w.text(handout.summary, st.summary), "summary"),
     ]
     for section in handout.sections:
-        outline = (f"section-{section.id}", section.title)  # becomes a PDF bookmark
-        body.units.append(flow.Unit(w.text(section.title, st.heading), "heading", outline=outline))
+        body.heading(section)
         body.blocks(section.blocks)
     return [flow.Flow(body.units, body.boxes)]
