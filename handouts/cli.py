@@ -346,6 +346,52 @@ def _mixed_paper(sizes: list[str], done: str = "") -> Failure:
 _BUSY_HINT = "wait for it to finish, or give this batch another --out"
 
 
+@main.command("serve")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="Address to listen on. Beyond 127.0.0.1 the API needs a token: set HANDOUTS_API_TOKEN.",
+)  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Renderer processes; each makes one handout at a time with its caches kept warm.",
+)  # fmt: skip
+@click.option(
+    "--idle-timeout", type=click.IntRange(min=1), default=30, show_default=True,
+    help="Seconds a client may send nothing before its connection is dropped.",
+)  # fmt: skip
+@click.option(
+    "--rate", type=click.FloatRange(min=0), default=10.0, show_default=True,
+    help="Requests per second each client may send, after a burst of --burst (0: no limit).",
+)  # fmt: skip
+@click.option(
+    "--burst", type=click.IntRange(min=1), default=40, show_default=True, help="Requests a client may send at once."
+)
+@click.pass_obj
+def serve_cmd(library: Library, host: str, port: int, workers: int, idle_timeout: int, rate: float, burst: int) -> None:
+    """Serve the front-desk form at / and the API at /api/v1 (pip install 'handouts[serve]').
+
+    \b
+    Then open http://127.0.0.1:8000/ in a browser; the API is described at /openapi.json.
+    """
+    try:
+        from .serve.run import serve
+        from .serve.settings import Settings, Unsafe, token_from_env
+    except ImportError as exc:
+        raise _bad("serve", f"the service needs the 'serve' extra ({exc.name} is missing)", _SERVE_HINT) from None
+    content = library.roots[0] if len(library.roots) > 1 else None
+    token = token_from_env()
+    settings = Settings(host, port, workers, content, token, idle_timeout=idle_timeout, rate=rate, burst=burst)
+    try:
+        settings.check()
+    except Unsafe as exc:
+        raise _bad("--host", str(exc)) from None
+    serve(settings)
+
+
+_SERVE_HINT = "pip install 'handouts[serve]'"
+
+
 @main.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.pass_context

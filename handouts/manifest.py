@@ -14,7 +14,6 @@ import io
 import itertools
 import math
 import posixpath
-import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +28,9 @@ from .content import Library
 from .errors import ContentError, Diagnostic, clip, did_you_mean
 from .files import read_regular
 from .loader import KeyPath, Source, load_yaml
+from .names import LANG as _LANG
+from .names import SLUG as _SLUG
+from .names import is_library_name
 from .validate import check
 
 COLUMNS = ("medicine", "lang", "level", "brand", "paper", "layout", "output")
@@ -40,10 +42,8 @@ MAX_CELL_CHARS = 1_000  # a name, a code or a relative path; longer is pasted da
 MAX_ERRORS = 50  # problems listed before "... and N more"
 
 # A manifest comes from a pharmacy's systems, so it is untrusted like content: names are
-# looked up inside the content folders, and a file it names must lie inside its own folder.
-_SLUG = re.compile(r"[a-z][a-z0-9_]*")
-_LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+# looked up inside the content folders (``names``, shared with ``handouts serve``), and a
+# file it names must lie inside its own folder.
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,7 +352,7 @@ def _place(value: str | None, base: Path) -> str | None:
     it, symlinks followed."""
     if value is None:
         return None
-    if _NAME.fullmatch(value) and not value.endswith((".yaml", ".yml")):
+    if is_library_name(value):
         return value
     pure = PurePosixPath(value)
     if pure.is_absolute() or ".." in pure.parts or "\\" in value or pure.suffix not in (".yaml", ".yml"):

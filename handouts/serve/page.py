@@ -1,0 +1,200 @@
+"""``/``: the form for front-desk staff. Plain HTML forms, so it works without JavaScript:
+one form, three buttons (preview, download, open to print), each a POST to ``/``.
+
+CSRF: the page sets a random token in a ``SameSite=Strict`` cookie and in a hidden field;
+a POST is served only when both are there and equal, and, when the browser says where
+the request came from (``Origin``), only from this server. Another site can neither read
+the cookie nor make the browser send it.
+
+Problems the page can see coming (a language the medicine is not written in, a draft
+with "reviewed only" ticked) are said in plain words next to their field, before any
+renderer is asked; anything else ``build`` refuses is shown with its message and hint.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlsplit
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, select_autoescape
+
+from .. import build, schema
+from ..names import LANG, SLUG, is_library_name
+from . import listing, ui
+from .api import make, pdf_response
+from .renderer import Made, Order
+
+CSRF_COOKIE = "handouts_csrf"
+ACTIONS = ("preview", "download", "open")
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass
+class Form:
+    """What the person chose, as sent; ``errors`` maps a field to what is wrong with it."""
+
+    medicine: str = ""
+    lang: str = "en"
+    level: str = "standard"
+    paper: str = ""
+    layout: str = ""
+    require_reviewed: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)  # problems not tied to one field
+
+    def request(self) -> build.Request:
+        return build.Request(
+            self.medicine,
+            self.lang,
+            self.level,
+            None,
+            Path(self.layout) if self.layout else None,
+            self.paper or None,
+            self.require_reviewed,
+        )
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    env = Environment(autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+    env.globals["levels"] = schema.LEVELS
+    return env
+
+
+def _template(name: str) -> Any:
+    text = resources.files(__package__).joinpath("templates").joinpath(name).read_text(encoding="utf-8")
+    return _templates().from_string(text)
+
+
+@router.get("/static/form.css")
+async def stylesheet() -> Response:
+    css = resources.files(__package__).joinpath("templates").joinpath("form.css").read_text(encoding="utf-8")
+    return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+
+@router.get("/", response_class=HTMLResponse)
+async def form_page(request: Request, ui_lang: Annotated[str, Query(alias="ui")] = ui.DEFAULT) -> Response:
+    form = Form()
+    medicines = listing.medicines(request.app.state.library)
+    if medicines:
+        form.medicine = medicines[0].id
+    return _page(request, form, _ui(ui_lang))
+
+
+@router.post("/", response_class=HTMLResponse)
+async def form_post(request: Request) -> Response:
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+
+    def one(name: str, default: str = "") -> str:
+        return fields.get(name, [default])[0]
+
+    lang_ui = _ui(one("ui", ui.DEFAULT))
+    words = ui.words(lang_ui)
+    form = Form(
+        medicine=one("medicine"),
+        lang=one("lang", "en"),
+        level=one("level", "standard"),
+        paper=one("paper"),
+        layout=one("layout"),
+        require_reviewed=one("require_reviewed") == "yes",
+    )
+    if not _csrf_ok(request, one("csrf")):
+        form.general.append(words["expired"])
+        return _page(request, form, lang_ui, status=403)
+    _check(request, form, words)
+    if form.errors or form.general:
+        return _page(request, form, lang_ui, status=422)
+    action = one("action", "preview")
+    made = await make(request, Order(form.request(), preview=action == "preview"))
+    if isinstance(made, Response):
+        if made.status_code == 422:
+            form.general.extend(_plain_refusal(made))
+            return _page(request, form, lang_ui, status=422)
+        return made
+    if action in ("download", "open"):
+        return pdf_response(made, form.request(), inline=action == "open")
+    return _page(request, form, lang_ui, made=made)
+
+
+def _ui(code: str) -> str:
+    return code if code in ui.TEXTS else ui.DEFAULT
+
+
+def _check(request: Request, form: Form, words: dict[str, str]) -> None:
+    """What the lists already tell: each value is one the page offered, the medicine is
+    written in the language, and it is reviewed when only reviewed content may print."""
+    library = request.app.state.library
+    medicines = {m.id: m for m in listing.medicines(library)}
+    offered = {
+        "medicine": bool(SLUG.fullmatch(form.medicine)) and form.medicine in medicines,
+        "lang": bool(LANG.fullmatch(form.lang)),
+        "level": form.level in schema.LEVELS,
+        "paper": form.paper in ("", "letter", "a4"),
+        "layout": form.layout == "" or (is_library_name(form.layout) and form.layout in listing.layouts(library)),
+    }
+    for name, ok in offered.items():
+        if not ok:
+            form.errors[name] = words["choose"]
+    if form.errors:
+        return
+    medicine = medicines[form.medicine]
+    editions = {e.language.code: e for e in medicine.editions}
+    chosen = listing.language(form.lang).name
+    if form.lang not in editions:
+        names = ", ".join(e.language.name for e in medicine.editions)
+        form.errors["lang"] = words["no_translation"].format(medicine=medicine.name, language=chosen, languages=names)
+    elif form.require_reviewed and editions[form.lang].status != "reviewed":
+        form.errors["require_reviewed"] = words["is_draft"].format(
+            medicine=editions[form.lang].medicine_name, language=chosen
+        )
+
+
+def _plain_refusal(response: Response) -> list[str]:
+    """What ``build`` refused, as message and hint (the CLI's words; no file paths)."""
+    report = json.loads(bytes(response.body))
+    return [f"{p['message']}." + (f" {p['hint']}" if p["hint"] else "") for p in report["errors"]]
+
+
+def _csrf_ok(request: Request, sent: str) -> bool:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie or not sent or not hmac.compare_digest(cookie.encode(), sent.encode()):
+        return False
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None  # "null": a sandboxed or privacy-stripped origin, not ours
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def _page(request: Request, form: Form, lang_ui: str, *, status: int = 200, made: Made | None = None) -> Response:
+    library = request.app.state.library
+    token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    words = ui.words(lang_ui)
+    medicines = listing.medicines(library)
+    chosen = next((m for m in medicines if m.id == form.medicine), None)
+    html = _template("form.html").render(
+        t=words,
+        ui=listing.language(lang_ui),
+        interfaces=[listing.language(code) for code in ui.TEXTS],
+        form=form,
+        medicines=medicines,
+        languages=listing.interface_languages(library),
+        layouts=listing.layouts(library),
+        token=token,
+        made=made,
+        preview=base64.b64encode(made.preview_png).decode() if made and made.preview_png else "",
+        title=next((e.medicine_name for e in chosen.editions if e.language.code == form.lang), "") if chosen else "",
+    )
+    response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+    return response

@@ -1,0 +1,167 @@
+"""Where the service makes handouts: ``--workers`` renderer processes, each making one
+handout at a time with caches kept warm between requests.
+
+reportlab keeps process-wide state (its font registry, our glyph codes) and is not
+thread-safe, so no process ever renders two handouts at once: each renderer is a
+process pool of one, and its queue is the "one at a time". A process of its own also
+means a renderer that dies (killed, out of memory) takes down only the requests it
+was making: they get a 503 and a new renderer takes its place, while the HTTP front and
+the other renderers go on serving.
+
+Each renderer owns one ``Library`` (parsed content files) and one ``RenderCache``
+(paragraph layouts, shaped lines, font subsets) for its lifetime, as a batch worker does,
+and goes through the same ``build.prepare`` -> ``build.render`` as the CLI: same checks,
+same errors, same bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..build import Request, prepare, render, render_cache
+from ..content import Library
+from ..errors import ContentError, Diagnostic
+
+if TYPE_CHECKING:
+    from ..pdf import RenderCache
+
+PREVIEW_SCALE = 1.25  # 90 dpi: a page-1 preview a person can read on screen, ~100-200 KB of PNG
+
+
+@dataclass(frozen=True)
+class Order:
+    """One handout to make; ``preview`` adds a PNG of page 1 (the form's preview)."""
+
+    request: Request
+    preview: bool = False
+
+
+@dataclass(frozen=True)
+class Made:
+    """A handout made: the PDF, its page count, whether it is marked DRAFT."""
+
+    data: bytes
+    pages: int
+    draft: bool
+    preview_png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The content or the request is wrong: what ``build`` says, as the CLI prints it."""
+
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class RendererStopped(Exception):
+    """The renderer making this handout died before it was done: nothing was sent."""
+
+
+class _Worker:
+    """What one renderer process keeps between requests."""
+
+    def __init__(self, content: Path | None):
+        self.library = Library.with_content(content)
+        self.cache: RenderCache = render_cache()
+
+
+_WORKER: _Worker | None = None
+
+
+def start(content: Path | None) -> None:
+    """A renderer process's first act: make its library and cache, and make one handout
+    so that fonts, subsets and CLDR data are loaded before the first real request."""
+    global _WORKER
+    _WORKER = _Worker(content)
+    for medicine, lang, _ in _WORKER.library.medicines()[:1]:
+        make(Order(Request(medicine, lang)))
+
+
+def make(order: Order) -> Made | Refused:
+    """Runs inside a renderer process: the handout, or why it cannot be made."""
+    assert _WORKER is not None, "start() runs first, as the pool's initializer"
+    try:
+        handout = prepare(_WORKER.library, order.request)
+    except ContentError as exc:
+        return Refused(exc.diagnostics)
+    pdf = render(handout, _WORKER.cache)
+    return Made(pdf.data, pdf.pages, handout.draft, _page_one(pdf.data) if order.preview else None)
+
+
+def _page_one(pdf: bytes) -> bytes:
+    """Page 1 as PNG, as a printer would show it (pdfium, the renderer of Chromium)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        image = document[0].render(scale=PREVIEW_SCALE).to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def ping() -> bool:
+    """A no-op to wait on: the renderer has started (and warmed up)."""
+    return _WORKER is not None
+
+
+class _Slot:
+    """One renderer process and the number of requests waiting for it."""
+
+    def __init__(self, content: Path | None):
+        self.content = content
+        self.waiting = 0
+        self.executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the front process runs an event loop and threads
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(1, mp_context=context, initializer=start, initargs=(self.content,))
+
+    def replace(self, broken: ProcessPoolExecutor) -> None:
+        """A new renderer for a dead one, once, however many requests saw it die."""
+        if self.executor is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._new()
+
+
+class Renderers:
+    """The renderer processes, from the front process's side: each order goes to the
+    renderer with the fewest waiting."""
+
+    def __init__(self, workers: int, content: Path | None):
+        self._slots = [_Slot(content) for _ in range(workers)]
+
+    async def make(self, order: Order) -> Made | Refused:
+        slot = min(self._slots, key=lambda s: s.waiting)
+        executor = slot.executor
+        slot.waiting += 1
+        try:
+            return await asyncio.wrap_future(executor.submit(make, order))
+        except BrokenProcessPool:
+            slot.replace(executor)
+            raise RendererStopped from None
+        finally:
+            slot.waiting -= 1
+
+    async def ready(self) -> None:
+        """Wait until every renderer has started and warmed up."""
+        await asyncio.gather(*(asyncio.wrap_future(slot.executor.submit(ping)) for slot in self._slots))
+
+    def close(self) -> None:
+        for slot in self._slots:
+            slot.executor.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def count(self) -> int:
+        return len(self._slots)
