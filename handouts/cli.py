@@ -205,9 +205,7 @@ def build_cmd(
 )  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no per-job lines; only the final summary.")
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those that are up to date.")
-@click.option(
-    "--combined", type=click.Path(dir_okay=False, path_type=Path), help="Also write one PDF of all handouts."
-)
+@click.option("--combined", type=click.Path(dir_okay=False, path_type=Path), help="Also write one PDF of all handouts.")
 @click.option(
     "--duplex",
     is_flag=True,
@@ -320,8 +318,7 @@ def batch_cmd(
     rate = f" ({counts['built'] / summary.seconds:.1f} built/s)" if counts["built"] and summary.seconds else ""
     click.echo(
         f"{len(todo)} jobs: {counts['built']} built, {counts['skipped']} up to date, {counts['failed']} failed "
-        f"in {summary.seconds:.1f} s{rate}; report: {display_path(report)}"
-        + "".join(f"; wrote {e}" for e in extras)
+        f"in {summary.seconds:.1f} s{rate}; report: {display_path(report)}" + "".join(f"; wrote {e}" for e in extras)
     )
     if summary.warned:
         click.echo(
@@ -473,6 +470,11 @@ def translate_group() -> None:
     2. fill in every "" in the files it names (the source text is in the comment above)
     3. python generate.py validate content/medicines/baclofen/es.yaml
     4. python generate.py translate status baclofen
+
+    \b
+    Or in a CAT tool (memoQ, Trados, Phrase, OmegaT, Poedit, Weblate):
+    python generate.py translate export baclofen --lang es --format xliff
+    python generate.py translate import baclofen-es.xlf
     """
 
 
@@ -514,9 +516,57 @@ def translate_status(ctx: click.Context, medicine: str | None, details: bool) ->
     if not rows:
         click.echo("no translations found" + (f" of '{medicine}'" if medicine else ""))
         return
-    header = ("MEDICINE", "LANG", "SECTION", *LEVELS)
-    _table([header] + [(row.medicine, row.lang, row.section, *row.states) for row in rows])
+    header = ("MEDICINE", "LANG", "SECTION", *LEVELS, "REQUIRED")
+    _table(
+        [header]
+        + [(row.medicine, row.lang, row.section, *row.states, "required" if row.required else "") for row in rows]
+    )
     ctx.exit(0 if all(row.complete for row in rows) else EXIT_TARGET_MISSED)
+
+
+@translate_group.command("export")
+@click.argument("medicine")
+@click.option("--lang", required=True, help="Language to translate into, e.g. es (it need not exist yet).")
+@click.option("--format", "fmt", type=click.Choice(["xliff", "po"]), default="xliff", show_default=True)
+@click.option("--from", "source_lang", default="en", show_default=True, help="Source language of a new translation.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: MEDICINE-LANG.xlf or .po"
+)
+@click.pass_obj
+def translate_export(
+    library: Library, medicine: str, lang: str, fmt: str, source_lang: str, output: Path | None
+) -> None:
+    """Write every unit of MEDICINE in LANG (its shared templates and the interface strings
+    too) as XLIFF 1.2 or gettext PO, for a CAT tool: source, current translation, state
+    (new, translated, stale with the earlier English), notes and placeholders."""
+    from .exchange import FORMATS, export
+
+    data, count = export(library, medicine, lang, fmt, source_lang)
+    output = output or Path(f"{medicine}-{lang}{FORMATS[fmt]}")
+    _write(output, data, "the exchange file")
+    click.echo(f"wrote {display_path(output)}: {count} units")
+
+
+@translate_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def translate_import(library: Library, file: Path) -> None:
+    """Write the translations of an XLIFF or PO FILE (from 'translate export') into the YAML
+    files, keeping their comments and order. The result is checked as 'validate' checks it
+    first: on any error nothing is written (exit 2)."""
+    from .exchange import import_file
+
+    result = import_file(library, file, file.read_bytes())
+    for warning in result.warnings:
+        click.echo(warning.format(), err=True)
+    for path, data in result.writes.items():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _bad(path.parent, f"cannot create the folder: {exc.strerror or exc}") from None
+        _write(path, data, "the translation")
+        click.echo(f"wrote {display_path(path)}")
+    click.echo(f"{result.units} units read, {result.changed} changed" + ("" if result.writes else ": nothing to write"))
 
 
 @main.command("schema")

@@ -3,7 +3,10 @@
 - numbers: the same numbers as the source, digit for digit (Arabic-Indic or Devanagari
   digits count as the same number), and the same unit symbols after them ("5 mg");
 - variables: the same ``{{ ... }}`` expressions, so facts and names are still filled in;
-- untranslated: text identical to the source (a warning: a name or "MS" can be legit);
+- markup: ``**`` in pairs (an odd one prints as stars), as many bold spans as the source
+  (a warning: a language may stress differently);
+- untranslated: text identical to the source (a warning: a name or "MS" can be legit,
+  and ``same_as_source: true`` on the unit says so);
 - stale: the source changed after this unit was translated (a warning with the new text
   and the fingerprint to record once the translation is updated).
 
@@ -83,14 +86,34 @@ def check_pair(pair: Pair) -> list[Diagnostic]:
     out = drift(pair)
     source, text = pair.source_text, pair.text
     error = pair.translation.source.error
-    if normalize_space(text) == normalize_space(source) and _LETTERS.search(_VARIABLE.sub("", source)):
+    identical = normalize_space(text) == normalize_space(source)
+    if identical and not pair.same and _LETTERS.search(_VARIABLE.sub("", source)):
         out.append(
             replace(
-                error(pair.at, "text is identical to the source: not translated?", "translate it"),
+                error(
+                    pair.at,
+                    "text is identical to the source: not translated?",
+                    "translate it, or add 'same_as_source: true' beside it if it stays as it is on purpose",
+                ),
                 severity="warning",
             )
         )
-    return out + stale(pair)
+    return out + markup(pair) + stale(pair)
+
+
+def markup(pair: Pair) -> list[Diagnostic]:
+    """``**bold**`` markers in pairs, and as many bold spans as the source has."""
+    if pair.translation is None or pair.text is None:
+        return []
+    error = pair.translation.source.error
+    stars = [_outside_variables(item).count("**") for item in pair.text.split("\n")]
+    if any(count % 2 for count in stars):
+        return [error(pair.at, "markup: an unpaired '**' (it would print as stars)", "close every **bold** span")]
+    spans, source_spans = sum(stars) // 2, _outside_variables(pair.source_text).count("**") // 2
+    if spans != source_spans:
+        message = f"markup: {spans} bold span(s) here, {source_spans} in the source"
+        return [replace(error(pair.at, message, "keep the source's **bold** words bold"), severity="warning")]
+    return []
 
 
 def drift(pair: Pair) -> list[Diagnostic]:

@@ -363,14 +363,23 @@ Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}$")]
 Draft = Annotated[str, StringConstraints(strip_whitespace=False)]  # "" = not translated yet
 
 
+def _same_as_source() -> Any:
+    """``same_as_source: true`` on a unit: its text is the source's on purpose (a brand
+    name, an abbreviation such as "MS"), so the QA's "identical to the source" warning
+    stops for it. On a warning box it applies to the label."""
+    return Field(default=False, description="the text is the source's on purpose (a name, an abbreviation)")
+
+
 class Unit(Strict):
     text: Draft
     src: Fingerprint
+    same_as_source: bool = _same_as_source()
 
 
 class ListUnit(Strict):
     items: list[Draft] = Field(alias="list")
     src: Fingerprint
+    same_as_source: bool = _same_as_source()
 
 
 class SomeLevels(Strict, Generic[T]):
@@ -395,21 +404,25 @@ _SomeLeveled = Annotated[
 class TParagraph(Strict):
     p: Draft
     src: Fingerprint
+    same_as_source: bool = _same_as_source()
 
 
 class TSubhead(Strict):
     subhead: Draft
     src: Fingerprint
+    same_as_source: bool = _same_as_source()
 
 
 class TBulletList(Strict):
     items: list[Draft] | ParamRef = Field(alias="list")
     src: Fingerprint | None = None  # none for {param: ...}: nothing to translate there
+    same_as_source: bool = _same_as_source()
 
 
 class TCalloutBody(Strict):
     label: Draft
     src: Fingerprint
+    same_as_source: bool = _same_as_source()
     body: list[TInnerBlock]
 
 

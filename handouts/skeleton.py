@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from . import l10n, schema
-from .content import Library, load_medicine, load_strings_file, load_template
+from .content import Library, Loaded, load_medicine, load_strings_file, load_template
 from .errors import ContentError, Diagnostic
 from .resolve import fact_text
 from .translate import fingerprint
@@ -206,7 +206,14 @@ def plan(library: Library, medicine: str, lang: str, source_lang: str, *, force:
             [Diagnostic(target, 0, 0, "a translation already exists", hint="edit it, or pass --force to start over")]
         )
     facts = {key: fact_text(value, lang) for key, value in doc.facts.items()}
-    files = {target: medicine_skeleton(doc, lang, facts, today)}
+    return {target: medicine_skeleton(doc, lang, facts, today), **shared(library, source, lang, source_lang)}
+
+
+def shared(library: Library, source: Loaded[schema.MedicineFile], lang: str, source_lang: str) -> dict[Path, str]:
+    """Skeletons of the shared templates a medicine uses and of the interface strings,
+    those that do not exist in ``lang`` yet, where ``translate init`` writes them."""
+    doc = source.doc
+    files: dict[Path, str] = {}
     used: dict[str, str] = {}  # template name -> the first section using it
     for sid, section in doc.sections.items():
         if section.template is not None:

@@ -32,6 +32,7 @@ from .text import normalize_space
 
 State = Literal["complete", "missing", "stale"]
 SUMMARY = "(title)"  # the status row for the medicine's name and summary line
+NOT_TRANSLATED = "not translated yet"  # how every unit still to translate is reported
 
 
 def fingerprint(text: str) -> str:
@@ -52,6 +53,7 @@ class Pair:
     at: KeyPath  # in the translation file; the nearest existing key when the unit is missing
     text: str | None  # None: not translated yet
     src: str | None  # the fingerprint the translator started from
+    same: bool = False  # same_as_source: identical to the source on purpose
 
     @property
     def state(self) -> State:
@@ -105,9 +107,11 @@ class _Walk:
     aliases: list[tuple[KeyPath, KeyPath]] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
 
-    def _pair(self, source_at: KeyPath, source_text: str, at: KeyPath, text: str | None, src: str | None) -> None:
+    def _pair(
+        self, source_at: KeyPath, source_text: str, at: KeyPath, text: str | None, src: str | None, same: bool = False
+    ) -> None:
         self.pairs.append(
-            Pair(self.section, self.level, self.source, source_at, source_text, self.translation, at, text, src)
+            Pair(self.section, self.level, self.source, source_at, source_text, self.translation, at, text, src, same)
         )
 
     def _pick(self, value: Any, at: KeyPath) -> tuple[Any, KeyPath]:
@@ -132,7 +136,7 @@ class _Walk:
             return None
         value = unit.items if is_list else unit.text
         at += ("list",) if is_list else ("text",)
-        self._pair(source_at, source_text, at, _joined(value) if is_list else value, unit.src)
+        self._pair(source_at, source_text, at, _joined(value) if is_list else value, unit.src, unit.same_as_source)
         self.aliases.append((merged_at, at))
         return value
 
@@ -170,6 +174,7 @@ class _Walk:
                 at + ("warning", "label"),
                 label,
                 block.warning.src,
+                block.warning.same_as_source,
             )
             inner = self.blocks(
                 source_block.warning.body, source_at + ("warning", "body"), block.warning.body, at + ("warning", "body")
@@ -183,6 +188,7 @@ class _Walk:
             at + (want,),
             _joined(block.items) if want == "list" else text,
             block.src,
+            block.same_as_source,
         )
         if want == "p":
             return schema.Paragraph.model_construct(p=text)
@@ -333,7 +339,7 @@ def missing_unit(pair: Pair) -> Diagnostic:
     where = "" if pair.section == SUMMARY else f"section '{pair.section}', "
     return pair.translation.source.error(
         pair.at,
-        f"not translated yet: {where}level {pair.level}",
+        f"{NOT_TRANSLATED}: {where}level {pair.level}",
         f"source text ({pair.source.source.path.name}): {_clip(pair.source_text)}"
         if pair.source_text
         else "run 'python generate.py translate init' for a skeleton with every key",
@@ -446,6 +452,7 @@ class StatusRow:
     lang: str
     section: str
     states: tuple[State, ...]  # in schema.LEVELS order
+    required: bool = False  # must be translated at every level before any level can be built
 
     @property
     def complete(self) -> bool:
@@ -467,7 +474,8 @@ def status(library: Library, medicine: str | None = None) -> tuple[list[StatusRo
             found.setdefault((pair.section, pair.level), set()).add(pair.state)
         for section in dict.fromkeys(pair.section for pair in pairs):
             states = tuple(_worst(found.get((section, level), set())) for level in schema.LEVELS)
-            rows.append(StatusRow(med, lang, section, states))
+            required = section == SUMMARY or _required(library, med, lang, section)
+            rows.append(StatusRow(med, lang, section, states, required))
         for pair in pairs:
             if pair.translation is None:
                 details.append(_missing_template(library, pair, lang))
@@ -476,6 +484,11 @@ def status(library: Library, medicine: str | None = None) -> tuple[list[StatusRo
             elif pair.state == "stale":
                 details.append(stale_unit(pair))
     return rows, list(dict.fromkeys(details))  # a missing template file is one line, not one per level
+
+
+def _required(library: Library, medicine: str, lang: str, section: str) -> bool:
+    sections = source_of(library, medicine, lang).doc.sections
+    return section in sections and sections[section].required
 
 
 def _missing_template(library: Library, pair: Pair, lang: str) -> Diagnostic:
