@@ -21,9 +21,12 @@ import io
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
 
 from .check import check_file
 from .content import Library, is_translation, load_medicine_translation
@@ -154,7 +157,7 @@ def import_file(library: Library, path: Path, data: bytes) -> Imported:
         if problems:
             raise ContentError(problems)
         texts = {name: _text(lib, name) for name in dict.fromkeys(u.file for u in expected.values())}
-        new, changed = _apply(texts, expected, incoming)
+        new, changed = _apply(texts, expected, incoming, lambda name: _skeleton(lib, name, medicine, lang))
         edited = {name: text for name, text in new.items() if text != texts[name]}
         warnings = _check(lib, edited, expected, {i.id: i for i in incoming}, path)
         writes = {file_path(library, name): text.encode() for name, text in edited.items()}
@@ -222,12 +225,16 @@ def _yaml() -> Any:
     return yaml
 
 
-def _apply(texts: dict[str, str], expected: dict[str, Unit], incoming: list[Incoming]) -> tuple[dict[str, str], int]:
-    """Each file's text with the incoming units written in, and how many units changed."""
+def _apply(
+    texts: dict[str, str], expected: dict[str, Unit], incoming: list[Incoming], skeleton: Callable[[str], str]
+) -> tuple[dict[str, str], int]:
+    """Each file's text with the incoming units written in, and how many units changed.
+    A key the file lacks (a section or level it never had) is copied from ``skeleton``."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Quoted
 
     yaml = _yaml()
     docs = {name: yaml.load(text) for name, text in texts.items()}
+    models: dict[str, Any] = {}
     changed = 0
     owners: dict[tuple[str, KeyPath], list[tuple[Unit, Incoming]]] = {}
     for got in incoming:
@@ -236,7 +243,9 @@ def _apply(texts: dict[str, str], expected: dict[str, Unit], incoming: list[Inco
         try:
             current = _get(doc, unit.keypath)
         except (KeyError, IndexError, TypeError):
-            raise ContentError([_no_key(unit)]) from None
+            if unit.file not in models:
+                models[unit.file] = yaml.load(skeleton(unit.file))
+            current = _ensure(doc, models[unit.file], unit)
         if current != got.text:
             _set(doc, unit.keypath, Quoted(got.text))
             changed += 1
@@ -267,6 +276,50 @@ def _no_key(unit: Unit) -> Diagnostic:
         hint="the file lacks keys of its source: move its text to a skeleton ('translate init --force' into "
         "another --content folder) and import again",
     )  # fmt: skip
+
+
+def _ensure(doc: Any, model: Any, unit: Unit) -> Any:
+    """Create the keys on the way to ``unit`` that ``doc`` lacks, copied from the skeleton
+    ``model`` (texts empty, ``src`` of today's source) at the skeleton's place among their
+    siblings; returns the value now at the unit's key path."""
+    node = doc
+    for part in unit.keypath:
+        if isinstance(node, CommentedMap) and part not in node:
+            if not isinstance(model, dict) or part not in model:
+                raise ContentError([_no_key(unit)])
+            order = list(model)
+            node.insert(sum(1 for key in node if key in order and order.index(key) < order.index(part)), part,
+                        deepcopy(model[part]))  # fmt: skip
+        elif isinstance(node, list) and not (isinstance(part, int) and part < len(node)):
+            raise ContentError([_no_key(unit)])
+        node = node[part]
+        try:
+            model = model[part]
+        except (KeyError, IndexError, TypeError):
+            model = None
+    return node
+
+
+def _skeleton(library: Library, name: str, medicine: str, lang: str) -> str:
+    """What ``translate init`` writes for one of the files, for the keys a file lacks."""
+    from .content import load_strings_file, load_template, load_template_translation
+    from .resolve import fact_text
+    from .skeleton import medicine_skeleton, strings_skeleton, template_skeleton
+    from .translate import source_of
+
+    source = source_of(library, medicine, lang)
+    kind, _, rest = name.partition("/")
+    if kind == "medicines":
+        facts = {key: fact_text(value, lang) for key, value in source.doc.facts.items()}
+        return medicine_skeleton(source.doc, lang, facts, datetime.date.today().isoformat())
+    if kind == "templates":
+        template = rest.partition("/")[0]
+        path = library.template_path(template, lang)
+        source_lang = load_template_translation(library, path).doc.translation_of if path else source.doc.lang
+        found = library.template_path(template, source_lang)
+        assert found is not None  # units.template_units found it
+        return template_skeleton(load_template(library, found).doc, source_lang, lang)
+    return strings_skeleton(load_strings_file(library, library.strings_path(source.doc.lang)).doc, lang)
 
 
 def _get(doc: Any, keypath: KeyPath) -> Any:
