@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,9 +30,10 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from .check import check_file
-from .content import Library, is_translation, load_medicine_translation
+from .content import is_translation, load_medicine_translation
 from .errors import ContentError, Diagnostic, display_path
 from .exchange_xliff import Incoming
+from .library import Library
 from .loader import KeyPath, format_keypath, load_yaml
 from .translate import NOT_TRANSLATED
 from .units import Unit, file_path, medicine_units, strings_units
@@ -149,8 +151,8 @@ def reader_for(path: Path) -> Reader:
 def import_file(library: Library, path: Path, data: bytes) -> Imported:
     """Read, decode, apply and check; raises ContentError (nothing to write) on any error."""
     read = reader_for(path)
-    medicine, lang = _identify(path, data)
-    with staged(library, skeletons(library, medicine, lang, "en")) as lib:
+    medicine, lang, source_lang = _identify(path, data)
+    with staged(library, skeletons(library, medicine, lang, source_lang)) as lib:
         expected = {unit.id: unit for unit in collect(lib, medicine, lang)}
         incoming, problems = read(data, path, expected)
         problems += _coverage(path, expected, incoming)
@@ -169,21 +171,16 @@ def _exists(library: Library, name: str) -> bool:
     return file_path(library, name).is_file()
 
 
-def _identify(path: Path, data: bytes) -> tuple[str, str]:
-    """The medicine and language an exchange file is about, from its medicine unit ids."""
+def _identify(path: Path, data: bytes) -> tuple[str, str, str]:
+    """The medicine, language and source language of an exchange file: from its first
+    medicine unit id, and the XLIFF ``source-language`` or the PO ``X-Source-Language``."""
     text = data.decode("utf-8", "replace")
-    import re
-
     found = re.search(r"medicines/([a-z][a-z0-9_]*)/([A-Za-z0-9-]+)\.yaml", text)
     if not found:
-        raise ContentError(
-            [
-                Diagnostic(
-                    path, 0, 0, "no unit of a medicine in this file", hint="import a file 'translate export' wrote"
-                )
-            ]
-        )
-    return found.group(1), found.group(2)
+        hint = "import a file 'translate export' wrote"
+        raise ContentError([Diagnostic(path, 0, 0, "no unit of a medicine in this file", hint=hint)])
+    source = re.search(r'source-language="([A-Za-z0-9-]+)"|X-Source-Language: ([A-Za-z0-9-]+)', text)
+    return found.group(1), found.group(2), next((g for g in source.groups() if g), "en") if source else "en"
 
 
 def _coverage(path: Path, expected: dict[str, Unit], incoming: list[Incoming]) -> list[Diagnostic]:

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import readability, schema
-from .content import Library, Loaded, is_translation, load_strings_file, parse
+from .content import Loaded, is_translation, load_strings_file, parse
 from .errors import ContentError, Diagnostic
+from .library import Library
 from .loader import KeyPath, Source
 from .translate import SUMMARY, Pair, fingerprint, source_of, walk_medicine, walk_template
 
