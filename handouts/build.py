@@ -117,9 +117,10 @@ def _locate(value: Path, by_name: Callable[[str], Path]) -> Path:
     return by_name(str(value))
 
 
-def render(handout: Handout, cache: RenderCache) -> RenderedPdf:
-    """The PDF of a prepared handout; ``cache`` keeps layouts for the caller's next one."""
-    rendered: RenderedPdf = _pdf().render(handout, cache)  # _pdf() is a module: typed here
+def render(handout: Handout, cache: RenderCache, tagged: bool = True) -> RenderedPdf:
+    """The PDF of a prepared handout, tagged PDF/UA-1 (``tagged`` False only for the
+    benchmark's baseline); ``cache`` keeps layouts for the caller's next one."""
+    rendered: RenderedPdf = _pdf().render(handout, cache, tagged)  # _pdf() is a module: typed here
     return rendered
 
 

@@ -89,6 +89,12 @@ class Brand:
             chosen[field_name] = next(texts[code] for code in wanted if code in texts)
         return replace(self, **chosen)
 
+    def lang_of(self, field_name: str, lang: str) -> str:
+        """The language of ``field_name``'s text as ``for_lang(lang)`` chose it: a clinic
+        name or address not translated for the reader is in the brand's own language."""
+        codes = {code for name, code, _ in self.localized if name == field_name}
+        return next((code for code in (lang, lang.split("-")[0]) if code in codes), self.lang)
+
     def variables(self) -> dict[str, str]:
         """What content may name as ``{{ brand.KEY }}``: only what this brand declares."""
         keys = ("name", "phone", "website", "emergency_number", "poison_control", "after_hours")

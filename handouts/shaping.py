@@ -66,6 +66,9 @@ class Run:
 class Line:
     runs: tuple[Run, ...]  # visual order
     width: float  # points
+    # the line's characters in logical (reading) order, up to where the next line starts:
+    # the lines of a paragraph joined give its text, with no break mark (a tagged PDF's ActualText)
+    text: str = ""
 
 
 @lru_cache(maxsize=32)  # one per bundled face (8 families, up to 3 faces each)
@@ -166,19 +169,23 @@ def layout(
     for start, stop, end in _words(text, script.keep_all):
         whole = _pieces(text, faces, lv, start, stop)
         too_wide = sum(p.advance for p in whole) * scale > width
-        for k, word in enumerate(_broken(text, faces, lv, start, stop, width / scale) if too_wide else [whole]):
+        pieces = _broken(text, faces, lv, start, stop, width / scale) if too_wide else [(start, whole)]
+        for k, (begin, word) in enumerate(pieces):
             advance = sum(p.advance for p in word) * scale
             gap = sum(p.advance for p in spaces) * scale
             if lines[-1] and (k or used + gap + advance > width):  # a broken word's later pieces start lines
                 lines.append([])
                 used, gap = 0.0, 0.0
-            lines[-1].append(_Word(spaces, word, text[start:stop], gap if lines[-1] else 0.0, advance, k > 0))
+            word_gap = gap if lines[-1] else 0.0
+            lines[-1].append(_Word(spaces, word, text[start:stop], word_gap, advance, k > 0, begin))
             used += gap + advance
             spaces = []
         spaces = _pieces(text, faces, lv, stop, end)
     _no_lone_character(lines, width, scale)
+    starts = [line[0].start for line in lines] + [len(text)]
     return [
-        _line([run for i, w in enumerate(line) for run in (w.spaces if i else []) + w.runs], scale) for line in lines
+        _line([run for i, w in enumerate(line) for run in (w.spaces if i else []) + w.runs], scale, text[a:b])
+        for line, a, b in zip(lines, starts, starts[1:], strict=False)
     ]
 
 
@@ -193,6 +200,7 @@ class _Word:
     gap: float  # the spaces' width in points, 0 for the first word of a line
     advance: float  # the word's width in points
     piece: bool  # a broken word's later piece: it must start its line
+    start: int  # where the word (or the piece) starts in the paragraph's text
 
 
 def _no_lone_character(lines: list[list[_Word]], width: float, scale: float) -> None:
@@ -244,11 +252,14 @@ def _words(text: str, keep_all: bool) -> list[tuple[int, int, int]]:
     return out
 
 
-def _broken(text: str, faces: list[str], lv: list[int], start: int, end: int, width: float) -> list[list[Run]]:
+def _broken(
+    text: str, faces: list[str], lv: list[int], start: int, end: int, width: float
+) -> list[tuple[int, list[Run]]]:
     """A word wider than a line (``width`` in font units) in pieces that fit
     (``wordbreak``), each but the last ending with the break mark in the face and at the
     bidi level of the character before it. Pieces are shaped on their own: Arabic
-    letters at a break take their final and initial forms, as in a hyphenated word."""
+    letters at a break take their final and initial forms, as in a hyphenated word.
+    Each piece comes with where it starts in ``text``."""
 
     def mark(i: int) -> Run:
         return Run(faces[i], lv[i], shape(faces[i], wordbreak.MARK, lv[i] % 2 == 1))
@@ -257,10 +268,10 @@ def _broken(text: str, faces: list[str], lv: list[int], start: int, end: int, wi
         return _advance(text, faces, lv, a, b) + (mark(b - 1).advance if marked else 0.0)
 
     spans = wordbreak.break_word(text, wordbreak.cluster_bounds(text, start, end), measure, width)
-    return [_pieces(text, faces, lv, a, b) + ([mark(b - 1)] if b < end else []) for a, b in spans]
+    return [(a, _pieces(text, faces, lv, a, b) + ([mark(b - 1)] if b < end else [])) for a, b in spans]
 
 
-def _line(pieces: list[Run], scale: float) -> Line:
+def _line(pieces: list[Run], scale: float, text: str) -> Line:
     """One line in visual order, neighbouring pieces of one face and level merged into one
     run (a run is one PDF text object: a Chinese line is one or a few, not one a character)."""
     runs: list[Run] = []
@@ -271,4 +282,4 @@ def _line(pieces: list[Run], scale: float) -> Line:
         else:
             runs.append(p)
     order = bidi.visual_order([r.level for r in runs])
-    return Line(tuple(runs[k] for k in order), sum(r.advance for r in runs) * scale)
+    return Line(tuple(runs[k] for k in order), sum(r.advance for r in runs) * scale, text)

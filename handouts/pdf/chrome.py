@@ -4,7 +4,9 @@ page count is known by a deferred canvas."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
@@ -17,6 +19,7 @@ from reportlab.platypus import Flowable
 
 from .. import fonts, l10n
 from ..model import Handout
+from . import tagging
 from .styles import BOLD_STYLES, MARGIN, Styles
 from .writer import Writer
 
@@ -29,10 +32,36 @@ class Chrome:
     """Header and footer, laid out once before the body so the body frame never overlaps
     them however long an organisation name, address or footer note is."""
 
-    paragraphs: tuple[tuple[Flowable, float, float], ...]  # (paragraph, x, y of its bottom)
+    paragraphs: tuple[tuple[str, Flowable, float, float], ...]  # (what it is, paragraph, x, y of its bottom)
     header_rule: float  # y of the rule under the header
     footer_rule: float  # y of the rule over the footer
     label_y: float  # baseline of "Page X of Y"
+
+
+def _foreign(text_lang: str, lang: str) -> str | None:
+    """``text_lang`` where it is another language than the document's ``lang``."""
+    return text_lang if text_lang.split("-")[0].lower() != lang.split("-")[0].lower() else None
+
+
+@dataclass(frozen=True)
+class ChromeTags:
+    """Where the chrome's real content goes in the structure tree: the brand block
+    before the title, the footer after the body. Drawn as content on page 1 only."""
+
+    header: tagging.Element
+    footer: tagging.Element
+
+    def element(self, what: str, handout: Handout, para: Flowable) -> tagging.Element:
+        """The element of one chrome paragraph, with its language where a brand text
+        was not translated for the reader, and the logical text of shaped lines (drawn
+        in a form, they cannot carry Spans of their own)."""
+        brand, lang = handout.brand, handout.lang
+        fields = {"name": ("name",), "address": ("address", "hours", "footer_note")}.get(what, ())
+        langs = {_foreign(brand.lang_of(f, lang), lang) for f in fields if getattr(brand, f)}
+        parent = self.header if what in ("name", "contact", "notice") else self.footer
+        lines = getattr(para, "lines", None)  # a ShapedText, laid out by layout_chrome
+        text = "".join(line.text for line in lines).strip() if lines else None
+        return parent.add("P", lang=langs.pop() if len(langs) == 1 else None, actual_text=text)
 
 
 def isolate(text: str, rtl: bool, ltr: bool = False) -> str:
@@ -49,20 +78,20 @@ def isolate(text: str, rtl: bool, ltr: bool = False) -> str:
 def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: Writer) -> Chrome:
     brand, strings = handout.brand, handout.strings
     width = page_w - 2 * MARGIN
-    placed: list[tuple[Flowable, float, float]] = []
+    placed: list[tuple[str, Flowable, float, float]] = []
 
     x = MARGIN + (LOGO_BOX[0] + LOGO_GAP if brand.logo else 0)
     rtl = w.script.rtl
-    header = [w.text(isolate(brand.name, rtl), st.org)]
+    header = [("name", w.text(isolate(brand.name, rtl), st.org))]
     contact = " · ".join(isolate(x, rtl, ltr=True) for x in (brand.phone, brand.website) if x)
     if contact:
-        header.append(w.text(contact, st.chrome))
+        header.append(("contact", w.text(contact, st.chrome)))
     if handout.draft:
-        header.append(w.text(strings.draft_notice, st.notice))
+        header.append(("notice", w.text(strings.draft_notice, st.notice)))
     y = page_h - MARGIN
-    for para in header:
+    for what, para in header:
         y -= para.wrap(page_w - MARGIN - x, page_h)[1]
-        placed.append((para, x, y))
+        placed.append((what, para, x, y))
     header_rule = min(y, page_h - MARGIN - (LOGO_BOX[1] if brand.logo else 0)) - 6
 
     # the page label sits at the right of the last footer line; the text beside it wraps short of it
@@ -73,14 +102,16 @@ def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w:
             strings.version.format(version=handout.version),
         )
     )
-    footer = [(w.text(meta, st.chrome), width - label_w)]
+    footer = [("meta", w.text(meta, st.chrome), width - label_w)]
     address = " · ".join(isolate(x, rtl) for x in (brand.address, brand.hours, brand.footer_note) if x)
     if address:
-        footer.insert(0, (w.text(address, st.chrome), width))
+        footer.insert(0, ("address", w.text(address, st.chrome), width))
     y = MARGIN
-    for para, wrap_w in reversed(footer):
-        placed.append((para, MARGIN, y))
+    bottom_up = []
+    for what, para, wrap_w in reversed(footer):
+        bottom_up.append((what, para, MARGIN, y))
         y += para.wrap(wrap_w, page_h)[1]
+    placed += reversed(bottom_up)  # in reading order, as the tagged page 1 lists them
     return Chrome(tuple(placed), header_rule, y + 3, MARGIN + st.chrome.leading - st.chrome.fontSize)
 
 
@@ -94,20 +125,35 @@ class PagedCanvas(Canvas):
     footer ("Page X of Y") and draft mark (reportlab's standard two-phase recipe).
 
     Bookmarks are deferred with their page: registered early they would all point at
-    page 1, because the document has not received any page yet."""
+    page 1, because the document has not received any page yet.
+
+    Tagged (``tagger``), page 1 shows the brand block and the footer as content of the
+    ``tags`` elements, and later pages show them as one artifact, so a screen reader
+    reads the clinic's phone number once; rules, page numbers and the DRAFT mark are
+    artifacts on every page. The structure tree is written at save."""
 
     # reportlab's own state, which the deferred pages read (not in types-reportlab)
     _pagesize: tuple[float, float]
     _pageNumber: int
+    _doc: Any  # reportlab's PDFDocument (its Pages and Catalog are not in types-reportlab)
 
     if TYPE_CHECKING:
 
         def _startPage(self) -> None: ...
 
     def __init__(
-        self, *args: Any, handout: Handout, chrome: Chrome, styles: Styles, writer: Writer, **kwargs: Any
+        self,
+        *args: Any,
+        handout: Handout,
+        chrome: Chrome,
+        styles: Styles,
+        writer: Writer,
+        tagger: tagging.Tagger | None = None,
+        tags: ChromeTags | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.tagger, self._tags = tagger, tags
         self._saved: list[dict[str, Any]] = []
         self._bookmarks: list[tuple[str, dict[str, Any]]] = []
         self._handout = handout
@@ -132,49 +178,85 @@ class PagedCanvas(Canvas):
                 super().bookmarkPage(key, **kw)
             self._decorate(total)
             super().showPage()
+        if self.tagger is not None:
+            self.tagger.write(self._doc, self._doc.Pages.pages, self._handout.title)
         super().save()
+
+    def _form(self, name: str, draw: Callable[[], object]) -> None:
+        """Show form ``name``, drawn by ``draw`` on first use; nothing in it is marked
+        (its use on the page is)."""
+        if not self.hasForm(name):
+            self.beginForm(name)
+            if self.tagger is None:
+                draw()
+            else:
+                with self.tagger.quiet():
+                    draw()
+            self.endForm()
+        self.doForm(name)
 
     def _decorate(self, total: int) -> None:
         h, chrome = self._handout, self._chrome
         page_w, page_h = self._pagesize
-        if not self.hasForm(_CHROME_FORM):
-            self.beginForm(_CHROME_FORM)
-            self._same_on_every_page(page_w, page_h)
-            self.endForm()
-        self.doForm(_CHROME_FORM)
+        tags = self._tags if self._pageNumber == 1 and tagging.of(self) is not None else None
+        with nullcontext() if tags else tagging.artifact(self, "Pagination"):
+            self._same_on_every_page(page_w, page_h, tags)
         if h.draft:  # its own form, shown see-through: a form's content takes the page's alpha
-            if not self.hasForm(_MARK_FORM):
-                self.beginForm(_MARK_FORM)
-                self._watermark(page_w, page_h)
-                self.endForm()
+            with tagging.artifact(self, "Pagination", "Watermark"):
+                self.saveState()
+                self.setFillAlpha(MARK_ALPHA)
+                self._form(_MARK_FORM, lambda: self._watermark(page_w, page_h))
+                self.restoreState()
+        with tagging.artifact(self, "Pagination", "Footer"):
             self.saveState()
-            self.setFillAlpha(MARK_ALPHA)
-            self.doForm(_MARK_FORM)
+            label = h.strings.page.format(
+                page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang)
+            )
+            self._line(label, self._label_style, MARGIN, page_w - MARGIN, chrome.label_y)
             self.restoreState()
-        self.saveState()
-        label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
-        self._line(label, self._label_style, MARGIN, page_w - MARGIN, chrome.label_y)
-        self.restoreState()
 
-    def _same_on_every_page(self, page_w: float, page_h: float) -> None:
-        """Logo, header, footer and rules: drawn once into a form XObject that
-        every page shows, so a five-page handout lays them out and stores them once."""
+    def _same_on_every_page(self, page_w: float, page_h: float, tags: ChromeTags | None) -> None:
+        """Logo, header, footer and rules, each drawn once into a form XObject that
+        every page shows, so a five-page handout lays them out and stores them once.
+        With ``tags`` (page 1), each form's use is the content of its element in the
+        brand block or the footer; on later pages all are inside one artifact."""
         h, chrome = self._handout, self._chrome
         if h.brand.logo:
+            logo = h.brand.logo
             w, lh = LOGO_BOX
-            self.drawImage(
-                self._writer.cache.logo(h.brand.logo),
-                MARGIN,
-                page_h - MARGIN - lh,
-                width=w,
-                height=lh,
-                preserveAspectRatio=True,
-                anchor="nw",
-                mask="auto",
+            figure = tags.header.add("Figure", alt=f"{h.brand.name} logo") if tags else None
+            self._piece(
+                _CHROME_FORM + "-logo",
+                lambda: self.drawImage(
+                    self._writer.cache.logo(logo),
+                    MARGIN,
+                    page_h - MARGIN - lh,
+                    width=w,
+                    height=lh,
+                    preserveAspectRatio=True,
+                    anchor="nw",
+                    mask="auto",
+                ),
+                figure,
             )
-        for para, x, y in chrome.paragraphs:
-            para.drawOn(self, x, y)
-        self.setStrokeColor(colors.HexColor(h.brand.primary))
+        for i, (what, para, x, y) in enumerate(chrome.paragraphs):
+            element = tags.element(what, h, para) if tags else None
+            self._piece(f"{_CHROME_FORM}-{i}", partial(para.drawOn, self, x, y), element)
+        with tagging.artifact(self):
+            self._form(_CHROME_FORM + "-rules", lambda: self._rules(page_w))
+
+    def _piece(self, name: str, draw: Callable[[], object], element: tagging.Element | None) -> None:
+        """Form ``name``, shown as ``element``'s content (as it is when None)."""
+        tagger = tagging.of(self)
+        if tagger is None or element is None:
+            self._form(name, draw)
+        else:
+            with tagger.mark(self, element):
+                self._form(name, draw)
+
+    def _rules(self, page_w: float) -> None:
+        chrome = self._chrome
+        self.setStrokeColor(colors.HexColor(self._handout.brand.primary))
         self.setLineWidth(1.5)
         self.line(MARGIN, chrome.header_rule, page_w - MARGIN, chrome.header_rule)
         self.setLineWidth(0.5)

@@ -13,9 +13,10 @@ from .. import __version__
 from ..model import Handout
 from ..scripts import script_for
 from .cache import RenderCache
-from .chrome import PagedCanvas, layout_chrome
+from .chrome import ChromeTags, PagedCanvas, layout_chrome
 from .story import build_story
 from .styles import MARGIN, PAPER, make_styles
+from .tagging import Tagger
 from .writer import Writer
 
 
@@ -26,9 +27,10 @@ class RenderedPdf:
     body: tuple[float, float, float, float]  # (left, bottom, right, top) in points of the body text on every page
 
 
-def render(handout: Handout, cache: RenderCache) -> RenderedPdf:
+def render(handout: Handout, cache: RenderCache, tagged: bool = True) -> RenderedPdf:
     """The PDF for a resolved handout. Deterministic: the same handout gives the same
-    bytes, whatever ``cache`` holds from earlier handouts."""
+    bytes, whatever ``cache`` holds from earlier handouts. Tagged PDF/UA-1 unless
+    ``tagged`` is False (only the benchmark's baseline asks for that)."""
     cache.engine.codes.trim()  # between documents, never inside one
     page_w, page_h = PAPER[handout.paper]
     width = page_w - 2 * MARGIN
@@ -49,6 +51,10 @@ def render(handout: Handout, cache: RenderCache) -> RenderedPdf:
         bottomPadding=0,
         id="body",
     )
+    tagger = Tagger(handout.lang)
+    tags = ChromeTags(tagger.root.add("Div"), tagger.root.add("Div"))  # the footer Div moves last below
+    story = build_story(handout, st, width, writer, tagger.root)
+    tagger.root.kids.append(tagger.root.kids.pop(1))  # reading order: brand block, body, footer
     out = io.BytesIO()
     doc = BaseDocTemplate(
         out,
@@ -66,7 +72,15 @@ def render(handout: Handout, cache: RenderCache) -> RenderedPdf:
         initialFontSize=st.body.fontSize,
     )
     doc.build(
-        build_story(handout, st, width, writer),
-        canvasmaker=partial(PagedCanvas, handout=handout, chrome=chrome, styles=st, writer=writer),
+        story,
+        canvasmaker=partial(
+            PagedCanvas,
+            handout=handout,
+            chrome=chrome,
+            styles=st,
+            writer=writer,
+            tagger=tagger if tagged else None,
+            tags=tags if tagged else None,
+        ),
     )
     return RenderedPdf(out.getvalue(), doc.page, body)

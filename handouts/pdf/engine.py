@@ -15,6 +15,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics, ttfonts
 
 from .. import fonts, shaping
+from . import subsets
 from .subsets import SharedSubsetsTTFont
 
 PUA_START = 0xF0000  # Supplementary Private Use Area-A: no bundled font maps it
@@ -138,22 +139,16 @@ def install(codes: GlyphCodes) -> None:
     - streams are written binary (Flate only), not also ASCII85-encoded: reportlab's
       default makes every font and image stream a quarter larger, for 7-bit mail
       transports no printer uses;
-    - the ToUnicode CMap maps a private glyph code to its text (``GlyphCodes``)."""
+    - the ToUnicode CMap maps a private glyph code to its text (``GlyphCodes``) and
+      leaves out reportlab's unused codes, which it maps to U+0000 (``subsets``)."""
     rl_config.useA85 = 0
     if getattr(ttfonts.makeToUnicodeCMap, "codes", None) is not None:
         return
-    original = ttfonts.makeToUnicodeCMap
 
     def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-        """reportlab's ToUnicode CMap, but a private code maps to the text of its glyph
-        (several characters for a ligature; a glyph standing for none maps to U+200B ZERO
-        WIDTH SPACE, since an empty mapping makes viewers misread the rest of the CMap)."""
-        lines = original(fontname, [0] * len(subset)).split("\n")
-        start = lines.index(f"{len(subset)} beginbfchar") + 1
-        for i, cp in enumerate(subset):
-            text = codes.text(cp) or "\u200b"
-            lines[start + i] = f"<{i:02X}> <{text.encode('utf-16-be').hex().upper()}>"
-        return "\n".join(lines)
+        """``subsets.to_unicode_cmap``: a private code maps to the text of its glyph
+        (several characters for a ligature), no entry to U+0000."""
+        return subsets.to_unicode_cmap(fontname, subset, codes.text)
 
     to_unicode_cmap.codes = codes  # type: ignore[attr-defined]  # marks the install, see the check above
     ttfonts.makeToUnicodeCMap = to_unicode_cmap

@@ -41,6 +41,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.doctemplate import LayoutError
 
+from . import tagging
 from .icons import Lead
 
 Kind = Literal["title", "summary", "heading", "subhead", "para", "item", "label"]
@@ -67,6 +68,7 @@ class Unit:
     lead_in: bool = False  # a paragraph ending in a colon, followed by its list
     outline: tuple[str, str] | None = None  # (key, title) of the bookmark at a heading
     icon: Lead | None = None  # drawn before its first line, in room its style leaves
+    element: tagging.Element | None = None  # its element in the structure tree (every part of it)
     # set by ``Flow`` when it lays the units out:
     height: float = 0.0
     lines: int = 1
@@ -113,6 +115,7 @@ class _Placed:
     outline: tuple[str, str] | None = None
     icon: Lead | None = None
     width: float = 0.0
+    element: tagging.Element | None = None  # None: drawn as an artifact (a "(continued)" head)
 
 
 @dataclass
@@ -217,14 +220,15 @@ class _Part(Flowable):
         canv = self.canv
         for number, top, bottom in self.page.backgrounds:
             box = self.layout.boxes[number]
-            canv.saveState()
-            canv.setFillColor(box.background)
-            canv.setStrokeColor(box.border)
-            canv.setLineWidth(box.border_width)
-            canv.rect(0, self.height - bottom, self.layout.width, bottom - top, fill=1, stroke=1)
-            canv.restoreState()
+            with tagging.artifact(canv):  # the box is a Sect in the tree; its paint is layout
+                canv.saveState()
+                canv.setFillColor(box.background)
+                canv.setStrokeColor(box.border)
+                canv.setLineWidth(box.border_width)
+                canv.rect(0, self.height - bottom, self.layout.width, bottom - top, fill=1, stroke=1)
+                canv.restoreState()
         for p in self.page.placed:
-            p.flowable.drawOn(canv, p.x, self.height - p.top - p.height)
+            tagging.place(canv, p.flowable, p.x, self.height - p.top - p.height, p.element)
             if p.icon:
                 p.icon.draw(canv, p.x, self.height - p.top, p.width)
             if p.outline:
@@ -447,7 +451,7 @@ def _place(layout: _Layout, scan: _Scan, end: _Candidate) -> _Page:
         x = 0.0 if unit.box is None else boxes[unit.box].left
         width = layout.width if unit.box is None else boxes[unit.box].inner(layout.width)
         outline, icon = (None, None) if continues else (unit.outline, unit.icon)  # with the first line only
-        placed.append(_Placed(flowable, x, top, height, outline, icon, width))
+        placed.append(_Placed(flowable, x, top, height, outline, icon, width, unit.element))
         if unit.box is None:
             continue
         if backgrounds and backgrounds[-1][0] == unit.box:

@@ -5,15 +5,19 @@ in the writer's ``RenderCache``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
+from reportlab import rl_config
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from .. import shaping
+from . import tagging
 from .cache import Shared
 from .styles import Pairs
 
@@ -23,7 +27,13 @@ if TYPE_CHECKING:
 
 class ShapedText(Flowable):
     """A paragraph laid out by ``shaping.layout``: HarfBuzz glyphs, lines in visual
-    order, aligned by the style (right for RTL), the bullet on the reading side."""
+    order, aligned by the style (right for RTL), the bullet on the reading side.
+
+    Tagged, the lines drawn on a page are a Span whose /ActualText is their logical
+    text (the glyphs alone give a screen reader a right-to-left line backwards, or a
+    Devanagari vowel sign before its consonant); a list item's bullet is its Lbl."""
+
+    tags_itself = True
 
     def __init__(self, spans: Pairs, style: ParagraphStyle, writer: Writer, bullet: str | None, italic: bool):
         super().__init__()
@@ -56,14 +66,30 @@ class ShapedText(Flowable):
         return head, tail
 
     def draw(self) -> None:
+        tagger = tagging.of(self.canv)
+        element = tagger.current if tagger is not None else None
+        lines = self._lines_at(self.width)
+        if tagger is None or element is None:
+            self._draw(lines)
+            return
+        item = element.role == "LI"
+        if self.bullet and item:
+            with tagger.mark(self.canv, element.part("Lbl")):
+                self._bullet(self.bullet, self.height - self.style.fontSize)
+        text = "".join(line.text for line in lines).strip()
+        span = (element.part("LBody") if item else element).add("Span", actual_text=text)
+        with tagger.mark(self.canv, span) if lines else nullcontext():
+            self._draw(lines, bullet=not item)
+
+    def _draw(self, lines: tuple[shaping.Line, ...], bullet: bool = True) -> None:
         canv, st, rtl = self.canv, self.style, self.script.rtl
         engine = self.writer.cache.engine
         start, end = st.leftIndent, st.rightIndent  # in RTL the start (bullet) side is the right
         canv.setFillColor(st.textColor)
         y = self.height - st.fontSize
-        if self.bullet:
+        if self.bullet and bullet:
             self._bullet(self.bullet, y)
-        for line in self._lines_at(self.width):
+        for line in lines:
             room = self.width - start - end - line.width
             shift = room if st.alignment == TA_RIGHT else room / 2 if st.alignment == TA_CENTER else 0
             x = (end if rtl else start) + shift
@@ -115,7 +141,9 @@ class SharedParagraph(Paragraph):
 
     shared: Shared | None = None
     writer: Writer | None = None  # set with shared
+    tags_itself = True  # a list item: the bullet is its Lbl, the text its LBody
     _splitLongWordCount: int  # set by reportlab's wrap (see _WRAP_STATE)
+    blPara: Any
     _hyphenations: int
 
     if TYPE_CHECKING:  # reportlab 5.1's parser entry, which types-reportlab does not declare
@@ -149,3 +177,36 @@ class SharedParagraph(Paragraph):
         if not (self._splitLongWordCount or self._hyphenations):
             shared.laid[availWidth] = ({k: self.__dict__[k] for k in _WRAP_STATE}, size)
         return size
+
+    def draw(self) -> None:
+        tagger = tagging.of(self.canv)
+        element = tagger.current if tagger is not None else None
+        if tagger is None or element is None:
+            super().draw()
+            return
+        if element.role != "LI":
+            with tagger.mark(self.canv, element):
+                super().draw()
+            return
+        bullet = self.bulletText
+        if bullet and self.blPara.lines:
+            with tagger.mark(self.canv, element.part("Lbl")):
+                self._bullet(bullet)
+        self.bulletText = None  # drawn above, marked as the label
+        try:
+            with tagger.mark(self.canv, element.part("LBody")):
+                super().draw()
+        finally:
+            self.bulletText = bullet
+
+    def _bullet(self, bullet: str) -> None:
+        """The bullet where reportlab 5.1's drawPara draws it (same call, same place):
+        on the first line's baseline, in its own text object."""
+        para = self.blPara
+        first = para if para.kind == 0 else para.lines[0]
+        top = first.fontSize if rl_config.paraFontSizeHeightOffset else getattr(first, "ascent", first.fontSize)
+        offsets = getattr(self, "_offsets", [0])
+        self.canv.saveState()
+        draw_bullet = rl_paragraph._drawBullet  # type: ignore[attr-defined]  # reportlab 5.1's, not in the stubs
+        draw_bullet(self.canv, self.style.firstLineIndent + offsets[0], self.height - top, bullet, self.style, False)
+        self.canv.restoreState()

@@ -10,8 +10,9 @@ Every icon is one colour and filled, without a white "cut-out" drawn over it: th
 holes (the warning sign's exclamation mark, the pharmacy cross) are even-odd holes, so
 an icon reads the same on a tinted warning box as on white paper.
 
-Icons are decoration: the text beside them carries the meaning (``draw_icon`` marks
-nothing for screen readers), so no icon is ever the only way a reader learns something.
+Icons are decoration: the text beside them carries the meaning (``draw_icon`` draws an
+artifact on a tagged page, which screen readers skip), so no icon is ever the only way
+a reader learns something.
 
 Use ``draw_icon(canvas, name, x, y, size, color)`` on a canvas, ``Icon`` as a
 flowable (a table cell, a line of its own), or ``Lead`` for an icon before the first
@@ -30,6 +31,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable
 
+from . import tagging
+
 IconName = Literal["morning", "noon", "evening", "bedtime", "warning", "phone", "pharmacy"]
 EVEN_ODD = 0  # reportlab.pdfgen.canvas.FILL_EVEN_ODD, which types-reportlab does not declare
 ICONS: tuple[IconName, ...] = get_args(IconName)
@@ -39,16 +42,17 @@ TIMES_OF_DAY: tuple[IconName, ...] = ("morning", "noon", "evening", "bedtime")
 def draw_icon(canv: Canvas, name: IconName, x: float, y: float, size: float, color: Color) -> None:
     """Draws icon ``name`` inside the square of side ``size`` whose lower left corner is
     (``x``, ``y``). Nothing is drawn outside the square; the canvas state (colours,
-    line width, transform) is as before."""
-    canv.saveState()
-    canv.translate(x, y)
-    canv.scale(size, size)  # each icon is drawn in a unit square
-    canv.setFillColor(color)
-    canv.setStrokeColor(color)
-    canv.setLineCap(1)  # round
-    canv.setLineJoin(1)
-    _DRAW[name](canv)
-    canv.restoreState()
+    line width, transform) is as before. On a tagged page it is an artifact."""
+    with tagging.artifact(canv):  # decoration: the text beside it carries the meaning
+        canv.saveState()
+        canv.translate(x, y)
+        canv.scale(size, size)  # each icon is drawn in a unit square
+        canv.setFillColor(color)
+        canv.setStrokeColor(color)
+        canv.setLineCap(1)  # round
+        canv.setLineJoin(1)
+        _DRAW[name](canv)
+        canv.restoreState()
 
 
 class Icon(Flowable):

@@ -14,6 +14,7 @@ from ..model import Paragraph as ParagraphBlock
 from . import flow
 from .icons import IconName, Lead
 from .styles import BULLET, Styles
+from .tagging import Element
 from .writer import Writer
 
 LABEL_LINES = 4  # a longer warning label is not repeated on every page its box runs on to
@@ -34,6 +35,7 @@ class _Body:
     width: float
     continued: str  # "{label} (continued)"
     emergency: str | None  # the brand's emergency number: a line that shows it gets a phone
+    parent: Element  # where the structure elements of the blocks being added go
     units: list[flow.Unit] = field(default_factory=list)
     boxes: list[flow.Box] = field(default_factory=list)
     lists: int = 0
@@ -56,14 +58,14 @@ class _Body:
         return self.w.para(spans, style, bullet), icon
 
     def blocks(self, blocks: tuple[Block, ...], box: int | None = None) -> None:
-        st, w = self.st, self.w
+        st, w, parent = self.st, self.w, self.parent
         for i, block in enumerate(blocks):
             if isinstance(block, ParagraphBlock):
                 lead_in = plain(block.spans).rstrip().endswith(COLONS) and _is_list(blocks, i + 1)
                 para, icon = self.para(block.spans, st.body)
                 self.units.append(flow.Unit(para, "para", box, lead_in=lead_in, icon=icon))
             elif isinstance(block, Subhead):
-                self.units.append(flow.Unit(w.text(block.text, st.subhead), "subhead", box))
+                self.units.append(flow.Unit(w.text(block.text, st.subhead), "subhead", box, element=parent.add("H3")))
             elif isinstance(block, BulletList):
                 self.lists += 1
                 items = [self.para(item, st.bullet, bullet=BULLET) for item in block.items]
@@ -83,14 +85,34 @@ class _Body:
         self.boxes.append(replace(box, continued=head))
         self.units.append(flow.Unit(label, "para" if tall else "label", number, icon=icon))
         self.blocks(block.blocks, number)
+        self.parent = outer
 
 
-    def heading(self, section: Section) -> None:
-        """A section's heading, a bookmark, and the icon of its shared template if it has one."""
+def _item(tagged_list: Element) -> Element:
+    """A list item's element: its label (the bullet) and its body."""
+    item = tagged_list.add("LI")
+    item.add("Lbl")
+    item.add("LBody")
+    return item
+
+
+    def heading(self, section: Section, document: Element) -> None:
+        """A section's heading, a bookmark, and the icon of its shared template if it has
+        one; its Sect in the tree, where the section's blocks go."""
         st, outline = self.st, (f"section-{section.id}", section.title)
         name = SECTION_ICONS.get(section.template or "")
         style, icon = (st.heading, None) if name is None else self.lead(st.heading, name, st.heading.textColor)
-        self.units.append(flow.Unit(self.w.text(section.title, style), "heading", outline=outline, icon=icon))
+        self.parent = document.add("Sect")
+        heading = self.w.text(section.title, style)
+        self.units.append(flow.Unit(heading, "heading", outline=outline, icon=icon, element=self.parent.add("H2")))
+
+
+def _item(tagged_list: Element) -> Element:
+    """A list item's element: its label (the bullet) and its body."""
+    item = tagged_list.add("LI")
+    item.add("Lbl")
+    item.add("LBody")
+    return item
 
 
 def _is_list(blocks: tuple[Block, ...], i: int) -> bool:
@@ -112,8 +134,8 @@ def shows_number(text: str, number: str) -> bool:
 def build_story(handout: Handout, st: Styles, width: float, w: Writer) -> list[Flowable]:
     body = _Body(st, w, width, handout.strings.continued, handout.brand.emergency_number)
     body.units += [
-        flow.Unit(w.text(handout.title, st.title), "title"),
-        flow.Unit(w.text(handout.summary, st.summary), "summary"),
+        flow.Unit(w.text(handout.title, st.title), "title", element=document.add("H1")),
+        flow.Unit(w.text(handout.summary, st.summary), "summary", element=document.add("P")),
     ]
     for section in handout.sections:
         body.heading(section)

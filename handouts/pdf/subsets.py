@@ -10,6 +10,7 @@ characters is kept and reused; the PDF bytes are the same as without it.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -17,7 +18,8 @@ from cachetools import LRUCache
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 
-# ``_add_subset_objects`` copies TTFontFace.addSubsetObjects of this reportlab release;
+# ``_add_subset_objects`` copies TTFontFace.addSubsetObjects, and ``to_unicode_cmap``
+# ttfonts.makeToUnicodeCMap, of this reportlab release;
 # pyproject.toml admits only it, and tests/test_dependencies.py holds the two together.
 CHECKED_REPORTLAB = "5.1"
 SUBSETS_PER_FACE = 64  # a compressed Latin subset is ~20 KB, so ~1.3 MB per face at most
@@ -71,3 +73,51 @@ def _add_subset_objects(
         }
     )
     return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+# Never in a ToUnicode entry (PDF/UA-1 7.21.7): what a reader's software would take for
+# no text or a byte-order mark.
+_FORBIDDEN = dict.fromkeys((0x0000, 0xFEFF, 0xFFFE))
+_BFCHAR_BLOCK = 100  # entries per beginbfchar block, the most the CMap format allows
+
+
+def to_unicode_cmap(fontname: str, subset: list[int], text: Callable[[int], str]) -> str:
+    """The ToUnicode CMap of one subset, as reportlab 5.1's ``makeToUnicodeCMap`` writes
+    it, except that a code's text is ``text(character)`` (a shaped glyph's private code
+    stands for its cluster's text) and that no entry maps to U+0000, U+FEFF or U+FFFE:
+    reportlab fills unused codes (0, the .notdef of every subset) with character 0, and
+    those codes are left out since nothing is drawn with them. A glyph that stands for
+    no character maps to U+200B ZERO WIDTH SPACE: an empty mapping makes viewers
+    misread the rest of the CMap."""
+    entries = []
+    for code, char in enumerate(subset):
+        if char == 0:
+            continue
+        mapped = text(char).translate(_FORBIDDEN) or "\u200b"
+        entries.append(f"<{code:02X}> <{mapped.encode('utf-16-be').hex().upper()}>")
+    blocks = []
+    for i in range(0, len(entries), _BFCHAR_BLOCK):
+        chunk = entries[i : i + _BFCHAR_BLOCK]
+        blocks += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({fontname})",
+            f"/Ordering ({fontname})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{fontname} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            *blocks,
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )

@@ -1,0 +1,100 @@
+"""What tagging (PDF/UA-1: structure tree, marked content, artifacts, ActualText, XMP)
+costs: the same handouts rendered tagged (the default) and untagged, side by side in
+one run, alternating so the machine's load falls on both alike.
+
+Run from the repository root:  python benchmarks/bench_tagging.py [--runs 15] [--langs en,ar] [--instructions]
+Prints per language the least CPU time of a render (warm: layouts kept, as in a batch)
+of the standard level on Letter, tagged and untagged, the overhead in percent and the
+file sizes. ``--instructions`` also counts the machine instructions of one warm render
+each way under valgrind (cachegrind): a measure the machine's load does not move, where
+CPU time on a shared machine varies by a few percent from run to run. No pass/fail:
+the numbers go into docs/accessibility.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout: its handouts first
+
+from handouts.build import Request, prepare, render, render_cache
+from handouts.content import Library
+
+LANGS = ("en", "es", "vi", "ru", "ar", "hi", "zh-Hans", "ko")
+RENDERS = 5  # warm renders counted under valgrind, after one of each kind
+
+
+def _child(lang: str, tagged: bool, renders: int) -> None:
+    """In a process of its own: warm up, then ``renders`` more renders of one kind."""
+    library, cache = Library(), render_cache()
+    handout = prepare(library, Request("baclofen", lang=lang, level="standard", paper="letter"))
+    for kind in (False, True):
+        render(handout, cache, tagged=kind)
+    for _ in range(renders):
+        render(handout, cache, tagged=tagged)
+
+
+def instructions(lang: str, tagged: bool, renders: int) -> int:
+    """Instructions of a whole child process (valgrind's cachegrind, no cache simulation)."""
+    done = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+         sys.executable, __file__, "--child", f"{lang},{int(tagged)},{renders}"],
+        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+    )  # fmt: skip
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    assert found, done.stderr[-500:]
+    return int(found.group(1).replace(",", ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--langs", default=",".join(LANGS))
+    parser.add_argument("--instructions", action="store_true", help="also count instructions (needs valgrind)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        lang, tagged, renders = args.child.split(",")
+        _child(lang, tagged == "1", int(renders))
+        return
+    library, cache = Library(), render_cache()
+    print(f"{'lang':8} {'untagged ms':>12} {'tagged ms':>10} {'overhead':>9} {'untagged KB':>12} {'tagged KB':>10}")
+    totals = {False: 0.0, True: 0.0}
+    for lang in args.langs.split(","):
+        handout = prepare(library, Request("baclofen", lang=lang, level="standard", paper="letter"))
+        times: dict[bool, list[float]] = {False: [], True: []}
+        sizes = {tagged: len(render(handout, cache, tagged=tagged).data) for tagged in (False, True)}  # warm up
+        for _ in range(args.runs):
+            for tagged in (False, True):
+                gc.collect()
+                start = time.process_time()  # CPU time: a loaded machine stretches wall time, not this
+                render(handout, cache, tagged=tagged)
+                times[tagged].append((time.process_time() - start) * 1000)
+        median = {tagged: min(t) for tagged, t in times.items()}
+        for tagged in totals:
+            totals[tagged] += median[tagged]
+        print(
+            f"{lang:8} {median[False]:12.1f} {median[True]:10.1f} {100 * (median[True] / median[False] - 1):8.1f}%"
+            f" {sizes[False] / 1024:12.1f} {sizes[True] / 1024:10.1f}"
+        )
+    print(f"{'all':8} {totals[False]:12.1f} {totals[True]:10.1f} {100 * (totals[True] / totals[False] - 1):8.1f}%")
+    if args.instructions:
+        print(f"\ninstructions of one warm render (mean of {RENDERS}), under valgrind")
+        for lang in args.langs.split(","):
+            base = instructions(lang, False, 0)
+            per = {kind: (instructions(lang, kind, RENDERS) - base) / RENDERS for kind in (False, True)}
+            print(
+                f"{lang:8} untagged {per[False] / 1e6:8.1f} M  tagged {per[True] / 1e6:8.1f} M"
+                f"  overhead {100 * (per[True] / per[False] - 1):5.1f}%"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,351 @@
+"""Tagged PDF (PDF/UA-1): the structure tree of a handout and the marked content that
+ties every painted thing on a page either to an element of that tree or to an artifact.
+
+reportlab writes no tags, so this module does it in the same pass as the drawing, for
+a few percent of the render time (docs/accessibility.md): a flowable is drawn between
+``BDC``/``EMC`` operators added to the canvas's content stream, each with a marked-content
+id (MCID) that the element it belongs to lists, and at save time ``write`` turns the
+elements into reportlab objects: the /StructTreeRoot with its /ParentTree (page ->
+MCID -> element), /MarkInfo, the XMP metadata a PDF/UA checker reads, and each page's
+/StructParents and /Tabs.
+
+The API, for whoever adds something to a page:
+
+- The body's structure is built from the handout model before layout (``story``): each
+  unit of the flow carries its ``Element``. A flowable whose unit has no element is
+  drawn as a layout artifact; a flowable that declares ``struct_role`` (and, for a
+  figure, ``struct_alt``) gets an element of that role under the section it is in.
+- ``Tagger.place(canv, flowable, x, y, element)`` draws a flowable as that element's
+  content, marked whole; a flowable with ``tags_itself = True`` marks its own parts
+  (``Tagger.mark`` with child elements it makes with ``Element.add``): a shaped
+  paragraph gives each page's lines a Span with /ActualText, a list item its label and
+  body, a table its cells.
+- ``Tagger.artifact(canv, kind, subtype)`` wraps drawing that is not content
+  (a rule, a repeated header, a page number, the DRAFT mark, an icon); nothing inside
+  it is marked.
+- Annotations (a link) are tied to an element with ``Tagger.annotation``.
+
+``Tagger`` is per document; a canvas without one (``tagger`` None) draws untagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from reportlab.pdfbase import pdfdoc
+
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
+@dataclass(eq=False, slots=True)
+class Content:
+    """A marked-content sequence: MCID ``mcid`` on page ``page`` (0-based)."""
+
+    page: int
+    mcid: int
+
+
+@dataclass(eq=False, slots=True)
+class Annotation:
+    """An annotation (a link) that belongs to an element: an /OBJR kid. Its
+    dictionary gets its /StructParent key when the tree is written."""
+
+    page: int
+    obj: pdfdoc.PDFDictionary
+
+
+@dataclass(eq=False, slots=True)
+class Element:
+    """One structure element: its standard role (PDF 1.7, 14.8.4), its kids in
+    reading order, and what a screen reader needs besides the page content."""
+
+    role: str
+    parent: Element | None = None
+    kids: list[Element | Content | Annotation] = field(default_factory=list)
+    alt: str | None = None  # /Alt of a Figure
+    actual_text: str | None = None  # the logical text of shaped glyphs
+    lang: str | None = None  # BCP 47, only where it differs from the document's
+    title: str | None = None  # /T, e.g. a warning box's label
+    page: int | None = None  # the page of its first content: its /Pg
+    number: int = 0  # its object number, given when the tree is written
+
+    def add(self, role: str, **attrs: Any) -> Element:
+        kid = Element(role, self, **attrs)
+        self.kids.append(kid)
+        return kid
+
+    def part(self, role: str) -> Element:
+        """The kid of that role (a list item's Lbl or LBody), made on first use."""
+        for kid in self.kids:
+            if type(kid) is Element and kid.role == role:
+                return kid
+        return self.add(role)
+
+    def walk(self) -> list[Element]:
+        """This element and every element under it, in reading order."""
+        found, todo = [], [self]
+        while todo:
+            element = todo.pop()
+            found.append(element)
+            todo += [kid for kid in reversed(element.kids) if type(kid) is Element]
+        return found
+
+
+class _Marked:
+    """The context of ``Tagger.mark`` (a class: a generator-based context manager costs
+    several times more, and a handout opens hundreds)."""
+
+    __slots__ = ("tagger", "canv", "element", "tag", "began")
+
+    def __init__(self, tagger: Tagger, canv: Any, element: Element, tag: str | None):
+        self.tagger, self.canv, self.element, self.tag, self.began = tagger, canv, element, tag, False
+
+    def __enter__(self) -> None:
+        self.began = self.tagger.begin(self.canv, self.element, self.tag)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.began:
+            self.canv._code.append("EMC")
+
+
+class Tagger:
+    """The structure tree of one document and the marked content of its pages."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.root = Element("Document")
+        self._mcids: dict[int, list[Element]] = {}  # page -> element of each MCID, in MCID order
+        self._annotations: list[tuple[Annotation, Element]] = []
+        self._quiet = 0  # inside an artifact or a form: nothing is marked
+        self.current: Element | None = None  # the element a self-tagging flowable draws into
+
+    @property
+    def active(self) -> bool:
+        return not self._quiet
+
+    def mark(self, canv: Any, element: Element, tag: str | None = None) -> _Marked:
+        """``with tagger.mark(canv, element):`` content drawn inside is ``element``'s."""
+        return _Marked(self, canv, element, tag)
+
+    def begin(self, canv: Any, element: Element, tag: str | None = None) -> bool:
+        """Opens a marked-content sequence of ``element`` on the current page; False
+        (nothing opened) inside an artifact or a form."""
+        if self._quiet:
+            return False
+        page = canv._pageNumber - 1
+        mcids = self._mcids.setdefault(page, [])
+        element.kids.append(Content(page, len(mcids)))
+        if element.page is None:
+            element.page = page
+        canv._code.append(f"/{tag or element.role} <</MCID {len(mcids)}>> BDC")
+        mcids.append(element)
+        return True
+
+    @contextmanager
+    def artifact(self, canv: Any, kind: str = "Layout", subtype: str | None = None) -> Iterator[None]:
+        """Drawing that is not content: pagination (a header, a footer, a page number, a
+        watermark) or layout (a rule, a box's background)."""
+        if self._quiet:
+            yield
+            return
+        canv._code.append(f"/Artifact <</Type /{kind}" + (f" /Subtype /{subtype}" if subtype else "") + ">> BDC")
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+        canv._code.append("EMC")
+
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Nothing drawn inside is marked: the inside of a form XObject (whose use on
+        a page is marked instead)."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+
+    def place(self, canv: Any, flowable: Any, x: float, y: float, element: Element | None) -> None:
+        """Draw ``flowable`` at (x, y) as ``element``'s content (a layout artifact when
+        None). A flowable that tags itself draws its parts into ``current``."""
+        if element is None:
+            with self.artifact(canv):
+                flowable.drawOn(canv, x, y)
+        elif getattr(flowable, "tags_itself", False):
+            outer, self.current = self.current, element
+            try:
+                flowable.drawOn(canv, x, y)
+            finally:
+                self.current = outer
+        else:
+            began = self.begin(canv, element)
+            flowable.drawOn(canv, x, y)
+            if began:
+                canv._code.append("EMC")
+
+    def annotation(self, canv: Any, element: Element, obj: pdfdoc.PDFDictionary) -> None:
+        """Ties an annotation dictionary on the current page (a link) to ``element``."""
+        note = Annotation(canv.getPageNumber() - 1, obj)
+        element.kids.append(note)
+        if element.page is None:
+            element.page = note.page
+        self._annotations.append((note, element))
+
+    def write(self, doc: Any, pages: list[Any], title: str) -> None:
+        """The structure tree, /MarkInfo, XMP metadata and the pages' keys, on ``doc``
+        (``pages``: its PDFPage objects, in order).
+
+        The elements are written as ready-made bytes (``_Raw``), each naming the others
+        by the object numbers reportlab gave them: a handout has hundreds of elements,
+        and reportlab's general formatting of as many dictionaries took most of the
+        cost of tagging (docs/accessibility.md)."""
+        elements = self.root.walk()
+        raws = [_Raw() for _ in elements]
+        for element, raw in zip(elements, raws, strict=True):
+            element.number = _number(doc, doc.Reference(raw))
+        root, tree = _Raw(), _Raw()
+        root_ref = doc.Reference(root)
+        root_number, tree_number = _number(doc, root_ref), _number(doc, doc.Reference(tree))
+        page_numbers = [_number(doc, doc.Reference(page)) for page in pages]
+        for element, raw in zip(elements, raws, strict=True):
+            parent = element.parent.number if element.parent is not None else root_number
+            head = f"<< /S /{element.role} /P {parent} 0 R"
+            page = element.page
+            if page is not None:
+                head += f" /Pg {page_numbers[page]} 0 R"
+            kids = [
+                f"{kid.number} 0 R"
+                if type(kid) is Element
+                else str(kid.mcid)
+                if type(kid) is Content and kid.page == page
+                else _reference(kid, page_numbers, doc)  # type: ignore[arg-type]  # not an Element here
+                for kid in element.kids
+            ]
+            if len(kids) == 1:
+                head += f" /K {kids[0]}"
+            elif kids:
+                head += f" /K [{' '.join(kids)}]"
+            if element.alt is not None:
+                head += f" /Alt {_text(element.alt)}"
+            if element.actual_text is not None:
+                head += f" /ActualText {_text(element.actual_text)}"
+            if element.title is not None:
+                head += f" /T {_text(element.title)}"
+            if element.lang:
+                head += f" /Lang {_text(element.lang)}"
+            raw.data = (head + " >>").encode("ascii")
+        nums: list[str] = []
+        for page in range(len(pages)):
+            mcids = " ".join(f"{e.number} 0 R" for e in self._mcids.get(page, []))
+            nums.append(f"{page} [{mcids}]")
+            pages[page].StructParents = page
+            pages[page].Tabs = pdfdoc.PDFName("S")
+            pages[page].__NoDefault__ = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
+        for struct_parent, (note, element) in enumerate(self._annotations, start=len(pages)):
+            note.obj["StructParent"] = struct_parent
+            nums.append(f"{struct_parent} {element.number} 0 R")
+        tree.data = f"<< /Nums [{' '.join(nums)}] >>".encode("ascii")
+        root.data = (
+            f"<< /Type /StructTreeRoot /K {self.root.number} 0 R /ParentTree {tree_number} 0 R"
+            f" /ParentTreeNextKey {len(pages) + len(self._annotations)} >>"
+        ).encode("ascii")
+        catalog = doc.Catalog
+        catalog.StructTreeRoot = root_ref
+        catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": "true"})
+        catalog.Metadata = doc.Reference(_xmp(title, self.lang))
+        doc._pdfVersion = max(doc._pdfVersion, (1, 7))
+
+class _Raw(pdfdoc.PDFObject):
+    """A PDF object written as the bytes it is given (filled in before the file is)."""
+
+    data = b""
+
+    def format(self, document: Any) -> bytes:
+        return self.data
+
+
+def _reference(kid: Content | Annotation, page_numbers: list[int], doc: Any) -> str:
+    """A kid on another page than its element's /Pg (an MCR), or an annotation (OBJR)."""
+    if isinstance(kid, Annotation):
+        obj = _number(doc, doc.Reference(kid.obj))
+        return f"<< /Type /OBJR /Pg {page_numbers[kid.page]} 0 R /Obj {obj} 0 R >>"
+    return f"<< /Type /MCR /Pg {page_numbers[kid.page]} 0 R /MCID {kid.mcid} >>"
+
+
+def _number(doc: Any, ref: pdfdoc.PDFObjectReference) -> int:
+    """The object number reportlab gave a registered object."""
+    found: int = doc.idToObjectNumberAndVersion[ref.name][0]
+    return found
+
+
+def _text(text: str) -> str:
+    """A PDF text string: bidi controls left out (they only steered the layout), as
+    UTF-16BE hex with its byte-order mark, or as a literal string when it is plain ASCII."""
+    text = text.translate(BIDI_CONTROLS)
+    if text.isascii() and text.isprintable():
+        return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def _xmp(title: str, lang: str) -> pdfdoc.PDFStream:
+    """The XMP packet PDF/UA-1 asks for: the title (dc:title), the language
+    (dc:language) and the PDF/UA part (pdfuaid:part 1), uncompressed as XMP readers
+    expect."""
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>\n'
+        f"<dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>\n"
+        "<pdfuaid:part>1</pdfuaid:part>\n"
+        "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+        '<?xpacket end="w"?>\n'
+    )
+    return _PlainStream(
+        pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
+        packet.encode("utf-8"),
+    )
+
+
+class _PlainStream(pdfdoc.PDFStream):
+    """A stream written as it is, with no /Filter (reportlab's would compress it)."""
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        dictionary = pdfdoc.PDFDictionary(self.dictionary.dict)
+        dictionary["Length"] = len(self.content)
+        head: bytes = pdfdoc.format(dictionary, document)
+        body: bytes = self.content
+        return head + b"\nstream\n" + body + b"endstream\n"
+
+
+def of(canv: Any) -> Tagger | None:
+    """The tagger of the document ``canv`` draws, if it is tagged and marking now."""
+    tagger: Tagger | None = getattr(canv, "tagger", None)
+    return tagger if tagger is not None and tagger.active else None
+
+
+@contextmanager
+def artifact(canv: Any, kind: str = "Layout", subtype: str | None = None) -> Iterator[None]:
+    """``Tagger.artifact`` on ``canv``'s tagger; nothing on an untagged canvas."""
+    tagger = of(canv)
+    if tagger is None:
+        yield
+    else:
+        with tagger.artifact(canv, kind, subtype):
+            yield
+
+
+def place(canv: Any, flowable: Any, x: float, y: float, element: Element | None) -> None:
+    """``Tagger.place`` on ``canv``'s tagger; a plain ``drawOn`` on an untagged canvas."""
+    tagger = of(canv)
+    if tagger is None:
+        flowable.drawOn(canv, x, y)
+    else:
+        tagger.place(canv, flowable, x, y, element)
