@@ -75,6 +75,7 @@ class ShapedText(Flowable):
         item = element.role == "LI"
         if self.bullet and item:
             with tagger.mark(self.canv, element.part("Lbl")):
+                self.canv.setFillColor(self.style.textColor)
                 self._bullet(self.bullet, self.height - self.style.fontSize)
         text = "".join(line.text for line in lines).strip()
         span = (element.part("LBody") if item else element).add("Span", actual_text=text)
