@@ -63,19 +63,25 @@ class _Body:
             if isinstance(block, ParagraphBlock):
                 lead_in = plain(block.spans).rstrip().endswith(COLONS) and _is_list(blocks, i + 1)
                 para, icon = self.para(block.spans, st.body)
-                self.units.append(flow.Unit(para, "para", box, lead_in=lead_in, icon=icon))
+                element = parent.add("P")
+                self.units.append(flow.Unit(para, "para", box, lead_in=lead_in, icon=icon, element=element))
             elif isinstance(block, Subhead):
                 self.units.append(flow.Unit(w.text(block.text, st.subhead), "subhead", box, element=parent.add("H3")))
             elif isinstance(block, BulletList):
                 self.lists += 1
                 items = [self.para(item, st.bullet, bullet=BULLET) for item in block.items]
-                self.units += [flow.Unit(item, "item", box, group=self.lists, icon=icon) for item, icon in items]
+                tagged = parent.add("L")
+                self.units += [
+                    flow.Unit(item, "item", box, group=self.lists, icon=icon, element=_item(tagged))
+                    for item, icon in items
+                ]
             elif isinstance(block, Callout):
                 self.callout(block)
 
     def callout(self, block: Callout) -> None:
         """A boxed warning. A label longer than ``LABEL_LINES`` lines may split like a
-        paragraph, and the box's later parts then say only "(continued)"."""
+        paragraph, and the box's later parts then say only "(continued)". In the tree,
+        a Sect holding its label and its blocks."""
         st, w, number = self.st, self.w, len(self.boxes)
         box = flow.Box(st.callout_bg, st.label.textColor, w.text("", st.label), space=st.body.fontSize * 0.6)
         style, icon = self.lead(st.label, "warning", st.label.textColor)
@@ -83,18 +89,12 @@ class _Body:
         tall = label.wrap(box.inner(self.width), 1e6)[1] > LABEL_LINES * st.label.leading
         head = w.text(self.continued.format(label="" if tall else block.label).strip(), st.label)
         self.boxes.append(replace(box, continued=head))
-        self.units.append(flow.Unit(label, "para" if tall else "label", number, icon=icon))
+        outer = self.parent
+        self.parent = outer.add("Sect", title=block.label)
+        kind: flow.Kind = "para" if tall else "label"
+        self.units.append(flow.Unit(label, kind, number, icon=icon, element=self.parent.add("P")))
         self.blocks(block.blocks, number)
         self.parent = outer
-
-
-def _item(tagged_list: Element) -> Element:
-    """A list item's element: its label (the bullet) and its body."""
-    item = tagged_list.add("LI")
-    item.add("Lbl")
-    item.add("LBody")
-    return item
-
 
     def heading(self, section: Section, document: Element) -> None:
         """A section's heading, a bookmark, and the icon of its shared template if it has
@@ -131,13 +131,15 @@ def shows_number(text: str, number: str) -> bool:
     return False
 
 
-def build_story(handout: Handout, st: Styles, width: float, w: Writer) -> list[Flowable]:
-    body = _Body(st, w, width, handout.strings.continued, handout.brand.emergency_number)
+def build_story(handout: Handout, st: Styles, width: float, w: Writer, document: Element) -> list[Flowable]:
+    """The flow of the body; its structure elements are added to ``document`` in
+    reading order: H1 title, P summary, a Sect per section (H2, then its blocks)."""
+    body = _Body(st, w, width, handout.strings.continued, handout.brand.emergency_number, document)
     body.units += [
         flow.Unit(w.text(handout.title, st.title), "title", element=document.add("H1")),
         flow.Unit(w.text(handout.summary, st.summary), "summary", element=document.add("P")),
     ]
     for section in handout.sections:
-        body.heading(section)
+        body.heading(section, document)
         body.blocks(section.blocks)
     return [flow.Flow(body.units, body.boxes)]
