@@ -142,7 +142,6 @@ class SharedParagraph(Paragraph):
 
     shared: Shared | None = None
     writer: Writer | None = None  # set with shared
-    tags_itself = True  # a list item: the bullet is its Lbl, the text its LBody
     _splitLongWordCount: int  # set by reportlab's wrap (see _WRAP_STATE)
     blPara: Any
     _hyphenations: int
@@ -180,14 +179,12 @@ class SharedParagraph(Paragraph):
         return size
 
     def draw(self) -> None:
+        """As a list item (``Tagger.place`` hands it an LI), the bullet is the item's
+        Lbl and the text its LBody; otherwise the tagger marks the whole paragraph."""
         tagger = tagging.of(self.canv)
         element = tagger.current if tagger is not None else None
-        if tagger is None or element is None:
+        if tagger is None or element is None or element.role != "LI":
             super().draw()
-            return
-        if element.role != "LI":
-            with tagger.mark(self.canv, element):
-                super().draw()
             return
         bullet = self.bulletText
         if bullet and self.blPara.lines:
@@ -202,12 +199,11 @@ class SharedParagraph(Paragraph):
 
     def _bullet(self, bullet: str) -> None:
         """The bullet where reportlab 5.1's drawPara draws it (same call, same place):
-        on the first line's baseline, in its own text object."""
+        on the first line's baseline, in its own text object (within the q/Q of
+        ``drawOn``; the text's own drawing sets its colour and font again)."""
         para = self.blPara
         first = para if para.kind == 0 else para.lines[0]
         top = first.fontSize if rl_config.paraFontSizeHeightOffset else getattr(first, "ascent", first.fontSize)
         offsets = getattr(self, "_offsets", [0])
-        self.canv.saveState()
         draw_bullet = rl_paragraph._drawBullet  # type: ignore[attr-defined]  # reportlab 5.1's, not in the stubs
         draw_bullet(self.canv, self.style.firstLineIndent + offsets[0], self.height - top, bullet, self.style, False)
-        self.canv.restoreState()

@@ -12,11 +12,12 @@ MCID -> element), /MarkInfo, the XMP metadata a PDF/UA checker reads, and each p
 The API, for whoever adds something to a page:
 
 - The body's structure is built from the handout model before layout (``story``): each
-  unit of the flow carries its ``Element``. A flowable whose unit has no element is
-  drawn as a layout artifact; a flowable that declares ``struct_role`` (and, for a
-  figure, ``struct_alt``) gets an element of that role under the section it is in.
+  unit of the flow carries its ``Element``, made where the unit is made
+  (``parent.add("P")``, ``Element(role, alt=...)`` for a Figure); a unit without one is
+  drawn as a layout artifact.
 - ``Tagger.place(canv, flowable, x, y, element)`` draws a flowable as that element's
-  content, marked whole; a flowable with ``tags_itself = True`` marks its own parts
+  content, marked whole; a flowable with ``tags_itself = True``, or drawn as a list
+  item (LI: its bullet is the Lbl, its text the LBody), marks its own parts
   (``Tagger.mark`` with child elements it makes with ``Element.add``): a shaped
   paragraph gives each page's lines a Span with /ActualText, a list item its label and
   body, a table its cells.
@@ -172,11 +173,12 @@ class Tagger:
 
     def place(self, canv: Any, flowable: Any, x: float, y: float, element: Element | None) -> None:
         """Draw ``flowable`` at (x, y) as ``element``'s content (a layout artifact when
-        None). A flowable that tags itself draws its parts into ``current``."""
+        None). A flowable that tags itself, or a list item's (whose bullet is its Lbl),
+        draws its parts into ``current``."""
         if element is None:
             with self.artifact(canv):
                 flowable.drawOn(canv, x, y)
-        elif getattr(flowable, "tags_itself", False):
+        elif element.role == "LI" or getattr(flowable, "tags_itself", False):
             outer, self.current = self.current, element
             try:
                 flowable.drawOn(canv, x, y)
