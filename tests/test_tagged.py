@@ -244,3 +244,15 @@ def test_tagging_changes_no_pixel(lang):
     for a, b in zip(tagged_pages, plain_pages, strict=True):
         one, other = (p.render(scale=50 / 72).to_pil().tobytes() for p in (a, b))
         assert one == other
+
+
+def test_untranslated_brand_texts_carry_their_language():
+    """The sample brand is English: on the Arabic handout its name and address are
+    English spans of an Arabic document (/Lang en), on the English one they need none."""
+    for lang, want in (("ar", "en"), ("en", None)):
+        h, data = shipped(lang, "standard", "letter")
+        pdf = pikepdf.open(io.BytesIO(data))
+        brand_block = pdf.Root.StructTreeRoot.K.K[0]
+        name = next(k for k in brand_block.K if k.S == "/P")
+        assert (str(name.Lang) if "/Lang" in name else None) == want, lang
+        assert str(name.ActualText if "/ActualText" in name else "") in ("", h.brand.name)

@@ -227,8 +227,12 @@ class _Part(Flowable):
                 canv.setLineWidth(box.border_width)
                 canv.rect(0, self.height - bottom, self.layout.width, bottom - top, fill=1, stroke=1)
                 canv.restoreState()
+        tagger = tagging.of(canv)
         for p in self.page.placed:
-            tagging.place(canv, p.flowable, p.x, self.height - p.top - p.height, p.element)
+            if tagger is None:
+                p.flowable.drawOn(canv, p.x, self.height - p.top - p.height)
+            else:
+                tagger.place(canv, p.flowable, p.x, self.height - p.top - p.height, p.element)
             if p.icon:
                 p.icon.draw(canv, p.x, self.height - p.top, p.width)
             if p.outline:

@@ -124,10 +124,6 @@ class Tagger:
         self._quiet = 0  # inside an artifact or a form: nothing is marked
         self.current: Element | None = None  # the element a self-tagging flowable draws into
 
-    @property
-    def active(self) -> bool:
-        return not self._quiet
-
     def mark(self, canv: Any, element: Element, tag: str | None = None) -> _Marked:
         """``with tagger.mark(canv, element):`` content drawn inside is ``element``'s."""
         return _Marked(self, canv, element, tag)
@@ -330,7 +326,7 @@ class _PlainStream(pdfdoc.PDFStream):
 def of(canv: Any) -> Tagger | None:
     """The tagger of the document ``canv`` draws, if it is tagged and marking now."""
     tagger: Tagger | None = getattr(canv, "tagger", None)
-    return tagger if tagger is not None and tagger.active else None
+    return tagger if tagger is not None and not tagger._quiet else None
 
 
 @contextmanager
@@ -343,11 +339,3 @@ def artifact(canv: Any, kind: str = "Layout", subtype: str | None = None) -> Ite
         with tagger.artifact(canv, kind, subtype):
             yield
 
-
-def place(canv: Any, flowable: Any, x: float, y: float, element: Element | None) -> None:
-    """``Tagger.place`` on ``canv``'s tagger; a plain ``drawOn`` on an untagged canvas."""
-    tagger = of(canv)
-    if tagger is None:
-        flowable.drawOn(canv, x, y)
-    else:
-        tagger.place(canv, flowable, x, y, element)
