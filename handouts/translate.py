@@ -136,7 +136,8 @@ class _Walk:
             return None
         value = unit.items if is_list else unit.text
         at += ("list",) if is_list else ("text",)
-        self._pair(source_at, source_text, at, _joined(value) if is_list else value, unit.src, unit.same_as_source)
+        same = getattr(unit, "same_as_source", False)  # a unit kind without the flag is never the same on purpose
+        self._pair(source_at, source_text, at, _joined(value) if is_list else value, unit.src, same)
         self.aliases.append((merged_at, at))
         return value
 

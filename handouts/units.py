@@ -197,7 +197,8 @@ def medicine_units(
         w, _ = walk_medicine(source, translation, level)
         _refuse_problems(w.problems)
         for pair in w.pairs:
-            required = pair.section == SUMMARY or source.doc.sections[pair.section].required
+            section = source.doc.sections.get(pair.section)  # None: a row that is no section (the title)
+            required = pair.section == SUMMARY or (section is not None and section.required)
             out += _units(pair, file, lang, required, pair.section)
     users: dict[str, list[str]] = {}
     for sid, section in source.doc.sections.items():
