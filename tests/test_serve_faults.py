@@ -13,6 +13,7 @@ import socket
 import time
 
 import httpx
+import psutil
 import pytest
 from pypdf import PdfReader
 from servers import running
@@ -131,3 +132,15 @@ def test_a_killed_renderer_gives_503_and_a_new_one_takes_over(server):
     _healthy(server)
     [replacement] = server.renderers()
     assert replacement.pid != renderer.pid
+
+
+def test_sigterm_stops_the_server_and_its_renderers(tmp_path):
+    with running(tmp_path, "--workers", "2") as server:
+        renderers = server.renderers()
+        assert len(renderers) == 2
+        server.process.send_signal(signal.SIGTERM)
+        # uvicorn shuts down gracefully, then re-raises the signal: the status says SIGTERM ended it
+        assert server.process.wait(HANG_GUARD) in (0, -signal.SIGTERM)
+        _, alive = psutil.wait_procs(renderers, timeout=HANG_GUARD)
+        assert alive == []
+        assert "Application shutdown complete" in server.access_log()

@@ -20,8 +20,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException
 
-from .. import __version__, build, schema
+from .. import __version__, build
 from ..errors import Diagnostic, clip, display_path
+from ..model import LEVELS
 from ..names import LANG, NAME, SLUG, is_library_name
 from . import listing
 from .renderer import Made, Order, Refused, Renderers, RendererStopped
@@ -148,9 +149,7 @@ class Health(BaseModel):
 def problems(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> ErrorReport:
     return ErrorReport(
         errors=[
-            Problem(
-                file=display_path(d.path), line=d.line, column=d.col, key=d.key, message=d.message, hint=d.hint
-            )
+            Problem(file=display_path(d.path), line=d.line, column=d.col, key=d.key, message=d.message, hint=d.hint)
             for d in diagnostics
         ]
     )
@@ -272,7 +271,7 @@ async def medicines(request: Request) -> Catalogue:
             )
             for m in listing.medicines(library)
         ],
-        levels=list(schema.LEVELS),
+        levels=list(LEVELS),
         papers=["letter", "a4"],
         layouts=listing.layouts(library),
     )

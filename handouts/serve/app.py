@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from .. import __version__
-from ..content import Library
+from ..library import Library
 from . import api, page
 from .guards import AccessLog, BodyLimits, RateLimit, SecurityHeaders
 from .renderer import Renderers

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from .. import l10n
 from ..catalog import layouts as list_layouts
-from ..content import Library, is_translation, load_medicine, load_medicine_translation
+from ..content import is_translation, load_medicine, load_medicine_translation
 from ..errors import ContentError
+from ..library import Library
 from ..scripts import UnsupportedLanguage, script_for
 
 
@@ -81,4 +82,3 @@ def interface_languages(library: Library) -> list[Language]:
 def layouts(library: Library) -> list[str]:
     rows, _ = list_layouts(library)
     return [row[0] for row in rows[1:] if row[1] != "invalid"]
-

@@ -28,7 +28,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, select_autoescape
 
-from .. import build, schema
+from .. import build
+from ..model import LEVELS
 from ..names import LANG, SLUG, is_library_name
 from . import listing, ui
 from .api import make, pdf_response
@@ -68,7 +69,7 @@ class Form:
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-    env.globals["levels"] = schema.LEVELS
+    env.globals["levels"] = LEVELS
     return env
 
 
@@ -139,7 +140,7 @@ def _check(request: Request, form: Form, words: dict[str, str]) -> None:
     offered = {
         "medicine": bool(SLUG.fullmatch(form.medicine)) and form.medicine in medicines,
         "lang": bool(LANG.fullmatch(form.lang)),
-        "level": form.level in schema.LEVELS,
+        "level": form.level in LEVELS,
         "paper": form.paper in ("", "letter", "a4"),
         "layout": form.layout == "" or (is_library_name(form.layout) and form.layout in listing.layouts(library)),
     }

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..build import Request, prepare, render, render_cache
-from ..content import Library
 from ..errors import ContentError, Diagnostic
+from ..library import Library
 
 if TYPE_CHECKING:
     from ..pdf import RenderCache
