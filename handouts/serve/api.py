@@ -189,6 +189,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         422: "The request names something that is not there, or the content cannot be printed as asked "
         "(a draft with require_reviewed, a missing translation). The errors say which and how to fix it.",
         429: "Too many requests from this client; see Retry-After.",
+        500: "A fault in the service (not in the request); the server's log has the details.",
         503: "The renderer making this handout stopped; nothing was sent. Try again.",
     }.items()
 }
@@ -337,6 +338,13 @@ def _hint(key: str) -> str:
         "brand": "a brand's name in the content library, not a file path",
         "layout": "a layout's name in the content library, e.g. essentials",
     }.get(key, "")
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug, not bad input: the API's shape still, and no detail (the server's log has the
+    traceback)."""
+    report = request_problem("the service failed to make this answer; the server's log says why", hint="try again")
+    return error_response(500, report)
 
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -49,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(page.router)
     app.add_exception_handler(RequestValidationError, api.invalid_request)
     app.add_exception_handler(HTTPException, api.http_error)
+    app.add_exception_handler(Exception, api.internal_error)
     # added innermost first: the access log sees every answer, rate-limited ones too
     app.add_middleware(BodyLimits, max_body=settings.max_body, idle_timeout=settings.idle_timeout)
     app.add_middleware(SecurityHeaders)
