@@ -256,3 +256,38 @@ def test_untranslated_brand_texts_carry_their_language():
         name = next(k for k in brand_block.K if k.S == "/P")
         assert (str(name.Lang) if "/Lang" in name else None) == want, lang
         assert str(name.ActualText if "/ActualText" in name else "") in ("", h.brand.name)
+
+
+def test_a_link_is_tied_to_its_link_element(tmp_path):
+    """``Tagger.link``: the annotation is an /OBJR kid of its Link element, has its
+    /StructParent in the parent tree and /Contents; the page passes page-validation
+    and pdfua."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from handouts.pdf.tagging import Tagger
+
+    face = build.render_cache().engine.register("NotoSans-Regular")
+    out = io.BytesIO()
+    canv = Canvas(out, lang="en", invariant=1)
+    canv.setTitle("Links")
+    canv.setViewerPreference("DisplayDocTitle", "true")
+    canv.tagger = tagger = Tagger("en")
+    link = tagger.root.add("P").add("Link")
+    with tagger.mark(canv, link):
+        canv.setFont(face, 12)
+        canv.drawString(72, 700, "example.org")
+    tagger.link(canv, link, "https://example.org/", (72, 695, 150, 712), "Our website, example.org")
+    canv.showPage()
+    tagger.write(canv._doc, canv._doc.Pages.pages, "Links")
+    canv.save()
+    data = out.getvalue()
+    pdf = pikepdf.open(io.BytesIO(data))
+    annot = pdf.pages[0].Annots[0]
+    element = _elements(pdf, "/Link")[0]
+    objr = next(k for k in element.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR")
+    assert objr.Obj.objgen == annot.objgen and str(annot.Contents) == "Our website, example.org"
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    assert nums[nums.index(int(annot.StructParent)) + 1].objgen == element.objgen
+    report = page.validate_pdf_bytes(data, profile="ua1")
+    assert report.is_compliant, sorted({f.rule_id for f in report.failures})
+    assert pdfua_findings(data, tmp_path) == ""

@@ -24,7 +24,8 @@ The API, for whoever adds something to a page:
 - ``Tagger.artifact(canv, kind, subtype)`` wraps drawing that is not content
   (a rule, a repeated header, a page number, the DRAFT mark, an icon); nothing inside
   it is marked.
-- Annotations (a link) are tied to an element with ``Tagger.annotation``.
+- A link: ``Tagger.link(canv, element, url, rect, text)`` makes the annotation and ties
+  it to its Link element (an /OBJR kid; the annotation gets its /StructParent).
 
 ``Tagger`` is per document; a canvas without one (``tagger`` None) draws untagged.
 """
@@ -185,6 +186,14 @@ class Tagger:
             flowable.drawOn(canv, x, y)
             if began:
                 canv._code.append("EMC")
+
+    def link(self, canv: Any, element: Element, url: str, rect: tuple[float, float, float, float], text: str) -> None:
+        """A link annotation to ``url`` over ``rect`` (x1, y1, x2, y2 in the current
+        coordinates), tied to ``element`` (a Link, whose content is what is drawn under
+        the link), with ``text`` as its /Contents: what a screen reader says for it."""
+        canv.linkURL(url, rect, relative=1, Contents=pdfdoc.PDFString(text))
+        if not self._quiet:
+            self.annotation(canv, element, canv._doc.idToObject[canv._annotationrefs[-1].name])
 
     def annotation(self, canv: Any, element: Element, obj: pdfdoc.PDFDictionary) -> None:
         """Ties an annotation dictionary on the current page (a link) to ``element``."""
