@@ -15,9 +15,11 @@ from .files import kind_of
 
 
 @contextmanager
-def replacing(target: Path) -> Iterator[Path]:
+def replacing(target: Path, *, private: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to ``target`` to write; then fsync it and rename it
-    over ``target``. On any error the temporary file is removed."""
+    over ``target``. On any error the temporary file is removed. ``private``: the file
+    holds personal health information (a patient's schedule) and is readable by its
+    owner only (0600), from its first byte: mkstemp makes it so, and it is never widened."""
     target = Path(target)
     _refuse_special(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -28,7 +30,8 @@ def replacing(target: Path) -> Iterator[Path]:
         umask = os.umask(0)
         os.umask(umask)
         with open(tmp, "rb+") as handle:
-            os.fchmod(handle.fileno(), 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+            # mkstemp makes 0600; other outputs are ordinary files
+            os.fchmod(handle.fileno(), 0o600 if private else 0o666 & ~umask)
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
@@ -53,6 +56,6 @@ def _refuse_special(target: Path) -> None:
         raise OSError(errno.EINVAL, f"it exists and is {kind_of(mode)}, not a regular file", str(target))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    with replacing(path) as tmp, open(tmp, "wb") as handle:
+def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
+    with replacing(path, private=private) as tmp, open(tmp, "wb") as handle:
         handle.write(data)

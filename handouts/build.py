@@ -8,18 +8,21 @@ all take it, so none of them assembles brand, strings and resolve on its own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from .errors import ContentError, Diagnostic
+from .errors import ContentError, Diagnostic, display_path
 from .library import DEFAULT_BRAND, Library, names_a_file
 from .model import LEVELS, Handout
 from .prepared import Prepared, PreparedCache
 
 if TYPE_CHECKING:
+    from .content import Loaded
+    from .model import Schedule
     from .pdf import RenderCache, RenderedPdf
+    from .schema import MedicineFile
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Request:
     require_reviewed: bool = False
     require_current: bool = False  # a stale translated unit is an error, not a warning
     sections: tuple[str, ...] | None = None  # only these (``validate``: the translated part of a translation)
+    patient: Path | None = None  # a patient's plan (personal health information): adds the schedule
 
     def default_output(self) -> Path:
         return Path(f"{self.medicine}-{self.lang}-{self.level}.pdf")
@@ -107,7 +111,22 @@ def _prepare(library: Library, request: Request) -> Prepared:
     )
     if any(d.severity == "error" for d in found):
         raise ContentError(d for d in found if d.severity == "error")
+    if request.patient is not None:  # never kept by prepared.py: 'patient' is not one of its fields
+        handout = replace(handout, schedule=_schedule(library, request.patient, source, medicine.doc.lang))
     return Prepared(handout, tuple(found))
+
+
+def _schedule(library: Library, path: Path, source: Loaded[MedicineFile], lang: str) -> Schedule:
+    """The patient's plan, checked against the medicine's facts (written in its source
+    file), as the handout's language prints it."""
+    from .content import load_strings_file
+    from .patient import load_plan
+    from .schedule import schedule
+
+    at = source.source.pos(("facts", "max_daily_dose"))
+    facts_at = f"{display_path(source.source.path)}:{at[0]}"
+    plan = load_plan(path, source.doc.medicine, source.doc.facts, facts_at)
+    return schedule(plan, load_strings_file(library, library.strings_path(lang)), lang)
 
 
 def _locate(value: Path, by_name: Callable[[str], Path]) -> Path:

@@ -54,11 +54,11 @@ def _bad(path: Path | str, message: str, hint: str = "") -> Failure:
     return Failure([Diagnostic(Path(path), 0, 0, message, hint=hint)])
 
 
-def _write(path: Path, data: bytes, what: str) -> None:
+def _write(path: Path, data: bytes, what: str, *, private: bool = False) -> None:
     """write_atomic, with a full disk or an unwritable folder reported like bad input:
     the temporary file is gone and any earlier file at ``path`` is untouched."""
     try:
-        write_atomic(path, data)
+        write_atomic(path, data, private=private)
     except OSError as exc:
         hint = "check that the folder exists and is writable, and that the disk is not full"
         raise _bad(path, f"cannot write {what}: {exc.strerror or exc}", hint) from None
@@ -150,6 +150,13 @@ def main(ctx: click.Context, content: Path | None) -> None:
     help="Refuse a translation with stale units (its source changed since) instead of warning.",
 )
 @click.option(
+    "--patient",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A patient's plan (YAML: name, prescriber, prescription, dispensed, dose steps): adds 'For: NAME' "
+    "and a page with the pill card and check-off calendar. Personal health information: the PDF is "
+    "written readable by its owner only (0600), and no message quotes the file. See docs/personal.md.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, allow_dash=True),
@@ -166,10 +173,11 @@ def build_cmd(
     paper: str | None,
     require_reviewed: bool,
     require_current: bool,
+    patient: Path | None,
     output: Path | None,
 ) -> None:
     """Build one handout PDF for MEDICINE, such as baclofen."""
-    request = Request(medicine, lang, level, brand, layout, paper, require_reviewed, require_current)
+    request = Request(medicine, lang, level, brand, layout, paper, require_reviewed, require_current, patient=patient)
     output = output or request.default_output()
     to_stdout = str(output) == "-"
     if not to_stdout:
@@ -183,7 +191,7 @@ def build_cmd(
         with click.open_file("-", "wb") as stdout:
             stdout.write(pdf.data)
     else:
-        _write(output, pdf.data, "the PDF")
+        _write(output, pdf.data, "the PDF", private=patient is not None)
     seconds = time.perf_counter() - started
     click.echo(
         f"wrote {'standard output' if to_stdout else display_path(output)}: {pdf.pages} pages, "

@@ -144,14 +144,28 @@ def load_layout(library: Library, path: Path) -> Loaded[schema.LayoutFile]:
     return Loaded(source, doc)
 
 
+STRING_PLACEHOLDERS: dict[str, set[str]] = {  # key -> the placeholders its text must hold
+    "page": {"page", "pages"},
+    "revised": {"date"},
+    "version": {"version"},
+    "continued": {"label"},
+    "patient_for": {"name"},
+    "patient_details": {"prescriber", "number", "date"},
+    "schedule_from": {"date"},
+    "schedule_range": {"start", "end"},
+    "schedule_stop": {"date"},
+}
+
+
 @cached
 def load_strings_file(library: Library, path: Path) -> Loaded[schema.StringsFile]:
     source = parse(library, path)
     doc = check(source, schema.StringsFile)
-    required = {"page": {"page", "pages"}, "revised": {"date"}, "version": {"version"}, "continued": {"label"}}
     problems = []
-    for key, wanted in required.items():
+    for key, wanted in STRING_PLACEHOLDERS.items():
         value = getattr(doc, key)
+        if value is None:  # an optional key (a personal handout's) left out
+            continue
         found = set(_PLACEHOLDER.findall(value))
         stray = "{" in _PLACEHOLDER.sub("", value) or "}" in _PLACEHOLDER.sub("", value)
         if found != wanted or stray:
@@ -164,6 +178,8 @@ def load_strings_file(library: Library, path: Path) -> Loaded[schema.StringsFile
                 )
             )
     for key in schema.StringsFile.model_fields:
+        if getattr(doc, key) is None:
+            continue
         try:
             coverage_check(source, getattr(doc, key), (key,))
         except ContentError as exc:

@@ -81,6 +81,20 @@ def date(value: datetime.date, lang: str) -> str:
     return format_date(value, "long", locale=babel_locale(lang))
 
 
+def day_month(value: datetime.date, lang: str) -> str:
+    """Day and month, short, as the language writes them: "Dec 2", "2 дек.", "12月2日"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMMd", value, locale=babel_locale(lang))
+
+
+def weekday(value: datetime.date, lang: str) -> str:
+    """The day of the week, abbreviated where the language abbreviates it: "Wed", "ср", "周三"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("E", value, locale=babel_locale(lang))
+
+
 def quantity(value: float, unit: str, lang: str, upto: float | None = None) -> str:
     """``5 mg``, or a range ``1–2 weeks`` when ``upto`` is given, never broken across lines."""
     locale = babel_locale(lang)

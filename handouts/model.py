@@ -114,6 +114,47 @@ class Strings:
 
 
 @dataclass(frozen=True)
+class CardRow:
+    """One step of a pill card: its days, and the dose at each time of day ("" for none)."""
+
+    when: str
+    doses: tuple[str, ...]  # one per ``Schedule.times``
+    taper: bool = False
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day of a check-off calendar: weekday and date as the language writes them,
+    and the dose due at each time of day ("" for none), a box to tick beside each."""
+
+    date: datetime.date
+    weekday: str
+    label: str
+    doses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    title: str
+    days: tuple[Day, ...]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A patient's own plan as printed (``build --patient``): personal health information,
+    every text already in the handout's language."""
+
+    for_line: str  # "For: NAME", on page 1
+    details: str  # prescriber, prescription number, date dispensed
+    title: str
+    when: str  # the head of the pill card's column of days
+    times: tuple[str, ...]  # the names of the four times of day, in schema.TIMES order
+    rows: tuple[CardRow, ...]
+    stop: str  # "Last dose: DATE. Then stop." when the plan ends, else ""
+    calendars: tuple[Calendar, ...]
+
+
+@dataclass(frozen=True)
 class Handout:
     medicine: str
     title: str
@@ -127,6 +168,7 @@ class Handout:
     brand: Brand
     strings: Strings
     paper: str
+    schedule: Schedule | None = None  # only with --patient
 
 
 def block_texts(block: Block) -> list[str]:

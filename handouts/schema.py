@@ -350,6 +350,101 @@ class StringsFile(Strict):
             "label of a warning box on the page it runs on to, e.g. '{label} (continued)'; must contain {label}"
         ),
     )
+    # Only a personal handout (``build --patient``) prints these; a strings file without them
+    # still serves every other handout, and a personal one names the missing key.
+    patient_for: Annotated[str, short(60)] | None = Field(
+        default=None, description="page 1 of a personal handout, e.g. 'For: {name}'; must contain {name}"
+    )
+    patient_details: Annotated[str, short(160)] | None = Field(
+        default=None, description="must contain {prescriber}, {number} (the prescription number) and {date} (dispensed)"
+    )
+    schedule_title: Annotated[str, short(60)] | None = Field(default=None, description="heading of the dose schedule")
+    schedule_when: Annotated[str, short(30)] | None = Field(default=None, description="pill card: the dates column")
+    schedule_from: Annotated[str, short(40)] | None = Field(
+        default=None, description="a step with no end, e.g. 'From {date}'; must contain {date}"
+    )
+    schedule_range: Annotated[str, short(40)] | None = Field(
+        default=None, description="a step's days, e.g. '{start} to {end}'; must contain {start} and {end}"
+    )
+    schedule_stop: Annotated[str, short(80)] | None = Field(
+        default=None, description="under a plan that ends, e.g. 'Last dose: {date}. Then stop.'; must contain {date}"
+    )
+    calendar_start: Annotated[str, short(100)] | None = Field(
+        default=None, description="heading of the check-off calendar of the first weeks"
+    )
+    calendar_taper: Annotated[str, short(100)] | None = Field(
+        default=None, description="heading of the check-off calendar of lowering the dose to stop"
+    )
+    time_morning: Annotated[str, short(20)] | None = None
+    time_noon: Annotated[str, short(20)] | None = None
+    time_evening: Annotated[str, short(20)] | None = None
+    time_bedtime: Annotated[str, short(20)] | None = None
+
+
+# --- a patient's own plan --------------------------------------------------------------
+# ``build --patient FILE``: personal health information, validated like content but never
+# quoted back (validate.check(..., redact=True)); see patient.py and docs/personal.md.
+
+TIMES: tuple[str, ...] = ("morning", "noon", "evening", "bedtime")  # the pill card's columns, in order
+TimeOfDay = Literal["morning", "noon", "evening", "bedtime"]
+MAX_STEPS = 12  # titration and taper steps together: the pill card fits on one page
+MAX_PLAN_DAYS = 366
+Positive = Annotated[int, Field(gt=0)] | Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class Dose(Strict):
+    """``{value: 5, unit: mg}``: one dose, taken at each time the step lists."""
+
+    value: Positive
+    unit: Literal["mg", "mcg", "g", "ml"]
+
+
+class PlanStep(Strict):
+    """One step of a plan: from ``day`` N of the plan (day 1 = ``start``) or from ``date``,
+    ``dose`` at each of ``times``, until the next step starts, or for ``days`` days,
+    or ``until`` a date (the last day it is taken)."""
+
+    day: Annotated[int, Field(ge=1, le=MAX_PLAN_DAYS)] | None = Field(default=None, description="day 1 = start")
+    date: datetime.date | None = None
+    dose: Dose
+    times: Annotated[list[TimeOfDay], Field(min_length=1, max_length=4)]
+    days: Annotated[int, Field(ge=1, le=MAX_PLAN_DAYS)] | None = Field(
+        default=None, description="how many days this step lasts"
+    )
+    until: datetime.date | None = Field(default=None, description="the last day of this step")
+
+    @model_validator(mode="after")
+    def _one_start_one_end(self) -> PlanStep:
+        if (self.day is None) == (self.date is None):
+            raise ValueError("a step starts on a 'day' of the plan or on a 'date': give one of them")
+        if self.days is not None and self.until is not None:
+            raise ValueError("a step ends after 'days' or on 'until': give one of them, not both")
+        if len(set(self.times)) != len(self.times):
+            raise ValueError("a time of day is listed twice in 'times'")
+        return self
+
+
+class PatientFile(Strict):
+    """``build --patient FILE``: who the handout is for and their dose plan."""
+
+    medicine: Slug = Field(description="the medicine this plan is for; must match the handout's")
+    name: Annotated[str, short(80)] = Field(description="the patient's name, printed as 'For: NAME'")
+    prescriber: Annotated[str, short(80)]
+    prescription: Annotated[str, short(40)] = Field(description="the pharmacy's prescription number")
+    dispensed: datetime.date
+    start: datetime.date | None = Field(default=None, description="day 1 of the plan; default: the day dispensed")
+    steps: list[PlanStep] = Field(default=[], description="starting and raising the dose (titration)")
+    taper: list[PlanStep] = Field(
+        default=[], description="lowering the dose to stop; its last step must end (days or until)"
+    )
+
+    @model_validator(mode="after")
+    def _has_steps(self) -> PatientFile:
+        if not self.steps and not self.taper:
+            raise ValueError("a plan needs 'steps' (or 'taper' steps to stop)")
+        if len(self.steps) + len(self.taper) > MAX_STEPS:
+            raise ValueError(f"at most {MAX_STEPS} steps (steps and taper together) fit on a pill card")
+        return self
 
 
 # --- translations -------------------------------------------------------------------

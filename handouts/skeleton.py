@@ -182,7 +182,7 @@ def strings_skeleton(source: schema.StringsFile, lang: str) -> str:
         f"lang: {_q(lang)}",
     ]
     for key in schema.StringsFile.model_fields:
-        if key == "lang":
+        if key == "lang" or getattr(source, key) is None:  # an optional key the source leaves out
             continue
         out += _comment("", source.lang, getattr(source, key))
         out.append(f"{key}: {_q('')}")

@@ -14,7 +14,7 @@ from pydantic_core import ErrorDetails
 
 from . import schema
 from .errors import ContentError, Diagnostic, clip, did_you_mean
-from .loader import KeyPath, Source
+from .loader import KeyPath, Source, format_keypath
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,6 +34,9 @@ def _all_field_names() -> set[str]:
         schema.ManifestFile,
         schema.ManifestJob,
         schema.ManifestMatrix,
+        schema.PatientFile,
+        schema.PlanStep,
+        schema.Dose,
     ):
         for name, info in cls.model_fields.items():
             names.add(info.alias or name)
@@ -43,12 +46,14 @@ def _all_field_names() -> set[str]:
 KNOWN_KEYS = frozenset(_all_field_names())
 
 
-def check(source: Source, model: type[M]) -> M:
-    """Validate a whole file against ``model``; raise ContentError listing every problem."""
+def check(source: Source, model: type[M], *, redact: bool = False) -> M:
+    """Validate a whole file against ``model``; raise ContentError listing every problem.
+    ``redact``: the file holds personal health information (a patient's plan), so no
+    message quotes a value or a key from it; the position and the key path show where."""
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
-        diagnostics = [_diagnostic(source, err) for err in exc.errors(include_url=False)]
+        diagnostics = [_diagnostic(source, err, redact) for err in exc.errors(include_url=False)]
         raise ContentError(_dedupe(diagnostics)) from None
 
 
@@ -100,18 +105,23 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _diagnostic(source: Source, err: ErrorDetails) -> Diagnostic:
+def _kind(value: Any) -> str:
+    """What ``_describe`` says without the value itself, for a redacted message."""
+    return _describe(value).split(" (")[0]
+
+
+def _diagnostic(source: Source, err: ErrorDetails, redact: bool = False) -> Diagnostic:
     kind = err["type"]
     keypath, value = _data_path(source.data, err["loc"])
     last = err["loc"][-1] if err["loc"] else ""
+    if redact:
+        return _redacted(source, err, keypath, value)
     if kind == "extra_forbidden":
         return source.error(
             keypath, f"unknown key '{keypath[-1]}'", did_you_mean(str(keypath[-1]), KNOWN_KEYS), key=True
         )
     if kind == "missing":
-        return source.error(
-            keypath, f"missing required key '{last}'", f"add '{last}:' here; see docs/authoring.md"
-        )
+        return source.error(keypath, f"missing required key '{last}'", f"add '{last}:' here; see docs/authoring.md")
     if kind == "block_kind":
         if isinstance(value, dict) and value:
             first = str(next(iter(value)))
@@ -148,6 +158,42 @@ def _diagnostic(source: Source, err: ErrorDetails) -> Diagnostic:
     if kind == "value_error":
         return source.error(keypath, str(err["ctx"]["error"]))
     return source.error(keypath, err["msg"])
+
+
+def _redacted(source: Source, err: ErrorDetails, keypath: KeyPath, value: Any) -> Diagnostic:
+    """A problem in a file of personal health information, worded without its values or
+    unknown keys (a name typed where a key belongs is still a name); the key path shown
+    stops before the first key no schema declares."""
+    kind, last = err["type"], err["loc"][-1] if err["loc"] else ""
+    message, hint = f"not a valid value here ({kind.replace('_', ' ')})", ""
+    if kind == "extra_forbidden":
+        message, hint = "unknown key", "see docs/personal.md for the keys of a patient file"
+    elif kind == "missing":
+        message, hint = f"missing required key '{last}'", f"add '{last}:' here; see docs/personal.md"
+    elif kind in _TYPE_WORDS:
+        message = f"expected {_TYPE_WORDS[kind]}, found {_kind(value)}"
+    elif kind == "literal_error":
+        message = f"this value is not allowed here; must be {err['ctx']['expected']}"
+    elif kind == "string_too_long":
+        message = f"too long: at most {err['ctx']['max_length']} characters"
+    elif kind in ("too_short", "string_too_short"):
+        message, hint = "must not be empty", "write at least one entry, or remove the key"
+    elif kind == "value_error":  # our own validators' messages, which quote no value
+        message = str(err["ctx"]["error"])
+    elif kind in ("greater_than", "greater_than_equal", "less_than_equal", "too_long"):
+        message = err["msg"].replace("Input should be", "must be").replace("List should have", "must have")
+    line, col = source.pos(keypath, key=kind == "extra_forbidden")
+    return Diagnostic(source.path, line, col, message, key=format_keypath(_known_prefix(keypath)), hint=hint)
+
+
+def _known_prefix(keypath: KeyPath) -> KeyPath:
+    """``keypath`` up to its first key that no schema declares."""
+    out: list[str | int] = []
+    for part in keypath:
+        if isinstance(part, str) and part not in KNOWN_KEYS:
+            break
+        out.append(part)
+    return tuple(out)
 
 
 _PATTERNS = {  # regex -> (what it is, how to write it)

@@ -44,9 +44,11 @@ from reportlab.platypus.doctemplate import LayoutError
 from . import tagging
 from .icons import Lead
 
-Kind = Literal["title", "summary", "heading", "subhead", "para", "item", "label"]
+# a "figure" (a table of a patient's schedule) counts as one line: a page never ends inside it
+Kind = Literal["title", "summary", "heading", "subhead", "para", "item", "label", "figure"]
 KEEP_WITH_NEXT: frozenset[str] = frozenset({"title", "heading", "subhead", "label"})
-WHOLE: frozenset[str] = frozenset({"title", "heading", "subhead", "label"})  # split only when taller than a page
+# split only when taller than a page
+WHOLE: frozenset[str] = frozenset({"title", "heading", "subhead", "label", "figure"})
 MIN_LINES = 2  # lines of a paragraph, list or box on each side of a page break
 # A page whose content ends higher than this share of its body, left empty to move a
 # box whole, is too empty; a little under the 30% of the rule, since the rule is read
@@ -250,7 +252,7 @@ def _measure(units: list[Unit], boxes: list[Box], width: float) -> _Layout:
     for unit in units:
         w = width if unit.box is None else boxes[unit.box].inner(width)
         _, unit.height = unit.flowable.wrap(w, 1e9)
-        unit.leading = _leading(unit.flowable)
+        unit.leading = unit.height if unit.kind == "figure" else _leading(unit.flowable)
         unit.lines = max(1, round(unit.height / unit.leading))
         layout.lines_before.append(total)
         total += unit.lines

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field, replace
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, PageBreak
 
 from ..model import Block, BulletList, Callout, Handout, Inline, Section, Subhead, plain
 from ..model import Paragraph as ParagraphBlock
 from . import flow
 from .icons import IconName, Lead
+from .schedule import schedule_units
 from .styles import BULLET, Styles
 from .tagging import Element
 from .writer import Writer
@@ -139,7 +140,13 @@ def build_story(handout: Handout, st: Styles, width: float, w: Writer, document:
         flow.Unit(w.text(handout.title, st.title), "title", element=document.add("H1")),
         flow.Unit(w.text(handout.summary, st.summary), "summary", element=document.add("P")),
     ]
+    if handout.schedule is not None:  # "For: NAME" on page 1
+        body.units.append(flow.Unit(w.text(handout.schedule.for_line, st.subhead), "para"))
     for section in handout.sections:
         body.heading(section, document)
         body.blocks(section.blocks)
-    return [flow.Flow(body.units, body.boxes)]
+    story: list[Flowable] = [flow.Flow(body.units, body.boxes)]
+    if handout.schedule is not None:  # the schedule on a page of its own, to keep by the pills
+        units = schedule_units(handout.schedule, st, w, width, handout.brand.primary)
+        story += [PageBreak(), flow.Flow(units, [])]
+    return story

@@ -1,0 +1,225 @@
+"""A patient's schedule as flow units: the pill card and the check-off calendars.
+
+Both are tables, so each cell's text goes through the ``Writer`` like every other text
+(font runs, HarfBuzz shaping and right-to-left order for Arabic, CJK line breaking).
+In a right-to-left language the columns are mirrored: the days column of the pill card
+and the times column of a calendar stand on the right, the morning column next to
+them, and a calendar's days run from right to left.
+
+Each table is one unit of kind ``figure``: a page never ends inside it; a calendar is a
+table per week, so a long one moves to the next page a week at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from ..colors import tint
+from ..model import Calendar, Schedule
+from ..schema import TIMES
+from . import flow
+from .styles import Styles
+from .writer import Writer
+
+GRID = colors.HexColor("#666666")
+NO_DOSE = colors.HexColor("#EDEDED")  # a time of day with nothing to take: shaded, left empty
+HEAD_TINT = 0.85  # the header row: the brand colour mixed this far towards white
+WEEK = 7
+PAD = 3.0
+_Command = tuple[str, tuple[int, int], tuple[int, int], object]  # (command, first cell, last cell, value)
+
+
+def icon(name: str, size: float, color: colors.Color) -> Flowable:
+    """The drawn icon of a time of day: a placeholder of the same size until the shared
+    icons module (``pdf/icons.py``) is on main."""
+    del name, color
+    return Spacer(size, size)
+
+
+class _Figure(Flowable):
+    """A table as a unit of the flow: laid out at the flow's width, never split."""
+
+    def __init__(self, table: Table):
+        super().__init__()
+        self.table = table
+        self.spaceBefore = self.spaceAfter = 4.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = self.table.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.table.drawOn(self.canv, 0, 0)
+
+
+class _Cells:
+    """The styles and helpers the schedule's tables share."""
+
+    def __init__(self, st: Styles, w: Writer, head: colors.Color):
+        self.st, self.w, self.head = st, w, head
+        self.rtl = w.script.rtl
+        self.center = ParagraphStyle("cell", parent=st.body, alignment=TA_CENTER, spaceAfter=0, spaceBefore=0)
+        self.center_bold = ParagraphStyle("cell_head", parent=self.center, fontName=st.subhead.fontName)
+        self.side = ParagraphStyle("cell_side", parent=st.body, spaceAfter=0, spaceBefore=0)
+        self.side_bold = ParagraphStyle("cell_side_head", parent=self.side, fontName=st.subhead.fontName)
+        self.icon_size = st.body.fontSize * 1.2
+
+    def text(self, text: str, style: ParagraphStyle) -> Flowable:
+        return self.w.text(text, style)
+
+    def icon(self, index: int) -> Flowable:
+        return icon(TIMES[index], self.icon_size, self.st.heading.textColor)
+
+    def time(self, index: int, label: str, style: ParagraphStyle) -> list[Flowable]:
+        """An icon of the time of day above its name (the name carries the meaning)."""
+        return [self.icon(index), self.text(label, style)]
+
+    def beside(self, lead: Flowable, text: str, style: ParagraphStyle, room: float) -> Flowable:
+        """``lead`` and ``text`` in a cell ``room`` wide (less padding); a dose too wide
+        for it breaks between number and unit, never inside the unit."""
+        width = self.width([text], style) - 2 * PAD
+        if width > room - 2 * PAD:
+            text, style = text.replace("\u00a0", " "), self.center
+        return _Beside(lead, self.text(text, style), width, style.leading, self.rtl)
+
+    def width(self, texts: Sequence[str], style: ParagraphStyle) -> float:
+        return max((self.w.width(t, style) for t in texts if t), default=0.0) + 2 * PAD + 2
+
+    def table(self, rows: list[list[object]], widths: list[float], extra: list[_Command]) -> _Figure:
+        """``rows`` in reading order; mirrored for a right-to-left language."""
+        if self.rtl:
+            rows = [row[::-1] for row in rows]
+            widths = widths[::-1]
+            last = len(widths) - 1
+            extra = [(cmd, (last - b[0], a[1]), (last - a[0], b[1]), value) for cmd, a, b, value in extra]
+        style: list[Any] = [
+            ("GRID", (0, 0), (-1, -1), 0.75, GRID),
+            ("BACKGROUND", (0, 0), (-1, 0), self.head),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+            ("TOPPADDING", (0, 0), (-1, -1), PAD),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
+            *extra,
+        ]
+        table = Table(rows, colWidths=widths, style=TableStyle(style), hAlign="RIGHT" if self.rtl else "LEFT")
+        return _Figure(table)
+
+
+def schedule_units(schedule: Schedule, st: Styles, w: Writer, width: float, primary: str) -> list[flow.Unit]:
+    """The schedule page: its heading, who it is for, the pill card, the last day of a
+    plan that ends, and a calendar per part of the plan."""
+    cells = _Cells(st, w, colors.HexColor(tint(primary, HEAD_TINT)))
+    units = [
+        flow.Unit(w.text(schedule.title, st.heading), "heading", outline=("schedule", schedule.title)),
+        flow.Unit(w.text(schedule.for_line, st.subhead), "para"),
+        flow.Unit(w.text(schedule.details, st.chrome), "para"),
+        flow.Unit(_pill_card(schedule, cells, width), "figure"),
+    ]
+    if schedule.stop:
+        units.append(flow.Unit(w.text(schedule.stop, st.subhead), "para"))
+    for calendar in schedule.calendars:
+        units.append(flow.Unit(w.text(calendar.title, st.subhead), "subhead"))
+        units += [flow.Unit(week, "figure") for week in _weeks(calendar, schedule, cells, width)]
+    return units
+
+
+def _pill_card(schedule: Schedule, cells: _Cells, width: float) -> _Figure:
+    """A row per step: its days, then the dose at each time of day (shaded when none)."""
+    dose_w = max(
+        cells.width(schedule.times, cells.center_bold),
+        cells.width([d for row in schedule.rows for d in row.doses], cells.center),
+        cells.icon_size + 2 * PAD,
+    )
+    widths = [width - 4 * dose_w] + [dose_w] * 4
+    head: list[object] = [cells.text(schedule.when, cells.side_bold)]
+    head += [cells.time(i, label, cells.center_bold) for i, label in enumerate(schedule.times)]
+    rows = [head]
+    extra: list[_Command] = [("ALIGN", (0, 0), (0, -1), "RIGHT" if cells.rtl else "LEFT")]
+    for r, row in enumerate(schedule.rows, start=1):
+        rows.append([cells.text(row.when, cells.side)] + [cells.text(d, cells.center) if d else "" for d in row.doses])
+        extra += [("BACKGROUND", (c, r), (c, r), NO_DOSE) for c, d in enumerate(row.doses, start=1) if not d]
+    return cells.table(rows, widths, extra)
+
+
+class _Box(Flowable):
+    """An empty square to tick."""
+
+    def __init__(self, size: float):
+        super().__init__()
+        self.width = self.height = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setLineWidth(1.2)
+        self.canv.setStrokeColor(colors.black)
+        self.canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+        self.canv.restoreState()
+
+
+class _Beside(Flowable):
+    """A square to tick or an icon, and a text beside it on the reading side (after it
+    in reading order), centred in its cell, the lead centred on the text's first line.
+    Where the cell is too narrow for both on one line (Hindi's "मि॰ग्रा॰"), the lead
+    stands above the text instead, and the text may wrap."""
+
+    def __init__(self, lead: Flowable, text: Flowable, text_width: float, line: float, rtl: bool):
+        super().__init__()
+        self.lead, self.text, self.text_width, self.line, self.rtl = lead, text, text_width, line, rtl
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.lead_width, self.lead_height = self.lead.wrap(availWidth, availHeight)
+        self.gap = self.lead_width * 0.25
+        self.width = availWidth
+        self.stacked = self.lead_width + self.gap + self.text_width > availWidth
+        self.room = min(self.text_width, availWidth if self.stacked else availWidth - self.lead_width - self.gap)
+        _, text_height = self.text.wrap(self.room, availHeight)
+        self.height = text_height + self.lead_height + 2 if self.stacked else max(text_height, self.lead_height)
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        if self.stacked:
+            self.lead.drawOn(self.canv, (self.width - self.lead_width) / 2, self.height - self.lead_height)
+            self.text.drawOn(self.canv, (self.width - self.room) / 2, 0)
+            return
+        x = (self.width - self.lead_width - self.gap - self.room) / 2
+        lead_x, text_x = (x + self.room + self.gap, x) if self.rtl else (x, x + self.lead_width + self.gap)
+        lead_y = self.height - (self.line + self.lead_height) / 2  # centred on the first line
+        self.lead.drawOn(self.canv, lead_x, max(0.0, lead_y))
+        self.text.drawOn(self.canv, text_x, self.height - self.text.height)
+
+
+def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) -> list[_Figure]:
+    """A table per week: the days across, a row per time of day the plan uses, a box
+    and the dose in each cell where a dose is due."""
+    used = [i for i in range(len(TIMES)) if any(day.doses[i] for day in calendar.days)]
+    side = cells.width([schedule.times[i] for i in used], cells.side_bold) + cells.icon_size * 1.3
+    day_w = (width - side) / WEEK
+    box = cells.st.body.fontSize * 0.75
+    out = []
+    for start in range(0, len(calendar.days), WEEK):
+        days = calendar.days[start : start + WEEK]
+        head: list[object] = [""]
+        head += [[cells.text(d.weekday, cells.center_bold), cells.text(d.label, cells.center)] for d in days]
+        rows = [head]
+        extra: list[_Command] = []
+        for r, i in enumerate(used, start=1):
+            row: list[object] = [cells.beside(cells.icon(i), schedule.times[i], cells.side_bold, side)]
+            for c, day in enumerate(days, start=1):
+                dose = day.doses[i]
+                row.append(cells.beside(_Box(box), dose, cells.side, day_w) if dose else "")
+                if not dose:
+                    extra.append(("BACKGROUND", (c, r), (c, r), NO_DOSE))
+            rows.append(row)
+        out.append(cells.table(rows, [side] + [day_w] * len(days), extra))  # a last, short week is narrower
+    return out
