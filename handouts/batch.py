@@ -263,7 +263,7 @@ def _settle(job: Job, result: Result, previous: Record | None, out: Path, journa
     target = out / job.output
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, result.data)
+        write_atomic(target, result.data, private=job.patient is not None)
     except OSError as exc:
         error = f"{display_path(target)}: cannot write the PDF: {exc.strerror or exc}"
         return Outcome(job, "failed", error=error, seconds=result.seconds)
@@ -280,7 +280,7 @@ def _remove_stale_temp_files(out: Path) -> None:
 
 # --- reports ------------------------------------------------------------------------
 
-FIELDS = ("line", "output", "status", "medicine", "lang", "level", "brand", "paper", "layout",
+FIELDS = ("line", "output", "status", "medicine", "lang", "level", "brand", "paper", "layout", "personal",
           "pages", "bytes", "sha256", "fingerprint", "seconds", "error", "warning")  # fmt: skip
 
 
@@ -299,6 +299,7 @@ def rows(summary: Summary) -> Iterator[dict[str, object]]:
             "brand": job.brand,
             "paper": job.paper,
             "layout": job.layout,
+            "personal": job.patient is not None,  # whether it holds a patient's plan; never which patient
             "pages": record.pages if record else None,
             "bytes": record.bytes if record else None,
             "sha256": record.sha256 if record else None,

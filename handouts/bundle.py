@@ -41,12 +41,13 @@ def paper_name(width: float, height: float) -> str:
     return PAPER_NAMES.get(size, f"{size[0]}x{size[1]} pt")
 
 
-def combine(parts: Iterable[Part], target: Path, *, duplex: bool = False) -> int:
+def combine(parts: Iterable[Part], target: Path, *, duplex: bool = False, private: bool = False) -> int:
     """Concatenate the parts into ``target``, one bookmark per handout at its first page;
     return the page count. With ``duplex``, a blank page follows a handout with an odd
     number of pages, so every handout starts on the front of a sheet. pikepdf (qpdf)
     copies pages with their fonts and images intact and is fast enough for thousands of
-    files. Raises MixedPaper (and writes nothing) if the parts differ in paper size."""
+    files. Raises MixedPaper (and writes nothing) if the parts differ in paper size.
+    ``private``: a part holds a patient's plan, so the file is its owner's only (0600)."""
     import pikepdf
 
     with pikepdf.new() as combined:
@@ -64,16 +65,16 @@ def combine(parts: Iterable[Part], target: Path, *, duplex: bool = False) -> int
         if len(sizes) > 1:
             raise MixedPaper(sorted(sizes))
         pages = len(combined.pages)
-        with replacing(target) as tmp:
+        with replacing(target, private=private) as tmp:
             combined.save(tmp, deterministic_id=True)
     return pages
 
 
-def zip_outputs(pdfs: Iterable[Path], root: Path, target: Path) -> int:
+def zip_outputs(pdfs: Iterable[Path], root: Path, target: Path, *, private: bool = False) -> int:
     """Store ``pdfs`` under their paths relative to ``root``; return how many. PDFs are
-    compressed already, so they are stored, not deflated again."""
+    compressed already, so they are stored, not deflated again. ``private`` as in ``combine``."""
     count = 0
-    with replacing(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
+    with replacing(target, private=private) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
         for path in pdfs:
             archive.write(path, path.relative_to(root).as_posix())
             count += 1

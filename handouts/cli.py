@@ -306,19 +306,22 @@ def batch_cmd(
     report, _ = write_reports(summary, out, manifest)
     extras = []
     pdfs = summary.written(out)
+    private = any(job.patient for job in summary.written_jobs())  # a patient's plan inside: 0600
     try:
         if combined and pdfs and not summary.interrupted:
             from .bundle import MixedPaper, Part, combine
 
             parts = [Part(out / job.output, job.title) for job in summary.written_jobs()]
             try:
-                extras.append(f"{display_path(combined)} ({combine(parts, combined, duplex=duplex)} pages)")
+                extras.append(
+                    f"{display_path(combined)} ({combine(parts, combined, duplex=duplex, private=private)} pages)"
+                )
             except MixedPaper as exc:
                 raise _mixed_paper(exc.sizes, "; the PDFs and the report are written") from None
         if zip_path and pdfs and not summary.interrupted:
             from .bundle import zip_outputs
 
-            extras.append(f"{display_path(zip_path)} ({zip_outputs(pdfs, out, zip_path)} PDFs)")
+            extras.append(f"{display_path(zip_path)} ({zip_outputs(pdfs, out, zip_path, private=private)} PDFs)")
     except OSError as exc:
         where = exc.filename or out
         raise _bad(where, f"cannot write: {exc.strerror or exc}; the PDFs and the report are written") from None

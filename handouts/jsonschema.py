@@ -18,6 +18,7 @@ ContentFile = (
     | schema.BrandFile
     | schema.LayoutFile
     | schema.StringsFile
+    | schema.PatientFile
 )
 
 
@@ -26,7 +27,8 @@ def content_schema() -> str:
     body = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Patient handout content file",
-        "description": "A medicine, a translation, a shared template, a brand, a layout or interface strings.",
+        "description": "A medicine, a translation, a shared template, a brand, a layout, interface strings "
+        "or a patient's plan (build --patient).",
         **body,
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"

@@ -33,7 +33,7 @@ from .names import SLUG as _SLUG
 from .names import is_library_name
 from .validate import check
 
-COLUMNS = ("medicine", "lang", "level", "brand", "paper", "layout", "output")
+COLUMNS = ("medicine", "lang", "level", "brand", "paper", "layout", "patient", "output")
 PAPERS = ("letter", "a4")
 FIELDS = ("medicine", "lang", "level", "brand", "paper", "layout")
 MAX_CSV_BYTES = 50_000_000  # about a million rows
@@ -59,6 +59,7 @@ class Job:
     output: str  # relative POSIX path inside --out
     line: int  # of the manifest row (or matrix) that made it, for messages and the report
     require_current: bool = False  # `batch --require-current`: a stale translation fails the job
+    patient: str | None = None  # resolved path of a patient's plan: personal health information
 
     @property
     def title(self) -> str:
@@ -75,6 +76,7 @@ class Job:
             Path(self.layout) if self.layout else None,
             self.paper,
             require_current=self.require_current,
+            patient=Path(self.patient) if self.patient else None,
         )
 
 
@@ -284,7 +286,13 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos,
     paper = fields.get("paper")
     if paper is not None and paper not in PAPERS:
         return bad("paper", f"unknown paper '{clip(paper)}'", did_you_mean(clip(paper), PAPERS))
-    brand, layout = (place(fields.get(name)) for name in ("brand", "layout"))
+    brand, layout, patient = (place(fields.get(name)) for name in ("brand", "layout", "patient"))
+    if patient is not None and (patient is _OUTSIDE or patient == fields["patient"]):  # a bare name is no file
+        return bad(  # the cell is not quoted: a patient's file may be named after the patient
+            "patient",
+            "the patient file is not a YAML file inside the manifest's folder",
+            "give a relative path like patients/rx-1042.yaml",
+        )
     for name, found in (("brand", brand), ("layout", layout)):
         if found is _OUTSIDE:
             return bad(
@@ -294,10 +302,12 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos,
             )
     values = {"medicine": medicine, "lang": fields.get("lang", "en"), "level": level}
     named = {"brand": fields.get("brand"), "paper": paper, "layout": fields.get("layout")}
+    row = f"line{line}" if patient else ""  # never from the plan or its file name: they may name the patient
     names = (
         values
         | {k: _label(v) for k, v in named.items()}
         | {f"-{k}": f"-{_label(v)}" if v else "" for k, v in named.items()}
+        | {"patient": row, "-patient": f"-{row}" if row else ""}
     )
     name, problem = _fill(fields.get("output", pattern), names)
     if problem:
@@ -305,7 +315,7 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos,
     output, why = _confined(name)
     if why:
         return bad("output", f"output '{clip(name)}' {why}", "give a relative path inside --out, ending in .pdf")
-    return Job(medicine, values["lang"], level, brand, paper, layout, output, line)
+    return Job(medicine, values["lang"], level, brand, paper, layout, output, line, patient=patient)
 
 
 def _fill(pattern: str, names: dict[str, str]) -> tuple[str, tuple[str, str] | None]:
@@ -401,7 +411,7 @@ def _collisions(path: Path, jobs: list[Job]) -> list[Diagnostic]:
                     job.line,
                     1,
                     f"output '{job.output}' is also written by the job at line {first[key].line}",
-                    hint="give each job its own 'output', or add {brand}/{paper} to the pattern",
+                    hint="give each job its own 'output', or add {brand}/{paper}/{patient} to the pattern",
                 )
             )
         else:

@@ -296,6 +296,9 @@ class ManifestJob(Strict):
     brand: Text | None = None
     paper: Paper | None = None
     layout: Text | None = None
+    patient: Text | None = Field(
+        default=None, description="a patient's plan (YAML) relative to the manifest: a personal handout"
+    )
     output: OutputPattern | None = Field(default=None, description="PDF path inside --out; default from 'output'")
 
 
@@ -315,8 +318,9 @@ class ManifestFile(Strict):
     """``python generate.py batch MANIFEST``: what to print, and where."""
 
     output: OutputPattern = Field(
-        default="{medicine}-{lang}-{level}{-brand}{-paper}{-layout}.pdf",
-        description="name of each PDF inside --out; fields {medicine} {lang} {level} {brand} {paper} {layout}; "
+        default="{medicine}-{lang}-{level}{-brand}{-paper}{-layout}{-patient}.pdf",
+        description="name of each PDF inside --out; fields {medicine} {lang} {level} {brand} {paper} {layout} "
+        "{patient} (line + the manifest line of a personal job, never the patient's name); "
         "{-brand} etc. add '-value' only when the job sets it",
     )
     jobs: list[ManifestJob] = []

@@ -103,7 +103,9 @@ def run_job(library: Library, job: Job, previous: str | None, cache: RenderCache
         return Result("failed", generator=generator_id(), error=error, seconds=time.perf_counter() - started)
     # isolate the job; the report names the bug
     except Exception as exc:  # noqa: BLE001
-        error = f"internal error: {type(exc).__name__}: {exc} (please report this with the manifest row)"
+        # a personal job's exception may quote its text (a patient's name): its type only
+        detail = f"{type(exc).__name__}" if job.patient else f"{type(exc).__name__}: {exc}"
+        error = f"internal error: {detail} (please report this with the manifest row)"
         return Result("failed", generator=generator_id(), error=error, seconds=time.perf_counter() - started)
     return Result(
         "built",
