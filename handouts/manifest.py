@@ -411,7 +411,7 @@ def _collisions(path: Path, jobs: list[Job]) -> list[Diagnostic]:
                     job.line,
                     1,
                     f"output '{job.output}' is also written by the job at line {first[key].line}",
-                    hint="give each job its own 'output', or add {brand}/{paper}/{patient} to the pattern",
+                    hint="give each job its own 'output', or add {brand}/{paper} to the pattern",
                 )
             )
         else:

@@ -170,8 +170,9 @@ def _redacted(source: Source, err: ErrorDetails, keypath: KeyPath, value: Any) -
         message, hint = "unknown key", "see docs/personal.md for the keys of a patient file"
     elif kind == "missing":
         message, hint = f"missing required key '{last}'", f"add '{last}:' here; see docs/personal.md"
-    elif kind in _TYPE_WORDS:
-        message = f"expected {_TYPE_WORDS[kind]}, found {_kind(value)}"
+    elif kind in _TYPE_WORDS:  # a dose is a whole or a decimal number: one message for both
+        words = "a number" if kind in ("int_type", "float_type") else _TYPE_WORDS[kind]
+        message = f"expected {words}, found {_kind(value)}"
     elif kind == "literal_error":
         message = f"this value is not allowed here; must be {err['ctx']['expected']}"
     elif kind == "string_too_long":
