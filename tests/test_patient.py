@@ -185,6 +185,19 @@ def test_default_output_name_is_not_the_patients(runner, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["baclofen-en-easy.pdf"]
 
 
+def test_build_cache_never_keeps_a_personal_handout(runner, tmp_path, monkeypatch):
+    """The build cache (prepared.py) keeps the plain handout, never the personal one."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HANDOUTS_CACHE_DIR", str(cache))
+    args = ["build", "baclofen", "--level", "easy", "-o", str(tmp_path / "x.pdf")]
+    assert runner.invoke(main, args).exit_code == 0
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert entries  # the cache is on: the plain handout is kept
+    assert runner.invoke(main, [*args, "--patient", str(TITRATION)]).exit_code == 0
+    assert sorted(p for p in cache.rglob("*") if p.is_file()) == entries
+    assert not any(b"Morgan" in p.read_bytes() for p in entries)
+
+
 SECRET = "Quentin Zyxwvut"  # a name that appears nowhere else
 
 

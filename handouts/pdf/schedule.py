@@ -18,12 +18,12 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from ..colors import tint
 from ..model import Calendar, Schedule
-from ..schema import TIMES
 from . import flow
+from .icons import TIMES_OF_DAY, Icon
 from .styles import Styles
 from .writer import Writer
 
@@ -33,13 +33,6 @@ HEAD_TINT = 0.85  # the header row: the brand colour mixed this far towards whit
 WEEK = 7
 PAD = 3.0
 _Command = tuple[str, tuple[int, int], tuple[int, int], object]  # (command, first cell, last cell, value)
-
-
-def icon(name: str, size: float, color: colors.Color) -> Flowable:
-    """The drawn icon of a time of day: a placeholder of the same size until the shared
-    icons module (``pdf/icons.py``) is on main."""
-    del name, color
-    return Spacer(size, size)
 
 
 class _Figure(Flowable):
@@ -74,7 +67,8 @@ class _Cells:
         return self.w.text(text, style)
 
     def icon(self, index: int) -> Flowable:
-        return icon(TIMES[index], self.icon_size, self.st.heading.textColor)
+        """The drawn picture of a time of day, in the brand's colour; decoration only."""
+        return Icon(TIMES_OF_DAY[index], self.icon_size, self.st.heading.textColor)
 
     def time(self, index: int, label: str, style: ParagraphStyle) -> list[Flowable]:
         """An icon of the time of day above its name (the name carries the meaning)."""
@@ -202,7 +196,7 @@ class _Beside(Flowable):
 def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) -> list[_Figure]:
     """A table per week: the days across, a row per time of day the plan uses, a box
     and the dose in each cell where a dose is due."""
-    used = [i for i in range(len(TIMES)) if any(day.doses[i] for day in calendar.days)]
+    used = [i for i in range(len(TIMES_OF_DAY)) if any(day.doses[i] for day in calendar.days)]
     side = cells.width([schedule.times[i] for i in used], cells.side_bold) + cells.icon_size * 1.3
     day_w = (width - side) / WEEK
     box = cells.st.body.fontSize * 0.75
