@@ -8,7 +8,6 @@ input is younger than ``RACY_SECONDS``.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shutil
@@ -26,7 +25,7 @@ from handouts import build
 from handouts.build import Request, prepare
 from handouts.cli import main
 from handouts.library import Library
-from handouts.prepared import PreparedCache
+from handouts.prepared import KNOWN_FIELDS, PreparedCache
 
 ROOT = Path(__file__).resolve().parents[1]
 HOUR_AGO = time.time() - 3600
@@ -175,17 +174,21 @@ def test_an_input_edited_just_now_is_not_kept(runner, tmp_path, kept):
 
 
 def test_a_request_with_a_field_the_cache_does_not_know_is_never_kept(root, tmp_path):
-    """A later request field may hold a patient's name: it must not reach the disk."""
-
-    @dataclasses.dataclass(frozen=True)
-    class PersonalRequest(Request):
-        patient: str | None = None
-
+    """A request with a patient's plan (``patient``, a field the cache does not know)
+    must not reach the disk; the same request without it is kept."""
+    plan = tmp_path / "rx-1.yaml"
+    plan.write_text(
+        "medicine: testamine\nname: Jane Q. Patient\nprescriber: Dr. A\nprescription: RX-1\n"
+        "dispensed: 2026-12-01\nsteps:\n  - day: 1\n    dose: {value: 20, unit: mg}\n    times: [morning]\n",
+        encoding="utf-8",
+    )
+    assert "patient" not in KNOWN_FIELDS
     cache = PreparedCache(tmp_path / "cache")
     library = Library.with_content(root)
-    prepare(library, PersonalRequest("testamine", patient="Jane Q. Patient"), kept=cache)
+    handout = prepare(library, Request("testamine", patient=plan), kept=cache)
+    assert handout.schedule is not None and "Jane Q. Patient" in handout.schedule.for_line
     assert entries(cache) == []
-    prepare(library, PersonalRequest("testamine"), kept=cache)
+    prepare(library, Request("testamine"), kept=cache)
     assert len(entries(cache)) == 1
     assert b"Jane" not in entries(cache)[0].read_bytes()
 
