@@ -11,7 +11,8 @@ an empty or partial tree cannot pass.
   MCID back to the element that holds it.
 - Roles and text: the tree, read in order, is the handout model (brand block, H1 title,
   P summary, a Sect per section with its H2, H3 per subhead, L > LI > Lbl + LBody per
-  bullet, a Sect per warning box with its label), each element's text equal to the
+  bullet, a Sect per warning box with its label; a personal handout's "For:" P and its
+  schedule: Table > TR > TH/TD, in reading order also in Arabic), each element's text equal to the
   author's text: read from the page for unshaped scripts, from the /ActualText of its
   Spans for shaped ones (so the ActualText of shaped lines, joined, is the source).
 - Artifacts: "Page X of Y" on every page, the header and footer on every page after
@@ -30,7 +31,7 @@ from typing import Any
 import pikepdf
 
 from handouts import l10n
-from handouts.model import BulletList, Callout, Handout, Paragraph, Subhead, plain
+from handouts.model import BulletList, Callout, Handout, Paragraph, Schedule, Subhead, plain
 from handouts.pdf.styles import BULLET
 from handouts.wordbreak import MARK
 
@@ -208,6 +209,8 @@ def expected(handout: Handout) -> list[tuple[int, str, str | None]]:
     """The body of the tree the model asks for, in reading order: (depth, role, text)
     with depth 1 under Document; text None for a grouping element."""
     out: list[tuple[int, str, str | None]] = [(1, "/H1", handout.title), (1, "/P", handout.summary)]
+    if handout.schedule is not None:  # a personal handout: "For: NAME" on page 1
+        out.append((1, "/P", handout.schedule.for_line))
 
     def blocks(found, depth: int) -> None:
         for block in found:
@@ -230,6 +233,36 @@ def expected(handout: Handout) -> list[tuple[int, str, str | None]]:
     for section in handout.sections:
         out += [(1, "/Sect", None), (2, "/H2", section.title)]
         blocks(section.blocks, 2)
+    if handout.schedule is not None:
+        out += _schedule(handout.schedule)
+    return out
+
+
+def _schedule(schedule: Schedule) -> list[tuple[int, str, str | None]]:
+    """A personal handout's schedule page: a Sect with its heading, who it is for, the
+    pill card and each calendar's weeks as tables (TH: the header row and the first
+    column; an empty cell holds nothing)."""
+
+    def table(rows: list[list[str]]) -> list[tuple[int, str, str | None]]:
+        out: list[tuple[int, str, str | None]] = [(2, "/Table", None)]
+        for r, row in enumerate(rows):
+            out.append((3, "/TR", None))
+            out += [(4, "/TH" if r == 0 or c == 0 else "/TD", text or None) for c, text in enumerate(row)]
+        return out
+
+    out = [(1, "/Sect", None), (2, "/H2", schedule.title), (2, "/P", schedule.for_line), (2, "/P", schedule.details)]
+    out += table([[schedule.when, *schedule.times], *([row.when, *row.doses] for row in schedule.rows)])
+    if schedule.stop:
+        out.append((2, "/P", schedule.stop))
+    for calendar in schedule.calendars:
+        out.append((2, "/H3", calendar.title))
+        used = [i for i in range(len(schedule.times)) if any(day.doses[i] for day in calendar.days)]
+        for start in range(0, len(calendar.days), 7):
+            days = calendar.days[start : start + 7]
+            out += table(
+                [["", *(day.weekday + day.label for day in days)]]
+                + [[schedule.times[i], *(day.doses[i] for day in days)] for i in used]
+            )
     return out
 
 

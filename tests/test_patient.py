@@ -372,3 +372,14 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@pytest.mark.parametrize(("lang", "plan"), [("en", TITRATION), ("ar", TITRATION), ("ar", TAPER), ("hi", TAPER)])
+def test_personal_handout_is_tagged(library, lang, plan, tmp_path):
+    """PDF/UA-1 with the schedule: the pill card and each week a Table of TR rows with
+    TH/TD cells in reading order (right to left in Arabic), their text as written; the
+    grid, shading, icons and tick boxes artifacts (tagcheck: nothing painted unmarked)."""
+    from test_tagged import check_all
+
+    handout = prepare(library, Request("baclofen", lang, "easy", patient=plan))
+    check_all(handout, render(handout).data, tmp_path)

@@ -22,7 +22,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 
 from ..colors import tint
 from ..model import Calendar, Schedule
-from . import flow
+from . import flow, tagging
 from .icons import TIMES_OF_DAY, Icon
 from .styles import Styles
 from .writer import Writer
@@ -36,11 +36,19 @@ _Command = tuple[str, tuple[int, int], tuple[int, int], object]  # (command, fir
 
 
 class _Figure(Flowable):
-    """A table as a unit of the flow: laid out at the flow's width, never split."""
+    """A table as a unit of the flow: laid out at the flow's width, never split.
 
-    def __init__(self, table: Table):
+    Tagged, it is a Table element with a TR per row and a TH (the header row and the
+    first column: the times of day, the days) or TD per cell, in reading order (right to
+    left in Arabic, where the columns are drawn mirrored); the grid and the shading are
+    layout artifacts, the icons and tick boxes decoration (artifacts too), the cells'
+    text the cells' content."""
+
+    tags_itself = True
+
+    def __init__(self, table: Table, columns: int, rtl: bool):
         super().__init__()
-        self.table = table
+        self.table, self.columns, self.rtl = table, columns, rtl
         self.spaceBefore = self.spaceAfter = 4.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -48,7 +56,67 @@ class _Figure(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        self.table.drawOn(self.canv, 0, 0)
+        tagger = tagging.of(self.canv)
+        element = tagger.current if tagger is not None else None
+        if tagger is None or element is None:
+            self.table.drawOn(self.canv, 0, 0)
+            return
+        state = vars(self.table)  # reportlab reads the callback from the instance; types-reportlab omits it
+        state["_renderCB"] = _Tags(tagger, self.canv, element, self.columns, self.rtl)
+        try:
+            self.table.drawOn(self.canv, 0, 0)
+        finally:
+            state["_renderCB"] = None
+            tagger.current = element
+
+
+class _Tags:
+    """reportlab's table callback (``Table._renderCB``), called as the table draws:
+    the background and the grid become artifacts, each row a TR, each cell its TH or TD,
+    made for a row in reading order before its cells are drawn in the page's order."""
+
+    def __init__(self, tagger: tagging.Tagger, canv: Any, element: tagging.Element, columns: int, rtl: bool):
+        self.tagger, self.canv, self.element, self.columns, self.rtl = tagger, canv, element, columns, rtl
+        self.cells: list[tagging.Element] = []
+        self.open: Any = None  # the artifact context of the background or the grid
+
+    def __call__(self, table: Table, event: str, *args: Any) -> None:
+        if event in ("startBG", "startLines"):
+            self.open = self.tagger.artifact(self.canv)
+            self.open.__enter__()
+        elif event in ("endBG", "endLines"):
+            self.open.__exit__(None, None, None)
+        elif event == "startRow":
+            row = self.element.add("TR")
+            head = args[0] == 0  # the header row heads columns; the first column (days, times) rows
+            self.cells = [
+                row.add("TH", scope="Column") if head else row.add("TH", scope="Row") if col == 0 else row.add("TD")
+                for col in range(self.columns)
+            ]
+        elif event == "startCell":
+            column = args[1]
+            self.tagger.current = self.cells[self.columns - 1 - column if self.rtl else column]
+        elif event == "endCell":
+            self.tagger.current = self.element
+
+
+class _Text(Flowable):
+    """A cell's text, drawn as the content of the cell's element (``tagger.current``)."""
+
+    def __init__(self, inner: Flowable):
+        super().__init__()
+        self.inner = inner
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = self.inner.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        tagger = tagging.of(self.canv)
+        if tagger is None or tagger.current is None:
+            self.inner.drawOn(self.canv, 0, 0)
+        else:
+            tagger.place(self.canv, self.inner, 0, 0, tagger.current)
 
 
 class _Cells:
@@ -64,7 +132,7 @@ class _Cells:
         self.icon_size = st.body.fontSize * 1.2
 
     def text(self, text: str, style: ParagraphStyle) -> Flowable:
-        return self.w.text(text, style)
+        return _Text(self.w.text(text, style))
 
     def icon(self, index: int) -> Flowable:
         """The drawn picture of a time of day, in the brand's colour; decoration only."""
@@ -104,24 +172,32 @@ class _Cells:
             *extra,
         ]
         table = Table(rows, colWidths=widths, style=TableStyle(style), hAlign="RIGHT" if self.rtl else "LEFT")
-        return _Figure(table)
+        return _Figure(table, len(widths), self.rtl)
 
 
-def schedule_units(schedule: Schedule, st: Styles, w: Writer, width: float, primary: str) -> list[flow.Unit]:
+def schedule_units(
+    schedule: Schedule, st: Styles, w: Writer, width: float, primary: str, document: tagging.Element
+) -> list[flow.Unit]:
     """The schedule page: its heading, who it is for, the pill card, the last day of a
-    plan that ends, and a calendar per part of the plan."""
+    plan that ends, and a calendar per part of the plan; in the tree a Sect of
+    ``document`` (H2, P, Table, P, then H3 and a Table per week of each calendar)."""
     cells = _Cells(st, w, colors.HexColor(tint(primary, HEAD_TINT)))
+    sect = document.add("Sect")
     units = [
-        flow.Unit(w.text(schedule.title, st.heading), "heading", outline=("schedule", schedule.title)),
-        flow.Unit(w.text(schedule.for_line, st.subhead), "para"),
-        flow.Unit(w.text(schedule.details, st.chrome), "para"),
-        flow.Unit(_pill_card(schedule, cells, width), "figure"),
+        flow.Unit(
+            w.text(schedule.title, st.heading), "heading", outline=("schedule", schedule.title), element=sect.add("H2")
+        ),
+        flow.Unit(w.text(schedule.for_line, st.subhead), "para", element=sect.add("P")),
+        flow.Unit(w.text(schedule.details, st.chrome), "para", element=sect.add("P")),
+        flow.Unit(_pill_card(schedule, cells, width), "figure", element=sect.add("Table")),
     ]
     if schedule.stop:
-        units.append(flow.Unit(w.text(schedule.stop, st.subhead), "para"))
+        units.append(flow.Unit(w.text(schedule.stop, st.subhead), "para", element=sect.add("P")))
     for calendar in schedule.calendars:
-        units.append(flow.Unit(w.text(calendar.title, st.subhead), "subhead"))
-        units += [flow.Unit(week, "figure") for week in _weeks(calendar, schedule, cells, width)]
+        units.append(flow.Unit(w.text(calendar.title, st.subhead), "subhead", element=sect.add("H3")))
+        units += [
+            flow.Unit(week, "figure", element=sect.add("Table")) for week in _weeks(calendar, schedule, cells, width)
+        ]
     return units
 
 
@@ -138,7 +214,7 @@ def _pill_card(schedule: Schedule, cells: _Cells, width: float) -> _Figure:
     rows = [head]
     extra: list[_Command] = [("ALIGN", (0, 0), (0, -1), "RIGHT" if cells.rtl else "LEFT")]
     for r, row in enumerate(schedule.rows, start=1):
-        rows.append([cells.text(row.when, cells.side)] + [cells.text(d, cells.center) if d else "" for d in row.doses])
+        rows.append([cells.text(row.when, cells.side)] + [cells.text(d, cells.center) if d else [] for d in row.doses])
         extra += [("BACKGROUND", (c, r), (c, r), NO_DOSE) for c, d in enumerate(row.doses, start=1) if not d]
     return cells.table(rows, widths, extra)
 
@@ -154,11 +230,12 @@ class _Box(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.setLineWidth(1.2)
-        self.canv.setStrokeColor(colors.black)
-        self.canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
-        self.canv.restoreState()
+        with tagging.artifact(self.canv):  # the dose beside it is the content
+            self.canv.saveState()
+            self.canv.setLineWidth(1.2)
+            self.canv.setStrokeColor(colors.black)
+            self.canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+            self.canv.restoreState()
 
 
 class _Beside(Flowable):
@@ -203,7 +280,7 @@ def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) 
     out = []
     for start in range(0, len(calendar.days), WEEK):
         days = calendar.days[start : start + WEEK]
-        head: list[object] = [""]
+        head: list[object] = [[]]
         head += [[cells.text(d.weekday, cells.center_bold), cells.text(d.label, cells.center)] for d in days]
         rows = [head]
         extra: list[_Command] = []
@@ -211,7 +288,7 @@ def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) 
             row: list[object] = [cells.beside(cells.icon(i), schedule.times[i], cells.side_bold, side)]
             for c, day in enumerate(days, start=1):
                 dose = day.doses[i]
-                row.append(cells.beside(_Box(box), dose, cells.side, day_w) if dose else "")
+                row.append(cells.beside(_Box(box), dose, cells.side, day_w) if dose else [])
                 if not dose:
                     extra.append(("BACKGROUND", (c, r), (c, r), NO_DOSE))
             rows.append(row)

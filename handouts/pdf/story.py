@@ -141,12 +141,12 @@ def build_story(handout: Handout, st: Styles, width: float, w: Writer, document:
         flow.Unit(w.text(handout.summary, st.summary), "summary", element=document.add("P")),
     ]
     if handout.schedule is not None:  # "For: NAME" on page 1
-        body.units.append(flow.Unit(w.text(handout.schedule.for_line, st.subhead), "para"))
+        body.units.append(flow.Unit(w.text(handout.schedule.for_line, st.subhead), "para", element=document.add("P")))
     for section in handout.sections:
         body.heading(section, document)
         body.blocks(section.blocks)
     story: list[Flowable] = [flow.Flow(body.units, body.boxes)]
     if handout.schedule is not None:  # the schedule on a page of its own, to keep by the pills
-        units = schedule_units(handout.schedule, st, w, width, handout.brand.primary)
+        units = schedule_units(handout.schedule, st, w, width, handout.brand.primary, document)
         story += [PageBreak(), flow.Flow(units, [])]
     return story

@@ -157,4 +157,4 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
     )
 
 
-BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org"}
+BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org", "cell_head", "cell_side_head"}

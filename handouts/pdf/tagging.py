@@ -72,6 +72,7 @@ class Element:
     actual_text: str | None = None  # the logical text of shaped glyphs
     lang: str | None = None  # BCP 47, only where it differs from the document's
     title: str | None = None  # /T, e.g. a warning box's label
+    scope: str | None = None  # a TH's /Scope (Column, Row): which cells it heads
     page: int | None = None  # the page of its first content: its /Pg
     number: int = 0  # its object number, given when the tree is written
 
@@ -245,6 +246,8 @@ class Tagger:
                 head += f" /T {_text(element.title)}"
             if element.lang:
                 head += f" /Lang {_text(element.lang)}"
+            if element.scope is not None:
+                head += f" /A << /O /Table /Scope /{element.scope} >>"
             raw.data = (head + " >>").encode("ascii")
         nums: list[str] = []
         for page in range(len(pages)):
