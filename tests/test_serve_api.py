@@ -210,3 +210,40 @@ def test_a_client_over_its_rate_is_told_when_to_come_back(tmp_path):
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
         assert "too many requests" in limited.json()["errors"][0]["message"]
         assert client.get("/api/v1/healthz").status_code == 200  # a load balancer's poll is never limited
+
+
+PLAN = {
+    "medicine": "baclofen",
+    "name": "Alex Morgan",
+    "prescriber": "Dr. Sam Rivera",
+    "prescription": "RX-2026-004213",
+    "dispensed": "2026-12-01",
+    "steps": [{"day": 1, "dose": {"value": 5, "unit": "mg"}, "times": ["morning", "noon", "evening"], "days": 3}],
+}
+
+
+def test_a_patient_plan_is_the_cli_patient_pdf_and_named_for_what_it_is(server, client, tmp_path):
+    answer = client.post("/api/v1/handouts", json={"medicine": "baclofen", "patient": PLAN})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-disposition"] == 'attachment; filename="baclofen-en-standard.pdf"'
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "medicine: baclofen\nname: Alex Morgan\nprescriber: Dr. Sam Rivera\nprescription: RX-2026-004213\n"
+        "dispensed: 2026-12-01\nsteps:\n"
+        "  - {day: 1, dose: {value: 5, unit: mg}, times: [morning, noon, evening], days: 3}\n"
+    )
+    cli_pdf = tmp_path / "cli.pdf"
+    command = [sys.executable, "-m", "handouts", "build", "baclofen", "--patient", str(plan), "-o", str(cli_pdf)]
+    subprocess.run(command, check=True, capture_output=True)
+    assert answer.content == cli_pdf.read_bytes()
+    assert "Alex Morgan" in PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()
+    assert "Alex" not in server.access_log()
+
+
+def test_a_bad_plan_is_refused_without_quoting_it(client):
+    plan = PLAN | {"dispensed": "Alex Morgan 1 Dec", "steps": [{"day": 1, "dose": {"value": -5, "unit": "mg"}}]}
+    answer = client.post("/api/v1/handouts", json={"medicine": "baclofen", "patient": plan})
+    assert answer.status_code == 422
+    keys = {p["key"] for p in answer.json()["errors"]}
+    assert "patient.dispensed" in keys and all(p["file"] == "request" for p in answer.json()["errors"])
+    assert "Alex" not in answer.text and "-5" not in answer.text

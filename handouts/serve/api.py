@@ -77,6 +77,12 @@ class HandoutRequest(BaseModel):
     require_current: bool = Field(
         False, description="Refuse a translation with stale units (422) instead of printing it."
     )
+    patient: dict[str, Any] | None = Field(
+        None,
+        description="A patient's plan, with the keys of a `build --patient` file (medicine, name, prescriber, "
+        "prescription, dispensed, start, steps, taper; dates as YYYY-MM-DD): adds 'For: NAME' and the pill card "
+        "and calendars. Personal health information: never logged, never in a file name or an error message.",
+    )
 
     @field_validator("brand", "layout")
     @classmethod
@@ -213,7 +219,7 @@ health = APIRouter(prefix="/api/v1")  # open: a load balancer or a monitor polls
 )
 async def make_handout(body: HandoutRequest, request: Request) -> Response:
     """The same PDF, byte for byte, as `handouts build` makes for the same options."""
-    outcome = await make(request, Order(body.to_request()))
+    outcome = await make(request, Order(body.to_request(), patient=body.patient))
     if isinstance(outcome, Response):
         return outcome
     return pdf_response(outcome, body.to_request(), inline=False)

@@ -17,12 +17,15 @@ same errors, same bytes.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import multiprocessing
+import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..build import Request, prepare, render, render_cache
 from ..errors import ContentError, Diagnostic
@@ -40,6 +43,7 @@ class Order:
 
     request: Request
     preview: bool = False
+    patient: dict[str, Any] | None = None  # a plan as ``build --patient`` reads it from a file
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,54 @@ def start(content: Path | None) -> None:
 
 def make(order: Order) -> Made | Refused:
     """Runs inside a renderer process: the handout, or why it cannot be made."""
+    if order.patient is None:
+        return _make(order, order.request)
+    # build reads a plan from a file: one readable by this user only, in a private folder,
+    # gone when the handout is made (the plan is personal health information)
+    with tempfile.TemporaryDirectory(prefix="handouts-") as folder:
+        plan = Path(folder) / "patient.yaml"
+        with os.fdopen(os.open(plan, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as out:
+            out.write(_plan_yaml(order.patient))
+        made = _make(order, replace(order.request, patient=plan))
+    if isinstance(made, Refused):  # the plan's problems point into the request, not the temporary file
+        return Refused(tuple(_in_request(d, plan) for d in made.diagnostics))
+    return made
+
+
+_DATES = ("dispensed", "start", "date", "until")
+
+
+def _plan_yaml(plan: dict[str, Any]) -> str:
+    """The plan as the YAML a ``--patient`` file holds: JSON has no dates, so a date key's
+    ISO text is written as a YAML date (anything else stays text, and is refused as such)."""
+    import yaml
+
+    def dated(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: dated(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [dated(v) for v in value]
+        if key in _DATES and isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
+
+    return str(yaml.safe_dump(dated(plan), allow_unicode=True, sort_keys=False))
+
+
+def _in_request(diag: Diagnostic, plan: Path) -> Diagnostic:
+    if diag.path != plan:
+        return diag
+    key = "patient" + (f".{diag.key}" if diag.key else "")
+    return Diagnostic(Path("request"), 0, 0, diag.message, key=key, hint=diag.hint)
+
+
+def _make(order: Order, request: Request) -> Made | Refused:
     assert _WORKER is not None, "start() runs first, as the pool's initializer"
     try:
-        handout = prepare(_WORKER.library, order.request)
+        handout = prepare(_WORKER.library, request)
     except ContentError as exc:
         return Refused(exc.diagnostics)
     pdf = render(handout, _WORKER.cache)
