@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from . import schema, scripts
+from . import links, schema, scripts
 from .colors import CALLOUT_TINT, MIN_CONTRAST, WHITE, contrast, tint
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, clip, display_path
@@ -191,7 +191,7 @@ def load_strings_file(library: Library, path: Path) -> Loaded[schema.StringsFile
 
 def load_strings(library: Library, path: Path) -> Strings:
     doc = load_strings_file(library, path).doc
-    return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice, doc.continued)
+    return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice, doc.continued, doc.online)
 
 
 _BRAND_TEXTS = (
@@ -237,6 +237,8 @@ def load_brand(library: Library, path: Path) -> Brand:
         if by_lang:
             texts[key] = by_lang[doc.lang]
     logo = _check_logo(source, doc.logo, problems) if doc.logo else None
+    if doc.link is not None:
+        problems += _link_problems(source, doc.link)
     pairs = [
         (("colors", "primary"), doc.colors.primary, WHITE, "headings on white paper"),
         (
@@ -263,11 +265,23 @@ def load_brand(library: Library, path: Path) -> Brand:
         primary=doc.colors.primary,
         accent=doc.colors.accent,
         logo=logo,
+        link=doc.link,
         paper=doc.paper,
         lang=doc.lang,
         localized=tuple(localized),
         **texts,
     )
+
+
+def _link_problems(source: Source, link: str) -> list[Diagnostic]:
+    """The brand's link checked (``links.check``), the column at the problem itself."""
+    problem = links.check(link)
+    if problem is None:
+        return []
+    line, col = source.pos(("link",))
+    text = source.text.split("\n")[line - 1] if 0 < line <= source.text.count("\n") + 1 else ""
+    col += problem.offset + (1 if text[col - 1 : col] in ("'", '"') else 0)  # past an opening quote
+    return [Diagnostic(source.path, line, col, problem.message, key="link", hint=problem.hint)]
 
 
 def _check_logo(source: Source, logo: str, problems: list[Diagnostic]) -> Path | None:

@@ -75,6 +75,7 @@ class Brand:
     emergency_number: str | None = None
     poison_control: str | None = None
     after_hours: str | None = None
+    link: str | None = None  # the online handout's address, placeholders unfilled (``links``)
     lang: str = "en"
     # per-language texts (field, language, text), chosen by ``for_lang``
     localized: tuple[tuple[str, str, str], ...] = ()
@@ -111,6 +112,7 @@ class Strings:
     draft_mark: str
     draft_notice: str
     continued: str  # "{label} (continued)": the head of a warning box's part on a later page
+    online: str = ""  # "Read this leaflet online:", before the link and its QR code
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ class Handout:
     strings: Strings
     paper: str
     schedule: Schedule | None = None  # only with --patient
+    link: str | None = None  # this handout's address online, from the brand's link
 
 
 def block_texts(block: Block) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import fonts, l10n, prose, schema
+from . import fonts, l10n, links, prose, schema
 from .content import Library, Loaded
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, did_you_mean
@@ -274,6 +274,7 @@ def resolve(
         brand=brand,
         strings=strings,
         paper=paper,
+        link=links.fill(brand.link, doc.medicine, doc.lang, level) if brand.link else None,
     )
 
 

@@ -271,6 +271,11 @@ class BrandFile(Strict):
     emergency_number: Phone | None = Field(default=None, description="the local emergency line, e.g. 911 or 112")
     poison_control: Phone | None = Field(default=None, description="the poison control line, if there is one")
     after_hours: Phone | None = Field(default=None, description="the clinic's or pharmacy's after-hours line")
+    link: Annotated[str, short(200)] | None = Field(
+        default=None,
+        description="https address of each handout online, printed with a QR code; "
+        "placeholders {medicine} {lang} {level}, e.g. https://example.org/leaflets/{medicine}/{lang}/{level}",
+    )
     paper: Paper = "letter"
 
 
@@ -449,6 +454,10 @@ class PatientFile(Strict):
         if len(self.steps) + len(self.taper) > MAX_STEPS:
             raise ValueError(f"at most {MAX_STEPS} steps (steps and taper together) fit on a pill card")
         return self
+    online: Annotated[str, short(80)] = Field(
+        default="",  # a strings file written before this key prints the address alone
+        description="the words before the brand's link and its QR code, e.g. 'Read this leaflet online:'",
+    )
 
 
 # --- translations -------------------------------------------------------------------

@@ -23,6 +23,7 @@ from reportlab.lib.utils import ImageReader
 
 from .. import shaping
 from ..files import file_stamp
+from ..qr import QrMatrix, encode
 from ..scripts import Script
 from . import engine
 from .styles import Pairs
@@ -35,6 +36,7 @@ from .styles import Pairs
 KEPT_CHARS = 1_000_000
 ENTRY_CHARS = 100
 LOGOS = 16  # decoded logo images; a batch rarely has more brands in flight
+QR_CODES = 256  # QR matrices of link addresses: a few hundred bytes each; one per medicine, language and level
 
 
 def weight(pairs: Pairs) -> int:
@@ -64,16 +66,17 @@ ShapedKey = tuple[Pairs, Script, float, float, bool]  # text, script, size, widt
 
 
 class RenderCache:
-    """Paragraph layouts, shaped lines and decoded logos kept between the handouts one
+    """Paragraph layouts, shaped lines, decoded logos and QR codes kept between the handouts one
     owner renders, least recently used dropped first. Creating one sets reportlab up for
     this process (``engine.setup``), once."""
 
-    def __init__(self, kept_chars: int = KEPT_CHARS, logos: int = LOGOS):
+    def __init__(self, kept_chars: int = KEPT_CHARS, logos: int = LOGOS, qr_codes: int = QR_CODES):
         self.engine = engine.setup()
         self.kept_chars = kept_chars
         self.paragraphs: LRUCache[ParagraphKey, Shared] = LRUCache(kept_chars, getsizeof=attrgetter("weight"))
         self.shaped: LRUCache[ShapedKey, tuple[Lines, int]] = LRUCache(kept_chars, getsizeof=itemgetter(1))
         self._logos: LRUCache[tuple[Path, tuple[int, int] | None], ImageReader] = LRUCache(logos)
+        self._qr: LRUCache[str, QrMatrix] = LRUCache(qr_codes)
 
     def keep(self, key: ParagraphKey, shared: Shared) -> None:
         """Keep a parsed paragraph for later handouts, unless it alone is over the cap."""
@@ -98,8 +101,17 @@ class RenderCache:
             image = self._logos[key] = ImageReader(str(path))
         return image
 
+    def qr(self, url: str) -> QrMatrix:
+        """The QR code of ``url``, encoded once (a batch prints one address per medicine,
+        language and level, for every store and paper)."""
+        matrix = self._qr.get(url)
+        if matrix is None:
+            matrix = self._qr[url] = encode(url)
+        return matrix
+
     def clear(self) -> None:
         """Drop everything kept (memory back; a benchmark of a one-off build)."""
         self.paragraphs.clear()
         self.shaped.clear()
         self._logos.clear()
+        self._qr.clear()

@@ -9,7 +9,7 @@ the break on every page (5,000 bullets in a box: 116 s); and nothing kept a lead
 line with its list or a list's last line from standing alone at the top of a page.
 
 Here the body is a list of ``Unit``\\ s (title, summary, heading, subhead, paragraph,
-list item, box label), each a laid-out reportlab flowable that knows its kind, its box
+list item, box label, figure), each a laid-out reportlab flowable that knows its kind, its box
 and its list. A page takes units from the top until one does not fit, collecting the
 places it may end (``_Candidate``): between two units, or between two lines of a
 paragraph or item. The rules decide which places are allowed (``_allowed``) and which
@@ -47,7 +47,7 @@ from .icons import Lead
 # a "figure" (a table of a patient's schedule) counts as one line: a page never ends inside it
 Kind = Literal["title", "summary", "heading", "subhead", "para", "item", "label", "figure"]
 KEEP_WITH_NEXT: frozenset[str] = frozenset({"title", "heading", "subhead", "label"})
-# split only when taller than a page
+# split only when taller than a page (a figure, the QR code and its address or a schedule table, never is)
 WHOLE: frozenset[str] = frozenset({"title", "heading", "subhead", "label", "figure"})
 MIN_LINES = 2  # lines of a paragraph, list or box on each side of a page break
 # A page whose content ends higher than this share of its body, left empty to move a

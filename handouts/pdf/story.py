@@ -13,6 +13,7 @@ from ..model import Block, BulletList, Callout, Handout, Inline, Section, Subhea
 from ..model import Paragraph as ParagraphBlock
 from . import flow
 from .icons import IconName, Lead
+from .online import OnlineLink
 from .schedule import schedule_units
 from .styles import BULLET, Styles
 from .tagging import Element
@@ -145,6 +146,9 @@ def build_story(handout: Handout, st: Styles, width: float, w: Writer, document:
     for section in handout.sections:
         body.heading(section, document)
         body.blocks(section.blocks)
+    if handout.link:
+        online = OnlineLink(handout.link, w.cache.qr(handout.link), handout.strings.online, st, w)
+        body.units.append(flow.Unit(online, "figure"))
     story: list[Flowable] = [flow.Flow(body.units, body.boxes)]
     if handout.schedule is not None:  # the schedule on a page of its own, to keep by the pills
         units = schedule_units(handout.schedule, st, w, width, handout.brand.primary, document)

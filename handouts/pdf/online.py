@@ -1,0 +1,74 @@
+"""The handout online: its address and a QR code of it, at the end of the body, under
+a link annotation that opens it.
+
+The QR code is drawn as vector paths (a filled rectangle per run of dark modules in a
+row), not placed as an image: it stays sharp at any printer's resolution, and a phone
+camera reads it from paper. The matrix comes from ``RenderCache.qr`` (``handouts.qr``).
+
+Why the end of the body and not page 1: the top of page 1 holds what matters most (the
+title, the key points); the last page's leftover space takes the code without a page
+of its own in most handouts, and a reader who has finished is pointed to the version
+that stays current.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from ..qr import QrMatrix
+from .chrome import isolate
+from .styles import Styles
+from .writer import Writer
+
+SIDE = 27 * mm  # the code with its quiet zone: ~0.65 mm a module for a short address (version 4)
+QUIET = 4  # modules of white around the code, as ISO/IEC 18004 asks
+GAP = 5 * mm  # between the code and the text beside it
+INK = colors.black  # the darkest ink: a code must survive a pale toner
+
+
+class OnlineLink(Flowable):
+    """The QR code on the side a line starts (the right in Arabic), and beside it the
+    words "Read this leaflet online:" and the address; one link annotation over both."""
+
+    def __init__(self, url: str, matrix: QrMatrix, caption: str, st: Styles, writer: Writer):
+        super().__init__()
+        self.url, self.matrix, self.rtl = url, matrix, writer.script.rtl
+        self.style: ParagraphStyle = st.body  # what ``flow`` reads a unit's line height from
+        self.spaceBefore = st.body.fontSize * 1.5
+        self.texts = ([writer.text(caption, st.subhead)] if caption else []) + [
+            writer.text(isolate(url, self.rtl, ltr=True), st.body)
+        ]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.text_height = sum(t.wrap(availWidth - SIDE - GAP, 1e9)[1] for t in self.texts)
+        self.height = max(SIDE, self.text_height)
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        code_x = self.width - SIDE if self.rtl else 0.0
+        self._code(code_x, self.height - SIDE)
+        text_x = 0.0 if self.rtl else SIDE + GAP
+        y = self.height - (self.height - self.text_height) / 2  # the text centred beside the code
+        for text in self.texts:
+            y -= text.height
+            text.drawOn(canv, text_x, y)
+        canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+    def _code(self, x: float, y: float) -> None:
+        """The modules, one rectangle per run of dark ones in a row, in one path."""
+        matrix = self.matrix
+        module = SIDE / (matrix.size + 2 * QUIET)
+        top = y + SIDE - QUIET * module
+        path = self.canv.beginPath()
+        for row, runs in enumerate(matrix.rows):
+            for start, length in runs:
+                path.rect(x + (QUIET + start) * module, top - (row + 1) * module, length * module, module)
+        self.canv.saveState()
+        self.canv.setFillColor(INK)
+        self.canv.drawPath(path, stroke=0, fill=1)
+        self.canv.restoreState()

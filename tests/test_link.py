@@ -1,0 +1,160 @@
+"""A brand's link: the handout's address online and its QR code at the end of the body,
+read back as a reader's phone and PDF viewer read them: the page rendered (pdftoppm)
+and the code decoded (zbarimg) in every shipped language, the link annotation's /URI
+(pypdf), the address as printed text; and a bad link refused with file:line:col."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import make_pdf
+from pypdf import PdfReader
+from reading import chars, render
+from test_clean_pages import LANGS
+
+from handouts import build, qr
+from handouts.build import Request, prepare
+from handouts.cli import main
+from handouts.pdf import RenderCache
+from handouts.pdf.cache import QR_CODES
+
+SAMPLE_LINK = "https://example.org/leaflets/{medicine}/{lang}/{level}"  # content/brands/default/brand.yaml
+
+
+def tool(name: str) -> str:
+    """The path of a system tool, or a skip that says which is missing; with
+    HANDOUTS_REQUIRE_TOOLS=1 (.ci/run) a missing tool fails instead."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (Debian: apt-get install zbar-tools poppler-utils)"
+        if os.environ.get("HANDOUTS_REQUIRE_TOOLS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def decoded(pdf: bytes, page: int, tmp_path: Path) -> list[str]:
+    """What a QR reader finds on page ``page`` (1-based), printed at 150 dpi."""
+    (tmp_path / "h.pdf").write_bytes(pdf)
+    png = tmp_path / "page"
+    subprocess.run(
+        [
+            tool("pdftoppm"),
+            "-r",
+            "150",
+            "-gray",
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(tmp_path / "h.pdf"),
+            str(png),
+        ],
+        check=True,
+    )
+    run = subprocess.run(
+        [tool("zbarimg"), "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", f"{png}.png"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode in (0, 4), run.stderr  # 4: no symbol found
+    return run.stdout.split()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_qr_code_decodes_to_the_handouts_address_in_every_language(lang, library, tmp_path):
+    handout = prepare(library, Request(medicine="baclofen", lang=lang, level="easy"))
+    expected = f"https://example.org/leaflets/baclofen/{lang}/easy"
+    assert handout.link == expected
+    rendered = render(handout)
+    assert decoded(rendered.data, rendered.pages, tmp_path) == [expected]
+    assert decoded(rendered.data, 1, tmp_path) == []  # on the last page only
+
+
+def test_the_link_annotation_opens_the_address_and_covers_the_code_and_the_printed_address(library, tmp_path):
+    handout, reader, data = make_pdf(library, tmp_path, medicine="baclofen", lang="en", level="standard")
+    last = reader.pages[-1]
+    links = [a.get_object() for a in last.get("/Annots", [])]
+    uris = [a["/A"]["/URI"] for a in links if a.get("/Subtype") == "/Link" and a["/A"]["/S"] == "/URI"]
+    assert uris == ["https://example.org/leaflets/baclofen/en/standard"]
+    left, bottom, right, top = (float(v) for v in links[0]["/Rect"])
+    page = chars(data)[-1]
+    text = "".join(c.text for c in page)
+    start = text.index("https://example.org/leaflets/baclofen/en/standard")
+    printed = page[start : start + len(uris[0])]
+    assert all(left <= c.left and c.right <= right and bottom <= c.bottom and c.top <= top for c in printed)
+    assert right - left > 200 and top - bottom >= 27 * 72 / 25.4 - 0.01  # the code's width and height too
+    for page_index in range(len(reader.pages) - 1):
+        assert "/Annots" not in reader.pages[page_index]
+
+
+def test_the_address_is_printed_after_the_words_that_introduce_it(library, tmp_path):
+    _, reader, _ = make_pdf(library, tmp_path, medicine="baclofen", lang="es", level="detailed")
+    text = reader.pages[-1].extract_text()
+    assert "Lea este folleto en internet:\nhttps://example.org/leaflets/baclofen/es/detailed" in text
+
+
+def test_a_brand_without_a_link_prints_no_code_and_no_annotation(library, tmp_path):
+    handout = prepare(library, Request(medicine="baclofen", lang="en", level="easy", brand=Path("eu_example")))
+    assert handout.link is None
+    rendered = render(handout)
+    reader = PdfReader(io.BytesIO(rendered.data))
+    assert all("/Annots" not in page for page in reader.pages)
+    assert "leaflets" not in "".join(page.extract_text() for page in reader.pages)
+    assert decoded(rendered.data, rendered.pages, tmp_path) == []
+
+
+def test_the_matrix_is_encoded_once_per_address_and_kept_by_the_render_cache(library, monkeypatch):
+    calls: list[str] = []
+    real = qr.encode
+    monkeypatch.setattr("handouts.pdf.cache.encode", lambda url: calls.append(url) or real(url))
+    cache = RenderCache()
+    for paper in ("letter", "a4", "letter"):
+        handout = prepare(library, Request(medicine="baclofen", lang="en", level="easy", paper=paper))
+        build.render(handout, cache)
+    assert calls == ["https://example.org/leaflets/baclofen/en/easy"]
+    assert RenderCache().qr(calls[0]) == cache.qr(calls[0])  # a new owner encodes its own, the same
+    assert QR_CODES >= 24  # every language and level of a medicine stays kept
+
+
+@pytest.mark.parametrize(
+    ("link", "where", "message", "hint"),
+    [
+        (
+            '"https://example.org/{medcine}/{lang}"',
+            "3:28",
+            "unknown placeholder {medcine} in link",
+            "did you mean 'medicine'?",
+        ),
+        (
+            "https://example.org/{medicine}/{page}",
+            "3:38",
+            "unknown placeholder {page} in link",
+            "expected one of: lang, level, medicine",
+        ),
+        ("https://example.org/{lang:>999}", "3:27", "placeholder {lang} in link has a format", "write {lang}"),
+        ("http://example.org/{medicine}", "3:7", "link must be an https:// web address without spaces", SAMPLE_LINK),
+        ("example.org/{medicine}", "3:7", "link must be an https:// web address without spaces", SAMPLE_LINK),
+        ("'https://example.org/a b'", "3:8", "link must be an https:// web address without spaces", SAMPLE_LINK),
+        ("https://example.org/{medicine", "3:7", "bad link", "placeholders look like {medicine}"),
+    ],
+)
+def test_a_bad_link_is_refused_with_its_place_and_a_hint(tmp_path, capsys, link, where, message, hint):
+    brand = tmp_path / "brand.yaml"
+    brand.write_text(f'name: X\ncolors: {{primary: "#1F4E79", accent: "#A4161A"}}\nlink: {link}\n')
+    out = tmp_path / "x.pdf"
+    with pytest.raises(SystemExit) as exit:
+        main(["build", "baclofen", "--brand", str(brand), "-o", str(out)])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert f"brand.yaml:{where}: error: {message}" in err
+    assert hint in err
+    assert "Traceback" not in err
+    assert not out.exists()
