@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from conftest import make_pdf
 from pypdf import PdfReader
@@ -20,8 +21,9 @@ from test_clean_pages import LANGS
 from handouts import build, qr
 from handouts.build import Request, prepare
 from handouts.cli import main
-from handouts.pdf import RenderCache
+from handouts.pdf import MARGIN, PAPER, RenderCache
 from handouts.pdf.cache import QR_CODES
+from handouts.pdf.online import GAP, SIDE
 
 SAMPLE_LINK = "https://example.org/leaflets/{medicine}/{lang}/{level}"  # content/brands/default/brand.yaml
 
@@ -158,3 +160,24 @@ def test_a_bad_link_is_refused_with_its_place_and_a_hint(tmp_path, capsys, link,
     assert hint in err
     assert "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_code_stands_on_the_side_a_line_starts_and_the_address_beside_it(library, lang):
+    handout = prepare(library, Request(medicine="baclofen", lang=lang, level="standard"))
+    rendered = render(handout)
+    page_w, page_h = PAPER[handout.paper]
+    text = "".join(c.text for c in chars(rendered.data)[-1])
+    start = text.index(str(handout.link))
+    printed = chars(rendered.data)[-1][start : start + len(str(handout.link))]
+    left, right = min(c.left for c in printed), max(c.right for c in printed)
+    middle = (min(c.bottom for c in printed) + max(c.top for c in printed)) / 2
+    image = pdfium.PdfDocument(rendered.data)[rendered.pages - 1].render(scale=1).to_pil().convert("L")
+    code_x = (MARGIN, MARGIN + SIDE) if lang == "en" else (page_w - MARGIN - SIDE, page_w - MARGIN)
+    band = range(round(page_h - middle - SIDE / 2), round(page_h - middle + SIDE / 2))
+    dark = sum(1 for x in range(round(code_x[0]), round(code_x[1])) for y in band if image.getpixel((x, y)) < 128)
+    assert dark > 0.25 * SIDE * SIDE  # a code: about half its modules are dark
+    if lang == "en":
+        assert left >= MARGIN + SIDE + GAP - 1
+    else:
+        assert right <= page_w - MARGIN - SIDE - GAP + 1
