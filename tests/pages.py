@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from reading import SAME_LINE, TOLERANCE, _read_rtl, body_chars, continued_heads, fold
 
 from handouts.model import BulletList, Callout, Handout, Paragraph, Subhead, plain
+from handouts.pdf.chrome import isolate
 from handouts.scripts import script_for
 from handouts.wordbreak import MARK
 
@@ -46,7 +47,7 @@ RULES = (
 class Unit:
     """One block as laid out: a paragraph, an item, a heading, a box label."""
 
-    kind: str  # title, summary, heading, subhead, para, item, label
+    kind: str  # title, summary, heading, subhead, para, item, label, figure
     text: str  # folded as the PDF is read back
     box: int | None = None  # which warning box it is in
     group: int | None = None  # which list an item belongs to
@@ -88,6 +89,9 @@ def units(handout: Handout) -> list[Unit]:
     for section in handout.sections:
         out.append(Unit("heading", fold(section.title, rtl)))
         add(section.blocks, None)
+    if handout.link:  # the brand's link at the end: its words and the address beside the QR code
+        words = [handout.strings.online] if handout.strings.online else []
+        out += [Unit("figure", fold(text, rtl)) for text in [*words, isolate(handout.link, rtl, ltr=True)]]
     return out
 
 
