@@ -86,6 +86,7 @@ def test_the_link_annotation_opens_the_address_and_covers_the_code_and_the_print
     links = [a.get_object() for a in last.get("/Annots", [])]
     uris = [a["/A"]["/URI"] for a in links if a.get("/Subtype") == "/Link" and a["/A"]["/S"] == "/URI"]
     assert uris == ["https://example.org/leaflets/baclofen/en/standard"]
+    assert links[0]["/Contents"] == "Read this leaflet online: https://example.org/leaflets/baclofen/en/standard"
     left, bottom, right, top = (float(v) for v in links[0]["/Rect"])
     page = chars(data)[-1]
     text = "".join(c.text for c in page)

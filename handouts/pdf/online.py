@@ -16,6 +16,7 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.platypus import Flowable
 
 from ..qr import QrMatrix
@@ -35,7 +36,7 @@ class OnlineLink(Flowable):
 
     def __init__(self, url: str, matrix: QrMatrix, caption: str, st: Styles, writer: Writer):
         super().__init__()
-        self.url, self.matrix, self.rtl = url, matrix, writer.script.rtl
+        self.url, self.matrix, self.caption, self.rtl = url, matrix, caption, writer.script.rtl
         self.style: ParagraphStyle = st.body  # what ``flow`` reads a unit's line height from
         self.spaceBefore = st.body.fontSize * 1.5
         self.texts = ([writer.text(caption, st.subhead)] if caption else []) + [
@@ -57,7 +58,9 @@ class OnlineLink(Flowable):
         for text in self.texts:
             y -= text.height
             text.drawOn(canv, text_x, y)
-        canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1, thickness=0)
+        # /Contents: what a screen reader says for the link (PDF/UA asks every annotation for one)
+        alt = PDFString(f"{self.caption} {self.url}".strip())
+        canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1, thickness=0, Contents=alt)
 
     def _code(self, x: float, y: float) -> None:
         """The modules, one rectangle per run of dark ones in a row, in one path."""
