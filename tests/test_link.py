@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -182,3 +183,16 @@ def test_the_code_stands_on_the_side_a_line_starts_and_the_address_beside_it(lib
         assert left >= MARGIN + SIDE + GAP - 1
     else:
         assert right <= page_w - MARGIN - SIDE - GAP + 1
+
+
+def test_a_long_address_gets_a_larger_code_that_still_decodes(library, tmp_path):
+    """A 212-character address (a brand's link may have 200 before it is filled in) makes
+    a code of version 10 or so; its modules stay at least 0.5 mm, so the code grows past
+    27 mm and still reads."""
+    handout = prepare(library, Request(medicine="baclofen", lang="en", level="easy"))
+    url = "https://example.org/" + "/".join(["leaflets-for-patients"] * 8) + "/baclofen/en/easy"
+    rendered = render(replace(handout, link=url))
+    assert decoded(rendered.data, rendered.pages, tmp_path) == [url]
+    reader = PdfReader(io.BytesIO(rendered.data))
+    left, bottom, right, top = (float(v) for v in reader.pages[-1]["/Annots"][0].get_object()["/Rect"])
+    assert top - bottom > SIDE + 1

@@ -25,6 +25,7 @@ from .styles import Styles
 from .writer import Writer
 
 SIDE = 27 * mm  # the code with its quiet zone: ~0.65 mm a module for a short address (version 4)
+MODULE = 0.5 * mm  # the smallest module a phone reads from paper at arm's length; a long address gets a larger code
 QUIET = 4  # modules of white around the code, as ISO/IEC 18004 asks
 GAP = 5 * mm  # between the code and the text beside it
 INK = colors.black  # the darkest ink: a code must survive a pale toner
@@ -37,6 +38,7 @@ class OnlineLink(Flowable):
     def __init__(self, url: str, matrix: QrMatrix, caption: str, st: Styles, writer: Writer):
         super().__init__()
         self.url, self.matrix, self.caption, self.rtl = url, matrix, caption, writer.script.rtl
+        self.side = max(SIDE, (matrix.size + 2 * QUIET) * MODULE)
         self.style: ParagraphStyle = st.body  # what ``flow`` reads a unit's line height from
         self.spaceBefore = st.body.fontSize * 1.5
         self.texts = ([writer.text(caption, st.subhead)] if caption else []) + [
@@ -45,15 +47,15 @@ class OnlineLink(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self.text_height = sum(t.wrap(availWidth - SIDE - GAP, 1e9)[1] for t in self.texts)
-        self.height = max(SIDE, self.text_height)
+        self.text_height = sum(t.wrap(availWidth - self.side - GAP, 1e9)[1] for t in self.texts)
+        self.height = max(self.side, self.text_height)
         return availWidth, self.height
 
     def draw(self) -> None:
         canv = self.canv
-        code_x = self.width - SIDE if self.rtl else 0.0
-        self._code(code_x, self.height - SIDE)
-        text_x = 0.0 if self.rtl else SIDE + GAP
+        code_x = self.width - self.side if self.rtl else 0.0
+        self._code(code_x, self.height - self.side)
+        text_x = 0.0 if self.rtl else self.side + GAP
         y = self.height - (self.height - self.text_height) / 2  # the text centred beside the code
         for text in self.texts:
             y -= text.height
@@ -65,8 +67,8 @@ class OnlineLink(Flowable):
     def _code(self, x: float, y: float) -> None:
         """The modules, one rectangle per run of dark ones in a row, in one path."""
         matrix = self.matrix
-        module = SIDE / (matrix.size + 2 * QUIET)
-        top = y + SIDE - QUIET * module
+        module = self.side / (matrix.size + 2 * QUIET)
+        top = y + self.side - QUIET * module
         path = self.canv.beginPath()
         for row, runs in enumerate(matrix.rows):
             for start, length in runs:
