@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from handouts import build
 from handouts.model import BulletList, Callout, Handout, Paragraph, Subhead, plain
 from handouts.pdf import BULLET, MARGIN, PAPER, RenderCache, RenderedPdf
+from handouts.pdf.chrome import isolate
 from handouts.scripts import script_for
 from handouts.wordbreak import MARK
 
@@ -222,11 +223,14 @@ def fold(text: str, rtl: bool, keep_space: bool = False) -> str:
 
 def written(handout: Handout) -> str:
     """All body text of a handout in reading order: title, summary, and per section its
-    title and blocks, a bullet before each item, a warning's label before its blocks."""
+    title and blocks, a bullet before each item, a warning's label before its blocks;
+    at the end the brand's link, its words and the address."""
     parts = [handout.title, handout.summary]
     for section in handout.sections:
         parts.append(section.title)
         parts += _blocks(section.blocks)
+    if handout.link:  # on a right-to-left page the address is a left-to-right isolate, as in the header
+        parts += [handout.strings.online, isolate(handout.link, script_for(handout.lang).rtl, ltr=True)]
     return " ".join(parts)
 
 
