@@ -359,6 +359,10 @@ class StringsFile(Strict):
             "label of a warning box on the page it runs on to, e.g. '{label} (continued)'; must contain {label}"
         ),
     )
+    online: Annotated[str, short(80)] = Field(
+        default="",  # a strings file written before this key prints the address alone
+        description="the words before the brand's link and its QR code, e.g. 'Read this leaflet online:'",
+    )
     # Only a personal handout (``build --patient``) prints these; a strings file without them
     # still serves every other handout, and a personal one names the missing key.
     patient_for: Annotated[str, short(60)] | None = Field(
@@ -454,10 +458,6 @@ class PatientFile(Strict):
         if len(self.steps) + len(self.taper) > MAX_STEPS:
             raise ValueError(f"at most {MAX_STEPS} steps (steps and taper together) fit on a pill card")
         return self
-    online: Annotated[str, short(80)] = Field(
-        default="",  # a strings file written before this key prints the address alone
-        description="the words before the brand's link and its QR code, e.g. 'Read this leaflet online:'",
-    )
 
 
 # --- translations -------------------------------------------------------------------

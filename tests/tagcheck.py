@@ -11,7 +11,8 @@ an empty or partial tree cannot pass.
   MCID back to the element that holds it.
 - Roles and text: the tree, read in order, is the handout model (brand block, H1 title,
   P summary, a Sect per section with its H2, H3 per subhead, L > LI > Lbl + LBody per
-  bullet, a Sect per warning box with its label; a personal handout's "For:" P and its
+  bullet, a Sect per warning box with its label, a P with a Link (and its OBJR) for
+  the brand's link; a personal handout's "For:" P and its
   schedule: Table > TR > TH/TD, in reading order also in Arabic), each element's text equal to the
   author's text: read from the page for unshaped scripts, from the /ActualText of its
   Spans for shaped ones (so the ActualText of shaped lines, joined, is the source).
@@ -233,6 +234,8 @@ def expected(handout: Handout) -> list[tuple[int, str, str | None]]:
     for section in handout.sections:
         out += [(1, "/Sect", None), (2, "/H2", section.title)]
         blocks(section.blocks, 2)
+    if handout.link:  # the brand's link: its words, and in them a Link with the address
+        out += [(1, "/P", handout.strings.online or None), (2, "/Link", handout.link)]
     if handout.schedule is not None:
         out += _schedule(handout.schedule)
     return out
@@ -406,6 +409,8 @@ def _roles(handout: Handout, tree: Node, texts: list[dict[int, str]]) -> list[st
             problems.append(f"{role} {text[:30]!r} has no content on any page")
         if norm(_text(node, texts)) != norm(text):
             problems.append(f"{role} reads {_text(node, texts)[:60]!r}, written {text[:60]!r}")
+        if role == "/Link" and node.objr != 1:
+            problems.append(f"Link {text[:30]!r} holds {node.objr} link annotations (OBJR), not 1")
     return problems
 
 

@@ -12,8 +12,10 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
+import tagcheck
 from conftest import make_pdf
 from pypdf import PdfReader
 from reading import chars, render
@@ -196,3 +198,31 @@ def test_a_long_address_gets_a_larger_code_that_still_decodes(library, tmp_path)
     reader = PdfReader(io.BytesIO(rendered.data))
     left, bottom, right, top = (float(v) for v in reader.pages[-1]["/Annots"][0].get_object()["/Rect"])
     assert top - bottom > SIDE + 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_link_is_a_tagged_link_element_with_its_annotation(library, lang):
+    """In the structure tree: a P with the words, holding a Link whose text is the address
+    and whose OBJR kid is the annotation (which points back with /StructParent); the code
+    itself is an artifact. tagcheck compares the whole tree with the model."""
+    handout = prepare(library, Request(medicine="baclofen", lang=lang, level="easy"))
+    rendered = render(handout)
+    assert tagcheck.check(handout, rendered.data) == []
+    pdf = pikepdf.open(io.BytesIO(rendered.data))
+    annotation = pdf.pages[-1].obj.Annots[0]
+    links = [e for e in _elements(pdf.Root.StructTreeRoot) if e.get("/S") == "/Link"]
+    assert len(links) == 1
+    kids = links[0].K if isinstance(links[0].K, pikepdf.Array) else [links[0].K]
+    objrs = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"]
+    assert [o.Obj.objgen for o in objrs] == [annotation.objgen]
+    assert "/StructParent" in annotation
+    assert str(annotation.Contents).endswith(str(handout.link))
+
+
+def _elements(node):
+    """Every structure element under ``node``, depth first."""
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _elements(kid)

@@ -13,13 +13,16 @@ that stays current.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfdoc import PDFString
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFString
 from reportlab.platypus import Flowable
 
 from ..qr import QrMatrix
+from . import tagging
 from .chrome import isolate
 from .styles import Styles
 from .writer import Writer
@@ -33,7 +36,13 @@ INK = colors.black  # the darkest ink: a code must survive a pale toner
 
 class OnlineLink(Flowable):
     """The QR code on the side a line starts (the right in Arabic), and beside it the
-    words "Read this leaflet online:" and the address; one link annotation over both."""
+    words "Read this leaflet online:" and the address; one link annotation over both.
+
+    Tagged, it is a P (the words) holding a Link (the address and the annotation, whose
+    /Contents is what a screen reader says); the code is an artifact, since the address
+    beside it says the same and a screen reader's user cannot scan it."""
+
+    tags_itself = True  # ``tagging.place`` hands it its element; it marks its parts
 
     def __init__(self, url: str, matrix: QrMatrix, caption: str, st: Styles, writer: Writer):
         super().__init__()
@@ -53,16 +62,24 @@ class OnlineLink(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
-        code_x = self.width - self.side if self.rtl else 0.0
-        self._code(code_x, self.height - self.side)
+        tagger = tagging.of(canv)
+        paragraph = tagger.current if tagger is not None else None
+        link = paragraph.add("Link") if paragraph is not None else None
+        with tagging.artifact(canv):
+            self._code(self.width - self.side if self.rtl else 0.0, self.height - self.side)
         text_x = 0.0 if self.rtl else self.side + GAP
         y = self.height - (self.height - self.text_height) / 2  # the text centred beside the code
-        for text in self.texts:
+        for text, element in zip(self.texts, [paragraph] * (len(self.texts) - 1) + [link], strict=True):
             y -= text.height
-            text.drawOn(canv, text_x, y)
+            if tagger is None:
+                text.drawOn(canv, text_x, y)
+            else:
+                tagger.place(canv, text, text_x, y, element)
         # /Contents: what a screen reader says for the link (PDF/UA asks every annotation for one)
         alt = PDFString(f"{self.caption} {self.url}".strip())
         canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1, thickness=0, Contents=alt)
+        if tagger is not None and link is not None:
+            tagger.annotation(canv, link, _last_annotation(canv))
 
     def _code(self, x: float, y: float) -> None:
         """The modules, one rectangle per run of dark ones in a row, in one path."""
@@ -77,3 +94,11 @@ class OnlineLink(Flowable):
         self.canv.setFillColor(INK)
         self.canv.drawPath(path, stroke=0, fill=1)
         self.canv.restoreState()
+
+
+def _last_annotation(canv: Any) -> PDFDictionary:
+    """The annotation dictionary ``linkURL`` added last: reportlab 5.1 registers it
+    with the document as "NUMBER<count>" and returns nothing."""
+    doc = canv._doc
+    found: PDFDictionary = doc.idToObject[doc.annotationName(f"NUMBER{canv._annotationCount}")]
+    return found

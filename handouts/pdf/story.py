@@ -148,7 +148,7 @@ def build_story(handout: Handout, st: Styles, width: float, w: Writer, document:
         body.blocks(section.blocks)
     if handout.link:
         online = OnlineLink(handout.link, w.cache.qr(handout.link), handout.strings.online, st, w)
-        body.units.append(flow.Unit(online, "figure"))
+        body.units.append(flow.Unit(online, "figure", element=document.add("P")))
     story: list[Flowable] = [flow.Flow(body.units, body.boxes)]
     if handout.schedule is not None:  # the schedule on a page of its own, to keep by the pills
         units = schedule_units(handout.schedule, st, w, width, handout.brand.primary, document)
