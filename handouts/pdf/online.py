@@ -13,12 +13,10 @@ that stays current.
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFString
+from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.platypus import Flowable
 
 from ..qr import QrMatrix
@@ -76,10 +74,11 @@ class OnlineLink(Flowable):
             else:
                 tagger.place(canv, text, text_x, y, element)
         # /Contents: what a screen reader says for the link (PDF/UA asks every annotation for one)
-        alt = PDFString(f"{self.caption} {self.url}".strip())
-        canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1, thickness=0, Contents=alt)
+        alt, rect = f"{self.caption} {self.url}".strip(), (0.0, 0.0, self.width, self.height)
         if tagger is not None and link is not None:
-            tagger.annotation(canv, link, _last_annotation(canv))
+            tagger.link(canv, link, self.url, rect, alt)  # and an OBJR kid of the Link
+        else:
+            canv.linkURL(self.url, rect, relative=1, thickness=0, Contents=PDFString(alt))
 
     def _code(self, x: float, y: float) -> None:
         """The modules, one rectangle per run of dark ones in a row, in one path."""
@@ -95,10 +94,3 @@ class OnlineLink(Flowable):
         self.canv.drawPath(path, stroke=0, fill=1)
         self.canv.restoreState()
 
-
-def _last_annotation(canv: Any) -> PDFDictionary:
-    """The annotation dictionary ``linkURL`` added last: reportlab 5.1 registers it
-    with the document as "NUMBER<count>" and returns nothing."""
-    doc = canv._doc
-    found: PDFDictionary = doc.idToObject[doc.annotationName(f"NUMBER{canv._annotationCount}")]
-    return found
