@@ -39,9 +39,11 @@ class Request:
     require_current: bool = False  # a stale translated unit is an error, not a warning
     sections: tuple[str, ...] | None = None  # only these (``validate``: the translated part of a translation)
     patient: Path | None = None  # a patient's plan (personal health information): adds the schedule
+    large_print: bool = False  # 18 pt type and more space: the same text, set for low vision
 
-    def default_output(self) -> Path:
-        return Path(f"{self.medicine}-{self.lang}-{self.level}.pdf")
+    def default_output(self, suffix: str = ".pdf") -> Path:
+        large = "-large" if self.large_print else ""
+        return Path(f"{self.medicine}-{self.lang}-{self.level}{large}{suffix}")
 
 
 def prepare(
@@ -106,6 +108,8 @@ def _prepare(library: Library, request: Request) -> Prepared:
     )
     strings = load_strings(library, library.strings_path(medicine.doc.lang))
     handout = resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper)
+    if request.large_print:
+        handout = replace(handout, large_print=True)
     found = build_check(  # after resolve, whose errors (a refused {% %}, a hidden RLO) come first
         library, request.medicine, request.lang, request.level, sections, require_current=request.require_current
     )
@@ -141,6 +145,17 @@ def render(handout: Handout, cache: RenderCache, tagged: bool = True) -> Rendere
     benchmark's baseline); ``cache`` keeps layouts for the caller's next one."""
     rendered: RenderedPdf = _pdf().render(handout, cache, tagged)  # _pdf() is a module: typed here
     return rendered
+
+
+def render_as(fmt: str, handout: Handout, cache: RenderCache | None = None) -> tuple[bytes, int]:
+    """(bytes, pages) of a prepared handout in ``fmt``: "pdf", or "html" (the companion
+    web page, one page: 0 pages counted). ``cache`` serves PDFs; None makes one."""
+    if fmt == "html":
+        from .html import render as render_html  # Jinja and the templates: only for HTML
+
+        return render_html(handout).data, 0
+    pdf = render(handout, cache or render_cache())
+    return pdf.data, pdf.pages
 
 
 def render_cache() -> RenderCache:

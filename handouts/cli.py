@@ -22,7 +22,7 @@ import click
 
 from . import __version__, catalog, paths
 from .atomic import write_atomic
-from .build import Request, prepare, render, render_cache
+from .build import Request, prepare, render_as
 from .errors import ContentError, Diagnostic, display_path
 from .library import Library
 from .model import LEVELS
@@ -74,19 +74,34 @@ def _table(rows: Sequence[Sequence[str]], *, right: Container[int] = (), indent:
         click.echo((indent + "  ".join(cells)).rstrip())
 
 
-def _check_pdf_name(output: Path) -> None:
-    """PDF is the only output format so far: ``-o handout.html`` must not quietly write a
-    PDF under a name that promises something else."""
+FORMATS = {"pdf": (".pdf",), "html": (".html", ".htm")}  # format -> the file name endings it is written under
+
+
+def _output_format(output: Path | None, chosen: str | None) -> str:
+    """The format of ``build``'s output: ``--format``, else the ending of ``-o``, else PDF.
+    A name that promises another format than the one written is refused, so
+    ``-o handout.html`` never quietly holds a PDF."""
+    if output is None or str(output) == "-":
+        return chosen or "pdf"
     if output.is_dir():
         raise _bad(output, "output path is a directory", "give a file name, e.g. -o handout.pdf")
+    by_name = next((name for name, endings in FORMATS.items() if output.suffix.lower() in endings), None)
     if output.exists() and not output.is_file():
-        return  # a device or a pipe: writing refuses it and says what it is
-    if output.suffix.lower() != ".pdf":
+        return chosen or by_name or "pdf"  # a device or a pipe: writing refuses it and says what it is
+    if by_name is None:
+        fmt = chosen or "pdf"
         raise _bad(
             "--output",
-            f"'{output.name}' does not end in .pdf, and PDF is the only output format so far",
-            f"name it {output.stem}.pdf, or give -o - to write the PDF to standard output",
+            f"'{output.name}' does not end in .pdf or .html",
+            f"name it {output.stem}{FORMATS[fmt][0]}, or give -o - to write to standard output",
         )
+    if chosen is not None and chosen != by_name:
+        raise _bad(
+            "--output",
+            f"'{output.name}' names {by_name.upper()} but --format is {chosen}",
+            f"name it {output.stem}{FORMATS[chosen][0]}, or drop --format",
+        )
+    return by_name
 
 
 class _Commands(click.Group):
@@ -157,10 +172,22 @@ def main(ctx: click.Context, content: Path | None) -> None:
     "written readable by its owner only (0600), and no message quotes the file. See docs/personal.md.",
 )
 @click.option(
+    "--large-print",
+    is_flag=True,
+    help="Large print for low vision: all text 18 pt or larger, headings larger, lines 1.5 apart, no italics.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    help="pdf, or html: one self-contained accessible web page of the same handout. "
+    "Default: from the -o name's ending, else pdf.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, allow_dash=True),
-    help="Output PDF, or - for standard output. Default: MEDICINE-LANG-LEVEL.pdf",
+    help="Output file (.pdf or .html), or - for standard output. Default: MEDICINE-LANG-LEVEL[-large].pdf",
 )
 @click.pass_obj
 def build_cmd(
@@ -174,28 +201,34 @@ def build_cmd(
     require_reviewed: bool,
     require_current: bool,
     patient: Path | None,
+    large_print: bool,
+    fmt: str | None,
     output: Path | None,
 ) -> None:
-    """Build one handout PDF for MEDICINE, such as baclofen."""
+    """Build one handout for MEDICINE, such as baclofen: a PDF, or with --format html a web page."""
     request = Request(medicine, lang, level, brand, layout, paper, require_reviewed, require_current, patient=patient)
-    output = output or request.default_output()
+    request = replace(request, large_print=large_print)
+    fmt = _output_format(output, fmt)
+    if patient is not None and fmt != "pdf":  # the HTML page has no pill card or calendar
+        raise _bad("--format", "a personal handout (--patient) is written as a PDF only", "drop --format html")
+    output = output or request.default_output(FORMATS[fmt][0])
     to_stdout = str(output) == "-"
-    if not to_stdout:
-        _check_pdf_name(output)
     started = time.perf_counter()
     handout = prepare(
         library, request, warn=lambda diag: click.echo(diag.format(), err=True), kept=PreparedCache.default()
     )
-    pdf = render(handout, render_cache())
-    if to_stdout:  # the PDF bytes and nothing else, so `build ... -o - | lpr` prints it
+    data, pages = render_as(fmt, handout)
+    if to_stdout:  # the bytes and nothing else, so `build ... -o - | lpr` prints it
         with click.open_file("-", "wb") as stdout:
-            stdout.write(pdf.data)
+            stdout.write(data)
     else:
-        _write(output, pdf.data, "the PDF", private=patient is not None)
+        _write(output, data, f"the {fmt.upper()}", private=patient is not None)
     seconds = time.perf_counter() - started
+    size = f"{pages} pages, " if fmt == "pdf" else ""
+    print_as = ", large print" if large_print else ""
     click.echo(
-        f"wrote {'standard output' if to_stdout else display_path(output)}: {pdf.pages} pages, "
-        f"{len(pdf.data) / 1024:.0f} KB, {handout.paper}, {level}, {seconds:.2f} s",
+        f"wrote {'standard output' if to_stdout else display_path(output)}: {size}"
+        f"{len(data) / 1024:.0f} KB, {handout.paper}, {level}{print_as}, {seconds:.2f} s",
         err=to_stdout,
     )
     if handout.draft:
@@ -308,10 +341,10 @@ def batch_cmd(
     pdfs = summary.written(out)
     private = any(job.patient for job in summary.written_jobs())  # a patient's plan inside: 0600
     try:
-        if combined and pdfs and not summary.interrupted:
+        if combined and any(job.format == "pdf" for job in summary.written_jobs()) and not summary.interrupted:
             from .bundle import MixedPaper, Part, combine
 
-            parts = [Part(out / job.output, job.title) for job in summary.written_jobs()]
+            parts = [Part(out / job.output, job.title) for job in summary.written_jobs() if job.format == "pdf"]
             try:
                 extras.append(
                     f"{display_path(combined)} ({combine(parts, combined, duplex=duplex, private=private)} pages)"

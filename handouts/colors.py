@@ -30,3 +30,16 @@ def tint(hex_color: str, amount: float) -> str:
     r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
     return "#" + "".join(f"{c:02X}" for c in mix)
+
+
+def readable(fg: str, bg: str, minimum: float = MIN_CONTRAST) -> str:
+    """``fg``, or the lightest darker shade of it (mixed with black in steps of 1%) that
+    reaches ``minimum`` contrast on ``bg``: a brand colour is kept wherever it is readable,
+    and where it is not, text stays in its hue instead of turning black."""
+    r, g, b = (int(fg[i : i + 2], 16) for i in (1, 3, 5))
+    for step in range(101):
+        keep = 1 - step / 100
+        shade = "#" + "".join(f"{round(c * keep):02X}" for c in (r, g, b))
+        if contrast(shade, bg) >= minimum:
+            return shade
+    return "#000000"  # not reached: black on a background light enough to need this passes

@@ -33,9 +33,11 @@ from .names import SLUG as _SLUG
 from .names import is_library_name
 from .validate import check
 
-COLUMNS = ("medicine", "lang", "level", "brand", "paper", "layout", "patient", "output")
+COLUMNS = ("medicine", "lang", "level", "brand", "paper", "layout", "patient", "format", "large_print", "output")
 PAPERS = ("letter", "a4")
-FIELDS = ("medicine", "lang", "level", "brand", "paper", "layout")
+FORMATS = {"pdf": ".pdf", "html": ".html"}  # format -> the ending its output names must have
+FIELDS = ("medicine", "lang", "level", "brand", "paper", "layout", "format", "large_print")
+_YES, _NO = ("true", "yes", "1"), ("false", "no", "0", "")  # a CSV cell of large_print
 MAX_CSV_BYTES = 50_000_000  # about a million rows
 MAX_JOBS = 200_000  # a matrix of long lists must not exhaust memory before the first PDF
 MAX_CELL_CHARS = 1_000  # a name, a code or a relative path; longer is pasted data
@@ -60,12 +62,14 @@ class Job:
     line: int  # of the manifest row (or matrix) that made it, for messages and the report
     require_current: bool = False  # `batch --require-current`: a stale translation fails the job
     patient: str | None = None  # resolved path of a patient's plan: personal health information
+    format: str = "pdf"  # or "html": the companion web page
+    large_print: bool = False
 
     @property
     def title(self) -> str:
         """How the job is named where a person picks it from a list (a combined file's
         bookmarks): what it is, not where it is written."""
-        return f"{self.medicine} / {self.lang} / {self.level}"
+        return f"{self.medicine} / {self.lang} / {self.level}" + (" / large print" if self.large_print else "")
 
     def request(self) -> Request:
         return Request(
@@ -77,6 +81,7 @@ class Job:
             self.paper,
             require_current=self.require_current,
             patient=Path(self.patient) if self.patient else None,
+            large_print=self.large_print,
         )
 
 
@@ -265,7 +270,7 @@ def _axes(matrix: schema.ManifestMatrix, library: Library) -> Iterator[tuple[str
         yield medicine, [values(name, medicine) for name in FIELDS[1:]]
 
 
-def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos, place: _Placer) -> Job | Diagnostic:
+def _job(path: Path, line: int, fields: dict[str, Any], pattern: str, pos: _Pos, place: _Placer) -> Job | Diagnostic:
     """Check one row's values and name its output; ``place`` is ``_place`` for this
     manifest's folder (memoised per manifest: a matrix repeats each brand thousands of times)."""
 
@@ -293,6 +298,15 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos,
             "the patient file is not a YAML file inside the manifest's folder",
             "give a relative path like patients/rx-1042.yaml",
         )
+    fmt = fields.get("format", "pdf")
+    if fmt not in FORMATS:
+        return bad("format", f"unknown format '{clip(fmt)}'", did_you_mean(clip(fmt), tuple(FORMATS)))
+    if patient is not None and fmt != "pdf":  # the HTML page has no pill card or calendar
+        return bad("format", "a personal handout (patient) is written as a PDF only", "drop 'format: html' here")
+    large = _flag(fields.get("large_print", False))
+    if large is None:
+        word = clip(str(fields["large_print"]))
+        return bad("large_print", f"large_print '{word}' is neither yes nor no", "write true or false")
     for name, found in (("brand", brand), ("layout", layout)):
         if found is _OUTSIDE:
             return bad(
@@ -308,14 +322,25 @@ def _job(path: Path, line: int, fields: dict[str, str], pattern: str, pos: _Pos,
         | {k: _label(v) for k, v in named.items()}
         | {f"-{k}": f"-{_label(v)}" if v else "" for k, v in named.items()}
         | {"patient": row, "-patient": f"-{row}" if row else ""}
+        | {"format": fmt, "-large": "-large" if large else ""}
     )
     name, problem = _fill(fields.get("output", pattern), names)
     if problem:
         return bad("output", *problem)
-    output, why = _confined(name)
+    output, why = _confined(name, FORMATS[fmt])
     if why:
-        return bad("output", f"output '{clip(name)}' {why}", "give a relative path inside --out, ending in .pdf")
-    return Job(medicine, values["lang"], level, brand, paper, layout, output, line, patient=patient)
+        hint = f"give a relative path inside --out, ending in {FORMATS[fmt]}"
+        return bad("output", f"output '{clip(name)}' {why}", hint)
+    extra = {"patient": patient, "format": fmt, "large_print": large}
+    return Job(medicine, values["lang"], level, brand, paper, layout, output, line, **extra)
+
+
+def _flag(value: str | bool) -> bool | None:
+    """A yes/no cell: YAML gives a bool, CSV a word; None when it is neither."""
+    if isinstance(value, bool):
+        return value
+    word = value.strip().lower()
+    return True if word in _YES else False if word in _NO else None
 
 
 def _fill(pattern: str, names: dict[str, str]) -> tuple[str, tuple[str, str] | None]:
@@ -381,7 +406,7 @@ def _label(value: str | None) -> str:
     return stem.parent.name if stem.stem == "brand" and stem.parent.name else stem.stem
 
 
-def _confined(name: str) -> tuple[str, str]:
+def _confined(name: str, suffix: str = ".pdf") -> tuple[str, str]:
     """(the name normalised, '') when ``name`` may be written under --out, else ("", why).
     Plain string work: a matrix names 200,000 outputs."""
     parts = name.split("/")
@@ -391,8 +416,8 @@ def _confined(name: str) -> tuple[str, str]:
         return "", "is not a relative path"
     if ".." in parts:
         return "", "leaves the output folder ('..')"
-    if not name.lower().endswith(".pdf") or parts[-1].startswith("."):
-        return "", "must be a visible file name ending in .pdf"
+    if not name.lower().endswith(suffix) or parts[-1].startswith("."):
+        return "", f"must be a visible file name ending in {suffix}"
     return posixpath.normpath(name), ""  # ./x.pdf -> x.pdf, a//x.pdf -> a/x.pdf: one file, one name
 
 

@@ -172,6 +172,7 @@ class Handout:
     paper: str
     schedule: Schedule | None = None  # only with --patient
     link: str | None = None  # this handout's address online, from the brand's link
+    large_print: bool = False  # type and spacing for low vision (docs/accessibility.md); same text
 
 
 def block_texts(block: Block) -> list[str]:

@@ -55,7 +55,18 @@ RACY_SECONDS = 2.0
 KEPT = 256  # entries; the oldest go first (~10 KB each)
 # The request fields whose values may go into a key and an entry (no personal data).
 KNOWN_FIELDS = frozenset(
-    {"medicine", "lang", "level", "brand", "layout", "paper", "require_reviewed", "require_current", "sections"}
+    {
+        "medicine",
+        "lang",
+        "level",
+        "brand",
+        "layout",
+        "paper",
+        "require_reviewed",
+        "require_current",
+        "sections",
+        "large_print",
+    }
 )
 _CODE = Path(__file__).resolve().parent
 

@@ -289,7 +289,8 @@ class LayoutFile(Strict):
 # A pharmacy's batch: explicit jobs and/or a matrix expanded to its cross product. Brand
 # and layout are names in the content library or paths relative to the manifest.
 
-OutputPattern = Annotated[str, StringConstraints(pattern=r"\.pdf$")]  # confined to --out by manifest.py
+OutputPattern = Annotated[str, StringConstraints(pattern=r"\.(pdf|html)$")]  # confined to --out by manifest.py
+Format = Literal["pdf", "html"]
 
 
 class ManifestJob(Strict):
@@ -304,7 +305,11 @@ class ManifestJob(Strict):
     patient: Text | None = Field(
         default=None, description="a patient's plan (YAML) relative to the manifest: a personal handout"
     )
-    output: OutputPattern | None = Field(default=None, description="PDF path inside --out; default from 'output'")
+    format: Format = Field(default="pdf", description="pdf, or html: the accessible web page of the same handout")
+    large_print: bool = Field(default=False, description="18 pt and larger type for low vision (build --large-print)")
+    output: OutputPattern | None = Field(
+        default=None, description="path inside --out (.pdf, or .html for format html); default from 'output'"
+    )
 
 
 class ManifestMatrix(Strict):
@@ -317,16 +322,18 @@ class ManifestMatrix(Strict):
     brand: Annotated[list[Text], Field(min_length=1)] | Literal["all"] | None = None
     paper: Annotated[list[Paper], Field(min_length=1)] | Literal["all"] | None = None
     layout: Annotated[list[Text], Field(min_length=1)] | None = None
+    format: Annotated[list[Format], Field(min_length=1)] | None = None
+    large_print: Annotated[list[bool], Field(min_length=1)] | None = None
 
 
 class ManifestFile(Strict):
     """``python generate.py batch MANIFEST``: what to print, and where."""
 
     output: OutputPattern = Field(
-        default="{medicine}-{lang}-{level}{-brand}{-paper}{-layout}{-patient}.pdf",
-        description="name of each PDF inside --out; fields {medicine} {lang} {level} {brand} {paper} {layout} "
-        "{patient} (line + the manifest line of a personal job, never the patient's name); "
-        "{-brand} etc. add '-value' only when the job sets it",
+        default="{medicine}-{lang}-{level}{-brand}{-paper}{-layout}{-patient}{-large}.{format}",
+        description="name of each output inside --out; fields {medicine} {lang} {level} {brand} {paper} {layout} "
+        "{format} {patient} (line + the manifest line of a personal job, never the patient's name); "
+        "{-brand} etc. add '-value' only when the job sets it, {-large} adds '-large' for large print",
     )
     jobs: list[ManifestJob] = []
     matrix: (

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, paths
-from .build import prepare, render, render_cache
+from .build import prepare, render_as, render_cache
 from .content import Library, cached
 from .errors import ContentError, Diagnostic, display_path
 from .manifest import Job
@@ -63,9 +63,11 @@ def generator_id() -> str:
 
 def generator_files() -> list[tuple[str, Path]]:
     """(name, path) of every file ``generator_id`` hashes: each module of the package,
-    subpackages included (the renderer is ``handouts/pdf/``), and the font manifest."""
+    subpackages included (the renderers are ``handouts/pdf/`` and ``handouts/html/``), the
+    HTML templates, and the font manifest."""
     package = Path(__file__).resolve().parent
-    code = [(p.relative_to(package.parent).as_posix(), p) for p in sorted(package.rglob("*.py"))]
+    files = [*package.rglob("*.py"), *(package / "html" / "templates").glob("*.j2")]
+    code = [(p.relative_to(package.parent).as_posix(), p) for p in sorted(files)]
     return code + [("manifest.json", paths.FONTS / "manifest.json")]
 
 
@@ -74,10 +76,13 @@ def file_sha256(library: Library, path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def fingerprint(library: Library, handout: Handout) -> str:
-    """Everything the PDF depends on. The handout is plain frozen data, so its repr is a
-    complete, stable description; the logo is a path in it, so its bytes are added."""
+def fingerprint(library: Library, handout: Handout, fmt: str = "pdf") -> str:
+    """Everything the output depends on: its format and the handout. The handout is plain
+    frozen data, so its repr is a complete, stable description; the logo is a path in it,
+    so its bytes are added."""
     digest = hashlib.sha256(generator_id().encode())
+    if fmt != "pdf":  # a PDF's fingerprint stays what it was before there were formats
+        digest.update(fmt.encode())
     digest.update(repr(handout).encode())
     if handout.brand.logo is not None:
         digest.update(file_sha256(library, handout.brand.logo).encode())
@@ -94,10 +99,10 @@ def run_job(library: Library, job: Job, previous: str | None, cache: RenderCache
     try:
         handout = prepare(library, job.request(), warn=found.append)
         warning = stale_warning(found)
-        key = fingerprint(library, handout)
+        key = fingerprint(library, handout, job.format)
         if key == previous:
             return Result("unchanged", key, generator_id(), seconds=time.perf_counter() - started, warning=warning)
-        pdf = render(handout, cache)
+        data, pages = render_as(job.format, handout, cache)
     except ContentError as exc:
         error = "\n".join(d.format() for d in exc.diagnostics)
         return Result("failed", generator=generator_id(), error=error, seconds=time.perf_counter() - started)
@@ -111,9 +116,9 @@ def run_job(library: Library, job: Job, previous: str | None, cache: RenderCache
         "built",
         key,
         generator_id(),
-        pdf.data,
-        pdf.pages,
-        hashlib.sha256(pdf.data).hexdigest(),
+        data,
+        pages,
+        hashlib.sha256(data).hexdigest(),
         seconds=time.perf_counter() - started,
         warning=warning,
     )

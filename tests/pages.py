@@ -30,10 +30,14 @@ from handouts.scripts import script_for
 from handouts.wordbreak import MARK
 
 EMPTY = 0.30  # no page but the last may leave more than this share of its body empty
+# Large print holds about half as many lines on a page (18 pt, 1.5 apart), while what may
+# not be split keeps its number of lines (a heading, a lead-in and two lines of its list:
+# six lines, a third of a page): its pages may leave up to this share empty.
+EMPTY_LARGE_PRINT = 0.35
 MIN_LINES = 2  # lines a split paragraph, list or box keeps on each side of a page break
 COLONS = (":", "：", "﹕", "︓")  # a lead-in ends with its script's colon
 RULES = (
-    "page more than 30% empty",
+    "page too empty (30%, large print 35%)",
     "box piece under 2 lines",
     "widow or orphan",
     "lead-in apart from its list",
@@ -196,7 +200,7 @@ def violations(handout: Handout, rendered, gaps: dict | None = None) -> dict[str
     """Each rule of issue 13 (``RULES``) with a line per place it is broken.
 
     ``gaps``: the baseline distances between two paragraphs or items outside boxes,
-    per (level, kind, kind), from every PDF checked (``outside_gaps``); paragraphs in a
+    per (level, large print, kind, kind), from every PDF checked (``outside_gaps``); paragraphs in a
     box must be as far apart. Without it, this PDF's own distances are used."""
     read = _Read(handout, rendered, *read_lines(handout, rendered))
     checks = (_empty, _box_pieces, _widows_and_orphans, _lead_ins, _heading_ends, _lone_cjk)
@@ -207,7 +211,8 @@ def violations(handout: Handout, rendered, gaps: dict | None = None) -> dict[str
 
 def _empty(read: _Read) -> list[str]:
     shares = [(page, empty_share(read.rendered, page)) for page in range(read.rendered.pages - 1)]
-    return [f"page {page + 1}: {share:.0%} empty" for page, share in shares if share > EMPTY]
+    most = EMPTY_LARGE_PRINT if read.handout.large_print else EMPTY
+    return [f"page {page + 1}: {share:.0%} empty" for page, share in shares if share > most]
 
 
 def _box_pieces(read: _Read) -> list[str]:
@@ -283,7 +288,7 @@ def _box_spacing(read: _Read, gaps: dict | None) -> list[str]:
     inside, outside = _gaps(read.units, read.lines)
     out = []
     for key, values in inside.items():
-        want = (gaps or {}).get((read.handout.level, *key)) or outside.get(key)
+        want = (gaps or {}).get((*_typography(read.handout), *key)) or outside.get(key)
         if not want:
             continue
         usual = statistics.median(want)
@@ -310,7 +315,12 @@ def _gaps(found: list[Unit], lines: list[Line]) -> tuple[dict, dict]:
     return inside, outside
 
 
-def outside_gaps(handout: Handout, rendered) -> dict[tuple[str, str, str], list[float]]:
-    """This PDF's distances between blocks outside boxes, keyed by (level, kind, kind)."""
+def outside_gaps(handout: Handout, rendered) -> dict[tuple, list[float]]:
+    """This PDF's distances between blocks outside boxes, keyed by (level, large print, kind, kind)."""
     found, lines = read_lines(handout, rendered)
-    return {(handout.level, *key): values for key, values in _gaps(found, lines)[1].items()}
+    return {(*_typography(handout), *key): values for key, values in _gaps(found, lines)[1].items()}
+
+
+def _typography(handout: Handout) -> tuple[str, bool]:
+    """What sets the sizes and spacing of a handout's blocks."""
+    return handout.level, handout.large_print

@@ -324,8 +324,8 @@ class _Scan:
     candidates: list[_Candidate] = field(default_factory=list)
 
 
-def _fill(layout: _Layout, state: _State, avail: float) -> _Page:
-    """One page of height ``avail`` from ``state``."""
+def _fill(layout: _Layout, state: _State, avail: float, look_ahead: bool = True) -> _Page:
+    """One page of height ``avail`` from ``state``; ``look_ahead``: see ``_next_fits``."""
     units, boxes = layout.units, layout.boxes
     scan = _Scan(state, _head(layout, state))
     used, prev = scan.head, None
@@ -344,7 +344,7 @@ def _fill(layout: _Layout, state: _State, avail: float) -> _Page:
             scan.candidates.append(_Candidate(i, k, end, _allowed(layout, state, i, k)))
         height = lines * unit.leading if first and state.rest is not None else unit.height
         if top + height + _closing(unit, boxes) > avail + 1e-6:
-            return _place(layout, scan, _choose(layout, scan, avail))
+            return _place(layout, scan, _end(layout, scan, avail, look_ahead))
         used, prev = top + height, unit
     return _place(layout, scan, _Candidate(len(units), 0, used + _closing(prev, boxes), True))
 
@@ -430,6 +430,38 @@ def _choose(layout: _Layout, scan: _Scan, avail: float) -> _Candidate:
         if bounds and (avail - bounds[-1].used) / avail <= BOUNDARY_EMPTY:
             return bounds[-1]
     return best
+
+
+def _end(layout: _Layout, scan: _Scan, avail: float, look_ahead: bool) -> _Candidate:
+    """Where the page ends: ``_choose``'s place, unless the next page would then be too
+    empty and another allowed place leaves it fuller (``_next_empty``)."""
+    end = _choose(layout, scan, avail)
+    if not look_ahead or _next_empty(layout, scan, end, avail) <= MOVE_EMPTY:
+        return end
+    return min([end, *_alternatives(scan, end, avail)], key=lambda c: (_next_empty(layout, scan, c, avail), -c.used))
+
+
+def _next_empty(layout: _Layout, scan: _Scan, end: _Candidate, avail: float) -> float:
+    """The share of the next page left empty when this one ends at ``end`` (0 when that
+    page is the last, which may be as short as it likes).
+
+    Large print fills a page with fewer, taller blocks: a box moved whole, or a page
+    filled to its last allowed line, can leave the next page no allowed end but one far
+    up (a heading, its lead-in and two lines of its list do not fit under the rest of a
+    box), where ending this page a few lines earlier fills both. So when the next page
+    would be too empty, ``_end`` takes the place to end this page, among those that
+    leave it at most ``MOVE_EMPTY`` empty, that leaves the next page fullest (fuller
+    first on a tie): a look one page ahead, so the cost stays linear."""
+    after = _place(layout, scan, end).after
+    if after.index >= len(layout.units):
+        return 0.0
+    page = _fill(layout, after, avail, look_ahead=False)
+    return 0.0 if page.after.index >= len(layout.units) else (avail - page.used) / avail
+
+
+def _alternatives(scan: _Scan, end: _Candidate, avail: float) -> list[_Candidate]:
+    """The other allowed places to end a page that leave it at most ``MOVE_EMPTY`` empty."""
+    return [c for c in scan.candidates if c.allowed and c != end and (avail - c.used) / avail <= MOVE_EMPTY]
 
 
 def _place(layout: _Layout, scan: _Scan, end: _Candidate) -> _Page:

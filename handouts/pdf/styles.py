@@ -1,7 +1,9 @@
-"""Page sizes, margins and the paragraph styles of each reading level.
+"""Page sizes, margins and the paragraph styles of each reading level, and of large print.
 
 Sizes follow health-literacy print guidance: body never under 10 pt (12+ at the easy
-level), generous leading, headings in the brand colour, high contrast.
+level), generous leading, headings in the brand colour, high contrast. Large print
+follows the low-vision guidance of APH and ACB (docs/accessibility.md): every text at
+18 pt or more, headings larger, lines 1.5 apart and no longer than 6 inches, no italics.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ class Typography:
     heading: float
     title: float
     chrome: float = 10.0  # header and footer text: never under the 10 pt minimum
+    subhead: float | None = None  # None: the body size
+    spacing: float = 0.0  # the least line spacing of any style, as a multiple of its size (0: each its own)
+    italic: bool = True  # the summary is set in italic
+
+    def leading_of(self, size: float, usual: float) -> float:
+        """The leading of a style of ``size`` points usually set ``usual`` times its size."""
+        return size * max(usual, self.spacing)
 
 
 TYPOGRAPHY = {
@@ -44,6 +53,15 @@ TYPOGRAPHY = {
     "standard": Typography(body=11, leading=16, heading=15, title=24),
     "detailed": Typography(body=10, leading=14.5, heading=13.5, title=22),
 }
+# Every level in large print: APH sets most large print at 18 pt; ACB's guidelines ask 18 pt
+# for all text (headers, footers and page numbers too), 20-22 pt headings, flush-left text
+# and no italics; lines no longer than 6 inches, 1.5 apart (>= 1.4, issue 15).
+LARGE_PRINT = Typography(body=18, leading=27, heading=22, title=28, chrome=14, subhead=20, spacing=1.4, italic=False)
+ITALIC_STYLES = {"summary"}  # a large-print summary is named "summary-upright"
+
+
+def typography(handout: Handout) -> Typography:
+    return LARGE_PRINT if handout.large_print else TYPOGRAPHY[handout.level]
 
 
 @dataclass(frozen=True)
@@ -66,7 +84,7 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
     fallback happens in ``Writer``. Right-to-left languages are right-aligned."""
     family = fonts.FAMILIES[script.fonts[0]]
     regular, bold, italic = (register(f) for f in (family.regular, family.bold, family.face(italic=True)))
-    t = TYPOGRAPHY[handout.level]
+    t = typography(handout)
     primary = colors.HexColor(handout.brand.primary)
     accent = colors.HexColor(handout.brand.accent)
     body = ParagraphStyle(
@@ -91,6 +109,8 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             "subhead",
             parent=body,
             fontName=family.bold,
+            fontSize=t.subhead or t.body,
+            leading=t.leading_of(t.subhead, t.leading / t.body) if t.subhead else t.leading,
             spaceBefore=t.body * 0.4,
             spaceAfter=t.body * 0.3,
         ),
@@ -99,7 +119,7 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             parent=body,
             fontName=family.bold,
             fontSize=t.heading,
-            leading=t.heading * 1.25,
+            leading=t.leading_of(t.heading, 1.25),
             textColor=primary,
             spaceBefore=t.heading * 0.9,
             spaceAfter=t.heading * 0.35,
@@ -109,16 +129,16 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             parent=body,
             fontName=family.bold,
             fontSize=t.title,
-            leading=t.title * 1.2,
+            leading=t.leading_of(t.title, 1.2),
             textColor=primary,
             spaceAfter=t.body * 0.4,
         ),
         summary=ParagraphStyle(
-            "summary",
+            "summary" if t.italic else "summary-upright",
             parent=body,
-            fontName=italic,
-            fontSize=t.body + 1,
-            leading=t.leading + 1,
+            fontName=italic if t.italic else regular,
+            fontSize=t.body + (1 if t.italic else 0),  # large print: the size of the body, upright
+            leading=t.leading + (1 if t.italic else 0),
             spaceAfter=t.body * 0.6,
         ),
         label=ParagraphStyle(
@@ -126,7 +146,7 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             parent=body,
             fontName=family.bold,
             fontSize=t.body + 2,
-            leading=(t.body + 2) * 1.3,
+            leading=t.leading_of(t.body + 2, 1.3),
             textColor=accent,
             spaceAfter=0,
         ),
@@ -136,7 +156,7 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             spaceAfter=0,
             fontName=family.regular,
             fontSize=t.chrome,
-            leading=t.chrome * 1.3,
+            leading=t.leading_of(t.chrome, 1.3),
             textColor=MUTED,
             splitLongWords=True,
         ),
@@ -146,12 +166,18 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             spaceAfter=0,
             fontName=family.bold,
             fontSize=t.chrome,
-            leading=t.chrome * 1.3,
+            leading=t.leading_of(t.chrome, 1.3),
             textColor=accent,
             splitLongWords=True,
         ),
         org=ParagraphStyle(
-            "org", parent=body, fontName=family.bold, fontSize=14, leading=17, textColor=primary, spaceAfter=0
+            "org",
+            parent=body,
+            fontName=family.bold,
+            fontSize=t.chrome + 4,
+            leading=t.leading_of(t.chrome + 4, 17 / 14),
+            textColor=primary,
+            spaceAfter=0,
         ),
         callout_bg=colors.HexColor(tint(handout.brand.accent, CALLOUT_TINT)),
     )

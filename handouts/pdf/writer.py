@@ -17,7 +17,7 @@ from ..scripts import Script
 from .cache import RenderCache, Shared, StyleSignature, weight
 from .engine import face_of
 from .flowables import ShapedText, SharedParagraph
-from .styles import BOLD_STYLES, Pairs
+from .styles import BOLD_STYLES, ITALIC_STYLES, Pairs
 
 _RTL_CLASSES = frozenset({"R", "AL"})
 
@@ -44,7 +44,7 @@ class Writer:
         style_bold = style.name in BOLD_STYLES
         pairs = tuple((unicodedata.normalize("NFC", s.text), s.bold or style_bold) for s in spans)
         if self.script.shape or _right_to_left(pairs):
-            return ShapedText(pairs, style, self, bullet, italic=style.name == "summary")
+            return ShapedText(pairs, style, self, bullet, italic=style.name in ITALIC_STYLES)
         key = (pairs, self.script, self._signature(style), bullet)
         shared = self.cache.paragraphs.get(key)
         if shared is None:
@@ -72,7 +72,7 @@ class Writer:
 
     def width(self, text: str, style: ParagraphStyle) -> float:
         """Width in points of ``text`` set on one line in ``style``, as ``text`` draws it."""
-        bold, italic = style.name in BOLD_STYLES, style.name == "summary"
+        bold, italic = style.name in BOLD_STYLES, style.name in ITALIC_STYLES
         if self.script.shape:
             lines = shaping.layout([(text, bold)], self.script, style.fontSize, 1e9, italic)
             return max((line.width for line in lines), default=0.0)
@@ -87,7 +87,8 @@ class Writer:
         if self._no_wider_word(pairs, text, style, width):
             return pairs
         bold = [b for t, b in pairs for _ in t]
-        faces = [self.register(f) for f in fonts.faces(text, bold, self.script.fonts, italic=style.name == "summary")]
+        italic = style.name in ITALIC_STYLES
+        faces = [self.register(f) for f in fonts.faces(text, bold, self.script.fonts, italic=italic)]
         advances = (stringWidth(ch, face, style.fontSize) for ch, face in zip(text, faces, strict=True))
         ends = list(accumulate(advances, initial=0.0))
 
@@ -113,7 +114,7 @@ class Writer:
         characters is at most n times the widest advance in its face: first the widest
         in the whole face (no look at the characters at all), then the widest among the
         text's characters; only words longer than that bound allows are measured."""
-        chain, italic = self.script.fonts, style.name == "summary"
+        chain, italic = self.script.fonts, style.name in ITALIC_STYLES
         if not fonts.in_family(chain[0], text):
             return False
         family = fonts.FAMILIES[chain[0]]
@@ -139,7 +140,7 @@ class Writer:
     def _markup(self, pairs: Pairs, style: ParagraphStyle) -> str:
         """Reportlab markup with a <font> run wherever the face differs from the style's.
         Author text is always escaped: '<' and '&' print literally, never as tags."""
-        chain, italic = self.script.fonts, style.name == "summary"
+        chain, italic = self.script.fonts, style.name in ITALIC_STYLES
         text = "".join(t for t, _ in pairs)
         if fonts.in_family(chain[0], text):  # the usual case: one family, a face per span
             family = fonts.FAMILIES[chain[0]]
