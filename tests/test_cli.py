@@ -146,15 +146,17 @@ def test_build_to_standard_output_of_a_real_process(tmp_path):
     assert piped.stdout == (tmp_path / "file.pdf").read_bytes()
 
 
-@pytest.mark.parametrize("name", ["handout.html", "handout", "handout.pdf.txt"])
-def test_build_refuses_an_output_name_that_is_not_pdf(runner, tmp_path, name):
+@pytest.mark.parametrize("name", ["handout", "handout.pdf.txt"])
+def test_build_refuses_an_output_name_that_is_neither_pdf_nor_html(runner, tmp_path, name):
+    """``-o handout.html`` writes the HTML page (tests/test_html.py); any other name would
+    hold a PDF under a name that promises something else."""
     out = tmp_path / name
     result = runner.invoke(main, ["build", "baclofen", "-o", str(out)])
     assert result.exit_code == 2
     stem = Path(name).stem
     assert result.stderr == (
-        f"--output: error: '{name}' does not end in .pdf, and PDF is the only output format so far\n"
-        f"  hint: name it {stem}.pdf, or give -o - to write the PDF to standard output\n"
+        f"--output: error: '{name}' does not end in .pdf or .html\n"
+        f"  hint: name it {stem}.pdf, or give -o - to write to standard output\n"
     )
     assert result.stdout == "" and list(tmp_path.iterdir()) == []
 

@@ -16,8 +16,7 @@ from pathlib import Path
 import jinja2
 
 from .. import __version__, l10n
-from ..colors import WHITE, readable, tint
-from ..content import CALLOUT_TINT
+from ..colors import CALLOUT_TINT, WHITE, readable, tint
 from ..fonts import FAMILIES
 from ..model import Block, Brand, BulletList, Callout, Handout, Inline, Paragraph, Span, Subhead
 from ..scripts import script_for
