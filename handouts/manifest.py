@@ -37,6 +37,7 @@ COLUMNS = ("medicine", "lang", "level", "brand", "paper", "layout", "patient", "
 PAPERS = ("letter", "a4")
 FORMATS = {"pdf": ".pdf", "html": ".html"}  # format -> the ending its output names must have
 FIELDS = ("medicine", "lang", "level", "brand", "paper", "layout", "format", "large_print")
+_PATTERN_FIELDS = ("medicine", "lang", "level", "brand", "paper", "layout", "format")  # and {-brand} ... {-large}
 _YES, _NO = ("true", "yes", "1"), ("false", "no", "0", "")  # a CSV cell of large_print
 MAX_CSV_BYTES = 50_000_000  # about a million rows
 MAX_JOBS = 200_000  # a matrix of long lists must not exhaust memory before the first PDF
@@ -357,7 +358,8 @@ def _fill(pattern: str, names: dict[str, str]) -> tuple[str, tuple[str, str] | N
         if field is None:
             continue
         if field not in names:
-            return "", (f"unknown field {{{clip(field)}}} in '{clip(pattern)}'", did_you_mean(clip(field), FIELDS))
+            hint = did_you_mean(clip(field), _PATTERN_FIELDS)
+            return "", (f"unknown field {{{clip(field)}}} in '{clip(pattern)}'", hint)
         if spec or conversion:
             return "", (
                 f"field {{{field}}} in '{clip(pattern)}' has a format; patterns take plain fields only",
