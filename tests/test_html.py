@@ -223,3 +223,18 @@ def test_the_templates_ship_in_the_package():
 
     folder = Path(handouts.html.__file__).parent / "templates"
     assert sorted(p.name for p in folder.iterdir()) == ["handout.css.j2", "handout.html.j2"]
+
+
+def test_a_matrix_lists_formats_and_large_print(library, tmp_path):
+    from handouts.manifest import load_manifest
+
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("matrix:\n  medicine: [baclofen]\n  format: [pdf, html]\n  large_print: [false, true]\n")
+    jobs = load_manifest(manifest, library)
+    assert [(job.output, job.format, job.large_print) for job in jobs] == [
+        ("baclofen-en-standard.pdf", "pdf", False),
+        ("baclofen-en-standard-large.pdf", "pdf", True),
+        ("baclofen-en-standard.html", "html", False),
+        ("baclofen-en-standard-large.html", "html", True),
+    ]
+    assert [job.request().large_print for job in jobs] == [False, True, False, True]
