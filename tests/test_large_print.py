@@ -88,3 +88,15 @@ def test_large_print_lines_hold_a_readable_number_of_characters(printed):
     _, lines = read_lines(handout, rendered)
     longest = max(len(line.text) for line in lines)  # without spaces (``fold``)
     assert 45 <= longest <= 70
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_large_print_is_tagged_like_normal_print(library, tmp_path, lang):
+    """The same structure tree, artifacts and PDF/UA-1 checks as every PDF (test_tagged),
+    on the large-print draft as shipped (DRAFT mark and notice included)."""
+    from test_tagged import check_all, pdfua_findings
+
+    handout = prepare(library, Request("baclofen", lang, large_print=True))
+    data = render(handout).data
+    check_all(handout, data, tmp_path)
+    assert pdfua_findings(data, tmp_path) == ""
