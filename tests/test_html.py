@@ -92,6 +92,7 @@ def test_the_page_reads_as_the_pdf(pages, lang):
     rtl = script_for(lang).rtl
     text = Page(data).main
     got = printed(handout, pdf).replace(BULLET, "")
+    got = "".join(ch for ch in got if ch not in "\u2066\u2067\u2068\u2069")  # the PDF's invisible bidi isolates
     want = fold(text, rtl)
     assert want == got or (rtl and _same_rtl(fold(text, False, keep_space=True), want, got))
 
