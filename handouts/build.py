@@ -90,8 +90,10 @@ def _prepare(library: Library, request: Request) -> Prepared:
         )
     source = source_of(library, request.medicine, request.lang)
     sections = list(source.doc.sections if request.sections is None else request.sections)
+    layout = None
     if request.layout is not None:
-        sections = layout_sections(source, load_layout(library, _locate(request.layout, library.layout_path)))
+        layout = load_layout(library, _locate(request.layout, library.layout_path))
+        sections = layout_sections(source, layout)
     medicine = medicine_for(library, request.medicine, request.lang, request.level, sections)
     if request.require_reviewed and medicine.doc.status != "reviewed":
         raise ContentError(
@@ -107,7 +109,7 @@ def _prepare(library: Library, request: Request) -> Prepared:
         library, _locate(request.brand, library.brand_path) if request.brand else library.brand_path(DEFAULT_BRAND)
     )
     strings = load_strings(library, library.strings_path(medicine.doc.lang))
-    handout = resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper)
+    handout = resolve(library, medicine, request.level, sections, brand, strings, request.paper or brand.paper, layout)
     if request.large_print:
         handout = replace(handout, large_print=True)
     found = build_check(  # after resolve, whose errors (a refused {% %}, a hidden RLO) come first

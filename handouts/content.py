@@ -23,7 +23,7 @@ from .library import Library as Library
 from .library import cached as cached
 from .library import confined as confined
 from .limits import check_limits
-from .loader import Source, load_yaml
+from .loader import KeyPath, Source, load_yaml
 from .model import Brand, Strings
 from .validate import check
 
@@ -179,7 +179,7 @@ def load_strings_file(library: Library, path: Path) -> Loaded[schema.StringsFile
             )
     for key in schema.StringsFile.model_fields:
         if getattr(doc, key) is None:
-            continue
+            continue  # an optional string this language does not have
         try:
             coverage_check(source, getattr(doc, key), (key,))
         except ContentError as exc:
@@ -191,7 +191,9 @@ def load_strings_file(library: Library, path: Path) -> Loaded[schema.StringsFile
 
 def load_strings(library: Library, path: Path) -> Strings:
     doc = load_strings_file(library, path).doc
-    return Strings(doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice, doc.continued, doc.online)
+    return Strings(
+        doc.page, doc.revised, doc.version, doc.draft_mark, doc.draft_notice, doc.continued, doc.online, doc.key_points
+    )
 
 
 _BRAND_TEXTS = (
@@ -247,10 +249,18 @@ def load_brand(library: Library, path: Path) -> Brand:
             tint(doc.colors.accent, CALLOUT_TINT),
             "warning label on the warning box",
         ),
+        (
+            ("colors", "primary"),
+            doc.colors.primary,
+            tint(doc.colors.primary, CALLOUT_TINT),
+            "the title of the key points box",
+        ),
     ]
+    failed: set[KeyPath] = set()
     for keypath, fg, bg, what in pairs:
         ratio = contrast(fg, bg)
-        if ratio < MIN_CONTRAST:
+        if ratio < MIN_CONTRAST and keypath not in failed:  # one message per colour: its first use that fails
+            failed.add(keypath)
             problems.append(
                 source.error(
                     keypath,

@@ -61,6 +61,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class KeyPoints:
+    """ "Most important things to know": the box at the top of page 1, before the first
+    section, titled in the handout's language."""
+
+    title: str
+    items: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class Brand:
     name: str
     primary: str
@@ -113,6 +122,7 @@ class Strings:
     draft_notice: str
     continued: str  # "{label} (continued)": the head of a warning box's part on a later page
     online: str = ""  # "Read this leaflet online:", before the link and its QR code
+    key_points: str | None = None  # the key points box's title; None: this language has none yet
 
 
 @dataclass(frozen=True)
@@ -173,6 +183,7 @@ class Handout:
     schedule: Schedule | None = None  # only with --patient
     link: str | None = None  # this handout's address online, from the brand's link
     large_print: bool = False  # type and spacing for low vision (docs/accessibility.md); same text
+    key_points: KeyPoints | None = None  # None: the medicine has none at this level, or the layout omits them
 
 
 def block_texts(block: Block) -> list[str]:

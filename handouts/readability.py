@@ -20,17 +20,18 @@ sentence count also drops sentences of one or two words, which bullets often are
 Nothing here touches textstat's global language (set_lang), so English stays English.
 
 What is measured: every paragraph, subhead, bullet item and warning label/body of a
-section at one level. Items and labels are sentences of their own (a full stop is added
-when they lack one), titles and the summary line are not measured.
+section at one level, and the key points (scored as a part of their own, ``key_points``,
+since they are what a patient reads first). Items and labels are sentences of their own
+(a full stop is added when they lack one), titles and the summary line are not measured.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .model import Handout, Section, block_texts
+from .model import Handout, Section, block_texts, plain
 
 _CLOSERS = r"\"'»”’)\]"  # may follow the full stop: quotes, brackets
 _END = re.compile(rf"[.!?:…][{_CLOSERS}]*$")
@@ -138,12 +139,27 @@ class LevelReport:
         return "; ".join(parts)
 
 
+KEY_POINTS = "key_points"  # the part of a report that scores the key points box
+
+
 def sentences(section: Section) -> list[str]:
+    return _ended(text for block in section.blocks for text in block_texts(block))
+
+
+def _ended(texts: Iterable[str]) -> list[str]:
+    """Each unit as a sentence: a bullet or label without a full stop gets one."""
     out = []
-    for block in section.blocks:
-        for text in block_texts(block):
-            text = text.strip()
-            out.append(text if _END.search(text) else text + ".")
+    for text in texts:
+        text = text.strip()
+        out.append(text if _END.search(text) else text + ".")
+    return out
+
+
+def parts(handout: Handout) -> list[tuple[str, list[str]]]:
+    """What is measured, part by part: the key points first (when printed), then each section."""
+    out = [(s.id, sentences(s)) for s in handout.sections]
+    if handout.key_points is not None:
+        out.insert(0, (KEY_POINTS, _ended(plain(item) for item in handout.key_points.items)))
     return out
 
 
@@ -345,8 +361,9 @@ def measure(handout: Handout) -> LevelReport:
     level, method = handout.level, method_for(handout.lang)
     if method is None:
         return LevelReport(level, handout.lang, (), None, (), (), not_measured_reason(handout.lang))
-    per_section = tuple((s.id, method.score(sentences(s))) for s in handout.sections)
-    total = method.score([u for s in handout.sections for u in sentences(s)])
+    measured = parts(handout)
+    per_section = tuple((name, method.score(units)) for name, units in measured)
+    total = method.score([u for _, units in measured for u in units])
     problems = []
     for f in method.formulas:
         value, target = total.values[f.key], f.targets.get(level)
@@ -357,7 +374,7 @@ def measure(handout: Handout) -> LevelReport:
         if target is None:
             continue
         problems += [
-            f"section '{sid}' {f.key} {value} is {f.worse} {target}"
+            f"{'the key points' if sid == KEY_POINTS else f'section {sid!r}'} {f.key} {value} is {f.worse} {target}"
             for sid, s in per_section
             if (value := s.values[f.key]) is not None and f.misses(value, target)
         ]

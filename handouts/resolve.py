@@ -17,7 +17,7 @@ from .content import Library, Loaded
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, did_you_mean
 from .loader import KeyPath, Source
-from .model import Block, Brand, BulletList, Callout, Handout, Inline, Paragraph, Section, Strings, Subhead
+from .model import Block, Brand, BulletList, Callout, Handout, Inline, KeyPoints, Paragraph, Section, Strings, Subhead
 from .text import normalize_space, parse_inline, render, unmark
 from .translate import template_for
 
@@ -224,6 +224,45 @@ def _params(
     return out
 
 
+def key_points(
+    writer: _Writer,
+    medicine: Loaded[schema.MedicineFile],
+    level: str,
+    strings: Strings,
+    layout: Loaded[schema.LayoutFile] | None,
+) -> KeyPoints | None:
+    """The key points box of one level, as the layout wants it: printed when the medicine
+    has them (``include``), never (``omit``), or an error when it has none (``require``)."""
+    doc, rule = medicine.doc, "include" if layout is None else layout.doc.key_points
+    if rule == "omit":
+        return None
+    if doc.key_points is None:
+        if rule == "require" and layout is not None:
+            raise ContentError(
+                [
+                    layout.source.error(
+                        ("key_points",),
+                        f"this layout requires key points, but '{doc.medicine}' ({doc.lang}) has none",
+                        f"add key_points: to {medicine.source.path.name}, or use 'key_points: include'",
+                    )
+                ]
+            )
+        return None
+    raw, at = pick(doc.key_points, level, ("key_points",))
+    if strings.key_points is None:
+        raise ContentError(
+            [
+                medicine.source.error(
+                    ("key_points",),
+                    f"the interface strings of '{doc.lang}' have no title for the key points box",
+                    f"add 'key_points: ...' (e.g. Most important things to know) to strings/{doc.lang}.yaml",
+                    key=True,
+                )
+            ]
+        )
+    return KeyPoints(strings.key_points, tuple(writer.inline(item, at + (i,)) for i, item in enumerate(raw)))
+
+
 def resolve(
     library: Library,
     medicine: Loaded[schema.MedicineFile],
@@ -232,6 +271,7 @@ def resolve(
     brand: Brand,
     strings: Strings,
     paper: str,
+    layout: Loaded[schema.LayoutFile] | None = None,
 ) -> Handout:
     """Build the handout for one level. Every section is resolved even after an error so
     the author sees all problems of a file at once."""
@@ -258,9 +298,13 @@ def resolve(
         title = writer.text(doc.name, ("name",))
     except ContentError as exc:
         problems.extend(exc.diagnostics)
+    try:
+        points = key_points(writer, medicine, level, strings, layout)
+    except ContentError as exc:
+        problems.extend(exc.diagnostics)
     if problems:
         raise ContentError(list(dict.fromkeys(problems)))  # the name is checked twice
-    version = content_version(title, summary, doc.revised.isoformat(), doc.status, sections)
+    version = content_version(title, summary, doc.revised.isoformat(), doc.status, sections, points)
     return Handout(
         medicine=doc.medicine,
         title=title,
@@ -275,6 +319,7 @@ def resolve(
         strings=strings,
         paper=paper,
         link=links.fill(brand.link, doc.medicine, doc.lang, level) if brand.link else None,
+        key_points=points,
     )
 
 

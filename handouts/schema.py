@@ -11,7 +11,16 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from .l10n import UNITS
 from .model import LEVELS as LEVELS
@@ -164,6 +173,46 @@ Body = Annotated[list[Block], Field(min_length=1)]
 # A list parameter may be empty (``extra_red_flags: []``): the template's list prints nothing.
 ParamValue = Text | list[Text]
 LeveledText = _Leveled[Text, ByLevel[Text]]
+
+
+# --- key points -----------------------------------------------------------------------
+# "Most important things to know": a few short items in a box at the top of page 1. The
+# limits keep the box a summary a patient reads first, not a second copy of the handout.
+
+KEY_POINTS_MIN = 3
+KEY_POINTS_MAX = 5
+KEY_POINT_CHARS = 200  # as written, {{ ... }} included: two or three lines at the easy level
+
+
+def _key_point(item: str) -> str:
+    """One key point, source or translation: short (checked per item, so the error
+    points at the item)."""
+    if len(item) > KEY_POINT_CHARS:
+        raise ValueError(
+            f"a key point of {len(item)} characters; at most {KEY_POINT_CHARS}: keep it short, "
+            "the details belong in the sections"
+        )
+    return item
+
+
+def _key_point_count(items: list[str]) -> list[str]:
+    """Messages that say what to do (pydantic's own: "List should have at least 3 items")."""
+    if not KEY_POINTS_MIN <= len(items) <= KEY_POINTS_MAX:
+        raise ValueError(
+            f"{len(items)} key points; write {KEY_POINTS_MIN} to {KEY_POINTS_MAX} short items "
+            "(the most important things a patient must do or watch for)"
+        )
+    return items
+
+
+# The limits also go into the JSON Schema, so an editor flags a sixth item as it is typed.
+KeyPoint = Annotated[Text, AfterValidator(_key_point), Field(json_schema_extra={"maxLength": KEY_POINT_CHARS})]
+KeyPoints = Annotated[
+    list[KeyPoint],
+    AfterValidator(_key_point_count),
+    Field(json_schema_extra={"minItems": KEY_POINTS_MIN, "maxItems": KEY_POINTS_MAX}),
+]
+LeveledKeyPoints = _Leveled[KeyPoints, ByLevel[KeyPoints]]
 LeveledBody = _Leveled[Body, ByLevel[Body]]
 LeveledParam = _Leveled[ParamValue, ByLevel[ParamValue]]
 
@@ -225,6 +274,9 @@ class MedicineFile(Strict):
     status: Literal["draft", "reviewed"]
     revised: datetime.date
     summary: LeveledText
+    key_points: LeveledKeyPoints | None = Field(
+        default=None, description="3 to 5 short items printed in a box at the top of page 1, per level"
+    )
     facts: dict[Slug, FactValue] = {}
     sections: Annotated[dict[Slug, SectionSource], Field(min_length=1)]
 
@@ -280,9 +332,14 @@ class BrandFile(Strict):
 
 
 class LayoutFile(Strict):
-    """Which sections appear, in which order."""
+    """Which sections appear, in which order, and whether the key points box does."""
 
     sections: Annotated[list[Slug], Field(min_length=1)]
+    key_points: Literal["include", "require", "omit"] = Field(
+        default="include",
+        description="include: print the medicine's key points when it has them; require: a medicine without "
+        "them at the level is an error; omit: never print them",
+    )
 
 
 # --- batch manifests -------------------------------------------------------------------
@@ -399,6 +456,10 @@ class StringsFile(Strict):
     time_noon: Annotated[str, short(20)] | None = None
     time_evening: Annotated[str, short(20)] | None = None
     time_bedtime: Annotated[str, short(20)] | None = None
+    key_points: Annotated[str, short(80)] | None = Field(
+        default=None,  # needed only by a medicine with key_points: resolve says so then
+        description="title of the key points box on page 1, e.g. 'Most important things to know'",
+    )
 
 
 # --- a patient's own plan --------------------------------------------------------------
@@ -565,6 +626,18 @@ def _param_tag(value: Any) -> str | None:
 
 TParam = Annotated[Annotated[Unit, Tag("text")] | Annotated[ListUnit, Tag("list")], Discriminator(_param_tag)]
 SomeLeveledUnit = _SomeLeveled[Unit, SomeLevels[Unit]]
+
+
+class KeyPointsUnit(Strict):
+    """Translated key points: the same count as the source (checked when paired), each as
+    short as the source's must be."""
+
+    items: list[Annotated[Draft, AfterValidator(_key_point)]] = Field(alias="list")
+    src: Fingerprint
+    same_as_source: bool = _same_as_source()
+
+
+SomeLeveledKeyPoints = _SomeLeveled[KeyPointsUnit, SomeLevels[KeyPointsUnit]]
 SomeLeveledBody = _SomeLeveled[list[TBlock], SomeLevels[list[TBlock]]]
 SomeLeveledParam = _SomeLeveled[TParam, SomeLevels[TParam]]
 
@@ -588,6 +661,7 @@ class MedicineTranslation(Strict):
         default_factory=NameForms, description="this language's own forms of the name; never inherited from the source"
     )
     summary: SomeLeveledUnit
+    key_points: SomeLeveledKeyPoints | None = None
     sections: dict[Slug, SectionTranslation] = {}
 
 

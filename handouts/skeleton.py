@@ -142,6 +142,8 @@ def medicine_skeleton(
     ]
     w.unit("name", source.name, "")
     w.unit("summary", source.summary, "")
+    if source.key_points is not None:
+        w.unit("key_points", source.key_points, "")
     w.out.append("sections:")
     for sid, section in source.sections.items():
         w.out.append(f"{INDENT}{sid}:")
@@ -184,6 +186,8 @@ def strings_skeleton(source: schema.StringsFile, lang: str) -> str:
     for key in schema.StringsFile.model_fields:
         if key == "lang" or getattr(source, key) is None:  # an optional key the source leaves out
             continue
+        if key == "lang" or getattr(source, key) is None:
+            continue  # an optional string the source language has not written has nothing to translate
         out += _comment("", source.lang, getattr(source, key))
         out.append(f"{key}: {_q('')}")
     return "\n".join(out) + "\n"

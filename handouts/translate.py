@@ -33,6 +33,7 @@ from .text import normalize_space
 State = Literal["complete", "missing", "stale"]
 SUMMARY = "(title)"  # the status row for the medicine's name and summary line
 NOT_TRANSLATED = "not translated yet"  # how every unit still to translate is reported
+KEY_POINTS = "(key points)"  # the status row of the key points box (not a slug: no section can be called that)
 
 
 def fingerprint(text: str) -> str:
@@ -130,7 +131,7 @@ class _Walk:
         if unit is None:
             self._pair(source_at, source_text, at, None, None)
             return None
-        if is_list != isinstance(unit, schema.ListUnit):
+        if is_list != isinstance(unit, (schema.ListUnit, schema.KeyPointsUnit)):
             want, got = ("a list", "text") if is_list else ("text", "a list")
             self.problems.append(self.translation.source.error(at, f"the source has {want} here, not {got}"))
             return None
@@ -237,6 +238,7 @@ def walk_medicine(
     merged: dict[str, Any] = {
         "name": w.unit(src.name, ("name",), tr.name, ("name",), ("name",)),
         "summary": w.unit(src.summary, ("summary",), tr.summary, ("summary",), ("summary", level)),
+        "key_points": _key_points(w, src, tr),
     }
     sections: dict[str, Any] = {}
     for sid, section in src.sections.items():
@@ -270,6 +272,29 @@ def walk_medicine(
     return w, merged
 
 
+def _key_points(w: _Walk, src: schema.MedicineFile, tr: schema.MedicineTranslation) -> list[str] | None:
+    """The translated key points of the walk's level (None: none in the source, or not
+    translated yet), with one translated item per source item."""
+    if src.key_points is None:
+        if tr.key_points is not None:
+            w.problems.append(w.translation.source.error(("key_points",), "the source has no key_points", key=True))
+        return None
+    w.section = KEY_POINTS
+    where: KeyPath = ("key_points",)
+    items: list[str] | None = w.unit(src.key_points, where, tr.key_points, where, where + (w.level,))
+    source_items, _ = w._pick(src.key_points, where)
+    if items is not None and len(items) != len(source_items):
+        w.problems.append(
+            w.translation.source.error(
+                w.pairs[-1].at,
+                f"{len(items)} key points here but {len(source_items)} in the source",
+                "translate each source key point as one item, in the same order",
+            )
+        )
+        return None
+    return items
+
+
 def localize(
     source: Loaded[schema.MedicineFile],
     translation: Loaded[schema.MedicineTranslation],
@@ -279,7 +304,7 @@ def localize(
     """The translation at one level as a source-shaped medicine, facts from the source.
     Raises ContentError when a unit of a wanted section is missing or misshapen."""
     w, merged = walk_medicine(source, translation, level)
-    wanted = set(section_ids) | {SUMMARY}
+    wanted = set(section_ids) | {SUMMARY, KEY_POINTS}
     problems = [p for p in w.problems]
     problems += [missing_unit(pair) for pair in w.pairs if pair.section in wanted and pair.state == "missing"]
     if problems:
@@ -302,6 +327,7 @@ def localize(
         status="reviewed" if tr.status == source.doc.status == "reviewed" else "draft",
         revised=tr.revised,
         summary=_by_level(level, merged["summary"]),
+        key_points=None if merged["key_points"] is None else _by_level(level, merged["key_points"]),
         facts=source.doc.facts,
         sections=sections,
     )
@@ -420,7 +446,7 @@ def level_pairs(
     """The units of one level, of the given sections (default: all) and the title."""
     translation = load_medicine_translation(library, library.medicine_path(medicine, lang))
     source = source_of(library, medicine, lang)
-    wanted = set(source.doc.sections if section_ids is None else section_ids) | {SUMMARY}
+    wanted = set(source.doc.sections if section_ids is None else section_ids) | {SUMMARY, KEY_POINTS}
     w, _ = walk_medicine(source, translation, level)
     pairs = [p for p in w.pairs if p.section in wanted]
     for sid, section in source.doc.sections.items():

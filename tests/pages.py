@@ -90,6 +90,10 @@ def units(handout: Handout) -> list[Unit]:
                 out.append(Unit("label", fold(block.label, rtl), number))
                 add(block.blocks, number)
 
+    if handout.key_points is not None:  # a box of its own, before the first section
+        number, group = next(boxes), next(groups)
+        out.append(Unit("label", fold(handout.key_points.title, rtl), number))
+        out.extend(Unit("item", fold("• " + plain(item), rtl), number, group) for item in handout.key_points.items)
     for section in handout.sections:
         out.append(Unit("heading", fold(section.title, rtl)))
         add(section.blocks, None)

@@ -225,7 +225,13 @@ def written(handout: Handout) -> str:
     """All body text of a handout in reading order: title, summary, and per section its
     title and blocks, a bullet before each item, a warning's label before its blocks;
     at the end the brand's link, its words and the address."""
+    """All body text of a handout in reading order: title, summary, the key points box
+    (its title, a bullet before each item), and per section its title and blocks, a bullet
+    before each item, a warning's label before its blocks."""
     parts = [handout.title, handout.summary]
+    if handout.key_points is not None:
+        parts.append(handout.key_points.title)
+        parts += [BULLET + " " + plain(item) for item in handout.key_points.items]
     for section in handout.sections:
         parts.append(section.title)
         parts += _blocks(section.blocks)
@@ -252,6 +258,8 @@ def continued_heads(handout: Handout) -> list[str]:
     """The head a warning box's later parts may start with: "Label (continued)", or the
     bare "(continued)" of a label too long to repeat."""
     labels = [b.label for s in handout.sections for b in s.blocks if isinstance(b, Callout)]
+    if handout.key_points is not None:  # a box too: it could run on to page 2
+        labels.append(handout.key_points.title)
     heads = {handout.strings.continued.format(label=label) for label in labels}
     heads.add(handout.strings.continued.format(label="").strip())
     return sorted(heads, key=len, reverse=True)

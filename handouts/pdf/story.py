@@ -9,7 +9,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak
 
-from ..model import Block, BulletList, Callout, Handout, Inline, Section, Subhead, plain
+from ..model import Block, BulletList, Callout, Handout, Inline, KeyPoints, Section, Subhead, plain
 from ..model import Paragraph as ParagraphBlock
 from . import flow
 from .icons import IconName, Lead
@@ -98,6 +98,22 @@ class _Body:
         self.blocks(block.blocks, number)
         self.parent = outer
 
+    def key_points(self, points: KeyPoints, document: Element) -> None:
+        """The "most important things to know" box: a title and a list, in the brand's
+        primary colour where a warning box has its accent, so the two read apart. In the
+        tree, a Sect of its own before the sections': its title an H2, its items an L."""
+        st, w, number = self.st, self.w, len(self.boxes)
+        head = w.text(self.continued.format(label=points.title), st.key_title)
+        self.boxes.append(flow.Box(st.key_bg, st.key_title.textColor, head, space=st.body.fontSize * 0.6))
+        group = document.add("Sect", title=points.title)
+        self.units.append(flow.Unit(w.text(points.title, st.key_title), "label", number, element=group.add("H2")))
+        self.lists += 1
+        items = [self.para(item, st.bullet, bullet=BULLET) for item in points.items]  # a phone by "Call 911"
+        tagged = group.add("L")
+        self.units += [
+            flow.Unit(item, "item", number, group=self.lists, icon=icon, element=_item(tagged)) for item, icon in items
+        ]
+
     def heading(self, section: Section, document: Element) -> None:
         """A section's heading, a bookmark, and the icon of its shared template if it has
         one; its Sect in the tree, where the section's blocks go."""
@@ -135,7 +151,8 @@ def shows_number(text: str, number: str) -> bool:
 
 def build_story(handout: Handout, st: Styles, width: float, w: Writer, document: Element) -> list[Flowable]:
     """The flow of the body; its structure elements are added to ``document`` in
-    reading order: H1 title, P summary, a Sect per section (H2, then its blocks)."""
+    reading order: H1 title, P summary, the key points' Sect (H2, L), a Sect per section
+    (H2, then its blocks)."""
     body = _Body(st, w, width, handout.strings.continued, handout.brand.emergency_number, document)
     body.units += [
         flow.Unit(w.text(handout.title, st.title), "title", element=document.add("H1")),
@@ -143,6 +160,8 @@ def build_story(handout: Handout, st: Styles, width: float, w: Writer, document:
     ]
     if handout.schedule is not None:  # "For: NAME" on page 1
         body.units.append(flow.Unit(w.text(handout.schedule.for_line, st.subhead), "para", element=document.add("P")))
+    if handout.key_points is not None:
+        body.key_points(handout.key_points, document)
     for section in handout.sections:
         body.heading(section, document)
         body.blocks(section.blocks)

@@ -76,7 +76,9 @@ class Styles:
     chrome: ParagraphStyle
     notice: ParagraphStyle
     org: ParagraphStyle
+    key_title: ParagraphStyle  # the key points box's title, in the brand's primary colour
     callout_bg: colors.Color
+    key_bg: colors.Color  # the key points box: the primary colour as the warnings' accent
 
 
 def make_styles(handout: Handout, script: Script, register: Callable[[str], str]) -> Styles:
@@ -179,8 +181,19 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             textColor=primary,
             spaceAfter=0,
         ),
+        key_title=ParagraphStyle(
+            "key_title",
+            parent=body,
+            fontName=family.bold,
+            fontSize=t.body + 2,
+            leading=(t.body + 2) * 1.3,
+            textColor=primary,
+            spaceAfter=0,
+        ),
         callout_bg=colors.HexColor(tint(handout.brand.accent, CALLOUT_TINT)),
+        key_bg=colors.HexColor(tint(handout.brand.primary, CALLOUT_TINT)),
     )
 
 
 BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org", "cell_head", "cell_side_head"}
+BOLD_STYLES = {"subhead", "heading", "title", "label", "key_title", "notice", "org"}
