@@ -43,7 +43,7 @@ PAPERS = ("letter", "a4")
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 
 
-def problems(rendered: RenderedPdf, name: str, lang: str, paper: str) -> list[str]:
+def problems(rendered: RenderedPdf, name: str, lang: str, paper: str, level: str) -> list[str]:
     found = []
     with pikepdf.open(io.BytesIO(rendered.data)) as pdf:
         found += pdf.check_pdf_syntax()
@@ -57,7 +57,9 @@ def problems(rendered: RenderedPdf, name: str, lang: str, paper: str) -> list[st
         found.append("no text can be extracted")
     elif fold(name, rtl) not in fold(text, rtl):
         found.append(f"the medicine's name {name!r} is not in the extracted text")
-    found += [f"page {c.page + 1}: {c.text!r} outside the margins" for c in outside_page_margins(rendered.data, paper)]
+    found += [
+        f"page {c.page + 1}: {c.text!r} outside the margins" for c in outside_page_margins(rendered.data, paper, level)
+    ]
     found += [f"page {page + 1}: text drawn over text at {a}" for page, a, _ in overprinted(rendered.data)]
     return found
 
@@ -79,7 +81,7 @@ def main() -> int:
         for level in LEVELS:
             for paper in PAPERS:
                 handout = prepare(library, Request(medicine, lang, level, paper=paper))
-                found = problems(render(handout, cache), handout.title, lang, paper)
+                found = problems(render(handout, cache), handout.title, lang, paper, level)
                 count += 1
                 failures += len(found)
                 for problem in found:

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from handouts import build
 from handouts.model import BulletList, Callout, Handout, Paragraph, Subhead, plain
-from handouts.pdf import BULLET, MARGIN, PAPER, RenderCache, RenderedPdf
+from handouts.pdf import BULLET, PAPER, RenderCache, RenderedPdf, margin
 from handouts.pdf.chrome import isolate
 from handouts.scripts import script_for
 from handouts.wordbreak import MARK
@@ -75,19 +75,20 @@ def chars(data: bytes) -> list[list[Char]]:
     return pages
 
 
-def outside_page_margins(data: bytes, paper: str) -> list[Char]:
-    """Characters (other than white space) not wholly inside the page margins."""
+def outside_page_margins(data: bytes, paper: str, level: str = "standard") -> list[Char]:
+    """Characters (other than white space) not wholly inside the page margins of the level."""
     width, height = PAPER[paper]
+    edge = margin(level)
     return [
         c
         for page in chars(data)
         for c in page
         if c.text.strip()
         and (
-            c.left < MARGIN - TOLERANCE
-            or c.right > width - MARGIN + TOLERANCE
-            or c.bottom < MARGIN - TOLERANCE
-            or c.top > height - MARGIN + TOLERANCE
+            c.left < edge - TOLERANCE
+            or c.right > width - edge + TOLERANCE
+            or c.bottom < edge - TOLERANCE
+            or c.top > height - edge + TOLERANCE
         )
     ]
 

@@ -18,8 +18,8 @@ from test_errors import content as content  # noqa: F401 (the fixture: a private
 
 from handouts import build as pipeline
 from handouts import readability
-from handouts.colors import tint
-from handouts.content import CALLOUT_TINT, Library
+from handouts.colors import CALLOUT_TINT, tint
+from handouts.library import Library
 from handouts.model import plain
 from handouts.scripts import script_for
 from handouts.skeleton import medicine_skeleton

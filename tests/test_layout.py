@@ -180,7 +180,7 @@ def longest_brand(lang: str, spaced: bool = True) -> Brand:
 def check(h: Handout) -> int:
     """Render and read back; return the page count."""
     rendered = render(h)
-    assert not outside_page_margins(rendered.data, h.paper)[:5]
+    assert not outside_page_margins(rendered.data, h.paper, h.level)[:5]
     assert not outside_body(rendered, [c for c in body_chars(rendered) if c.text.strip()])[:5]
     assert not overprinted(rendered.data)[:5]
     assert missing_or_reordered(h, rendered) == ""

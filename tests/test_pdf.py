@@ -107,9 +107,9 @@ def test_footer_carries_content_version(library, tmp_path):
     assert other.version != handout.version
 
 
-@pytest.mark.parametrize("level, minimum", [("easy", 12), ("standard", 10), ("detailed", 10)])
+@pytest.mark.parametrize("level, minimum", [("easy", 13), ("standard", 10), ("detailed", 10)])
 def test_type_sizes(library, tmp_path, level, minimum):
-    """Nothing under 10 pt (FDA Medication Guide minimum); content at easy is >= 12 pt.
+    """Nothing under 10 pt (FDA Medication Guide minimum); content at easy is >= 13 pt.
     Header and footer lines may stay at 10 pt."""
     handout, reader, _ = make_pdf(library, tmp_path, medicine="baclofen", level=level)
     chrome = " ".join(

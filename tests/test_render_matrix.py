@@ -20,7 +20,7 @@ spec.loader.exec_module(matrix)
 
 def test_a_shipped_handout_has_no_problem(library):
     handout = prepare(library, Request("baclofen", "ar", "easy", paper="a4"))
-    assert matrix.problems(render(handout), handout.title, "ar", "a4") == []
+    assert matrix.problems(render(handout), handout.title, "ar", "a4", "easy") == []
 
 
 def test_unembedded_font_missing_name_and_text_off_the_page_are_reported():
@@ -30,7 +30,7 @@ def test_unembedded_font_missing_name_and_text_off_the_page_are_reported():
     canvas.drawString(72, 700, "Ibuprofen")
     canvas.drawString(590, 400, "cut off")
     canvas.save()
-    found = matrix.problems(RenderedPdf(buf.getvalue(), 1, (0, 0, 612, 792)), "Baclofen", "en", "letter")
+    found = matrix.problems(RenderedPdf(buf.getvalue(), 1, (0, 0, 612, 792)), "Baclofen", "en", "letter", "standard")
     assert "page 1: font /F1 (/Helvetica) is not embedded" in found
     assert "the medicine's name 'Baclofen' is not in the extracted text" in found
     assert any("outside the margins" in problem for problem in found)

@@ -23,6 +23,6 @@ Importing this package changes nothing in reportlab; creating a ``RenderCache`` 
 
 from .cache import RenderCache
 from .document import RenderedPdf, render
-from .styles import BULLET, MARGIN, PAPER
+from .styles import BULLET, MARGIN, PAPER, margin
 
-__all__ = ["BULLET", "MARGIN", "PAPER", "RenderCache", "RenderedPdf", "render"]
+__all__ = ["BULLET", "MARGIN", "PAPER", "RenderCache", "RenderedPdf", "margin", "render"]

@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable
 from .. import fonts, l10n
 from ..model import Handout
 from . import tagging
-from .styles import BOLD_STYLES, MARGIN, Styles
+from .styles import BOLD_STYLES, Styles
 from .writer import Writer
 
 LOGO_BOX = (26 * mm, 16 * mm)  # the logo is scaled to fit this box, keeping its shape
@@ -77,10 +77,10 @@ def isolate(text: str, rtl: bool, ltr: bool = False) -> str:
 
 def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: Writer) -> Chrome:
     brand, strings = handout.brand, handout.strings
-    width = page_w - 2 * MARGIN
+    width = page_w - 2 * st.margin
     placed: list[tuple[str, Flowable, float, float]] = []
 
-    x = MARGIN + (LOGO_BOX[0] + LOGO_GAP if brand.logo else 0)
+    x = st.margin + (LOGO_BOX[0] + LOGO_GAP if brand.logo else 0)
     rtl = w.script.rtl
     header = [("name", w.text(isolate(brand.name, rtl), st.org))]
     contact = " · ".join(isolate(x, rtl, ltr=True) for x in (brand.phone, brand.website) if x)
@@ -88,11 +88,11 @@ def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w:
         header.append(("contact", w.text(contact, st.chrome)))
     if handout.draft:
         header.append(("notice", w.text(strings.draft_notice, st.notice)))
-    y = page_h - MARGIN
+    y = page_h - st.margin
     for what, para in header:
-        y -= para.wrap(page_w - MARGIN - x, page_h)[1]
+        y -= para.wrap(page_w - st.margin - x, page_h)[1]
         placed.append((what, para, x, y))
-    header_rule = min(y, page_h - MARGIN - (LOGO_BOX[1] if brand.logo else 0)) - 6
+    header_rule = min(y, page_h - st.margin - (LOGO_BOX[1] if brand.logo else 0)) - 6
 
     # the page label sits at the right of the last footer line; the text beside it wraps short of it
     label_w = stringWidth(strings.page.format(page=888, pages=888), st.chrome.fontName, st.chrome.fontSize) + 12
@@ -106,13 +106,13 @@ def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w:
     address = " · ".join(isolate(x, rtl) for x in (brand.address, brand.hours, brand.footer_note) if x)
     if address:
         footer.insert(0, ("address", w.text(address, st.chrome), width))
-    y = MARGIN
+    y = st.margin
     bottom_up = []
     for what, para, wrap_w in reversed(footer):
-        bottom_up.append((what, para, MARGIN, y))
+        bottom_up.append((what, para, st.margin, y))
         y += para.wrap(wrap_w, page_h)[1]
     placed += reversed(bottom_up)  # in reading order, as the tagged page 1 lists them
-    return Chrome(tuple(placed), header_rule, y + 3, MARGIN + st.chrome.leading - st.chrome.fontSize)
+    return Chrome(tuple(placed), header_rule, y + 3, st.margin + st.chrome.leading - st.chrome.fontSize)
 
 
 _CHROME_FORM = "chrome"
@@ -209,10 +209,8 @@ class PagedCanvas(Canvas):
                 self.restoreState()
         with tagging.artifact(self, "Pagination", "Footer"):
             self.saveState()
-            label = h.strings.page.format(
-                page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang)
-            )
-            self._line(label, self._label_style, MARGIN, page_w - MARGIN, chrome.label_y)
+            label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
+            self._line(label, self._label_style, self._st.margin, page_w - self._st.margin, chrome.label_y)
             self.restoreState()
 
     def _same_on_every_page(self, page_w: float, page_h: float, tags: ChromeTags | None) -> None:
@@ -229,8 +227,8 @@ class PagedCanvas(Canvas):
                 _CHROME_FORM + "-logo",
                 lambda: self.drawImage(
                     self._writer.cache.logo(logo),
-                    MARGIN,
-                    page_h - MARGIN - lh,
+                    self._st.margin,
+                    page_h - self._st.margin - lh,
                     width=w,
                     height=lh,
                     preserveAspectRatio=True,
@@ -258,9 +256,9 @@ class PagedCanvas(Canvas):
         chrome = self._chrome
         self.setStrokeColor(colors.HexColor(self._handout.brand.primary))
         self.setLineWidth(1.5)
-        self.line(MARGIN, chrome.header_rule, page_w - MARGIN, chrome.header_rule)
+        self.line(self._st.margin, chrome.header_rule, page_w - self._st.margin, chrome.header_rule)
         self.setLineWidth(0.5)
-        self.line(MARGIN, chrome.footer_rule, page_w - MARGIN, chrome.footer_rule)
+        self.line(self._st.margin, chrome.footer_rule, page_w - self._st.margin, chrome.footer_rule)
 
     def _line(self, text: str, style: ParagraphStyle, left: float, right: float, baseline: float) -> None:
         """Text in the handout's language (shaped, in bidi order), aligned by the style
@@ -298,7 +296,9 @@ class PagedCanvas(Canvas):
         )
         per_point = self._writer.width(mark, style) / style.fontSize
         height = 1.3  # ems from the lowest descender to the highest accent
-        style.fontSize = min(style.fontSize, 2**0.5 * (min(page_w, page_h) - 2 * MARGIN) / (per_point + height))
+        style.fontSize = min(
+            style.fontSize, 2**0.5 * (min(page_w, page_h) - 2 * self._st.margin) / (per_point + height)
+        )
         style.leading = style.fontSize * 1.2
         self.saveState()
         self.translate(page_w / 2, page_h / 2)

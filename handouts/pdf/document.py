@@ -15,7 +15,7 @@ from ..scripts import script_for
 from .cache import RenderCache
 from .chrome import ChromeTags, PagedCanvas, layout_chrome
 from .story import build_story
-from .styles import MARGIN, PAPER, make_styles
+from .styles import PAPER, make_styles
 from .tagging import Tagger
 from .writer import Writer
 
@@ -33,13 +33,13 @@ def render(handout: Handout, cache: RenderCache, tagged: bool = True) -> Rendere
     ``tagged`` is False (only the benchmark's baseline asks for that)."""
     cache.engine.codes.trim()  # between documents, never inside one
     page_w, page_h = PAPER[handout.paper]
-    width = page_w - 2 * MARGIN
     script = script_for(handout.lang)
     writer = Writer(script, cache)
     st = make_styles(handout, script, writer.register)
+    width = page_w - 2 * st.margin
     chrome = layout_chrome(handout, st, page_w, page_h, writer)
     gap = 5 * mm
-    body = (MARGIN, chrome.footer_rule + gap, MARGIN + width, chrome.header_rule - gap)
+    body = (st.margin, chrome.footer_rule + gap, st.margin + width, chrome.header_rule - gap)
     frame = Frame(
         body[0],
         body[1],
