@@ -23,6 +23,7 @@ from handouts.library import Library
 from handouts.model import plain
 from handouts.scripts import script_for
 from handouts.skeleton import medicine_skeleton
+from handouts.translate import source_of
 
 REPO = Path(__file__).resolve().parents[1]
 LANGS = sorted(p.stem for p in (REPO / "content" / "medicines" / "baclofen").glob("*.yaml"))
@@ -131,7 +132,7 @@ def test_translate_init_writes_them_with_fingerprints():
     """The skeleton has a key_points unit per level: a list of empty items, each under the
     source text as a comment, and the fingerprint of the source list."""
     source = yaml.safe_load((REPO / "content" / "medicines" / "baclofen" / "en.yaml").read_text(encoding="utf-8"))
-    doc = pipeline.source_of(LIBRARY, "baclofen", "en").doc
+    doc = source_of(LIBRARY, "baclofen", "en").doc
     text = medicine_skeleton(doc, "fr", {}, "2026-11-29")
     skeleton = yaml.safe_load(text)
     assert skeleton["key_points"]["easy"]["list"] == [""] * len(source["key_points"]["easy"])

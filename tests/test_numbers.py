@@ -224,4 +224,4 @@ def test_a_number_in_a_shared_templates_prose_is_refused_on_its_own(tmp_path):
     template.write_text(source.replace("Stopping too fast can make you very sick.", "Wait 2 days."))
     result = CliRunner().invoke(main, ["validate", str(template)])
     assert result.exit_code == 2
-    assert "error: number '2' written in the text (at body.easy[0].warning.body[2].p)" in result.stderr
+    assert "error: number '2' written in the text (at body.easy[0].warning.body[1].p)" in result.stderr

@@ -52,6 +52,7 @@ def test_emergency_text_without_a_brand_number_is_an_error(tmp_path):
     shown = display_path(en)  # relative to the working directory, as printed
     param = next(i for i, ln in enumerate(lines, 1) if ln.strip().startswith("emergency_number:"))
     warning = next(i for i, ln in enumerate(lines, 1) if "or someone else notices" in ln)
+    point = next(i for i, ln in enumerate(lines, 1) if "Get emergency help ({{ brand.emergency_number }})" in ln)
     hint = "  hint: add 'emergency_number:' to the brand file (brands/NAME/brand.yaml), e.g. emergency_number: \"112\""
     assert result.stderr.splitlines() == [
         f"{shown}:{param}:26: error: the brand does not declare 'emergency_number' "
@@ -59,6 +60,8 @@ def test_emergency_text_without_a_brand_number_is_an_error(tmp_path):
         hint,
         f"{shown}:{warning}:21: error: the brand does not declare 'emergency_number' "
         "(at sections.side_effects.body.standard[6].warning.body[0].p)",
+        hint,
+        f"{shown}:{point}:8: error: the brand does not declare 'emergency_number' (at key_points.standard[3])",
         hint,
     ]
     assert not out.exists()
