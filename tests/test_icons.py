@@ -233,6 +233,8 @@ def test_shipped_handouts_draw_an_icon_for_each_warning_emergency_line_and_pharm
     assert number
     boxes = [b for s in h.sections for b in s.blocks if isinstance(b, Callout)]
     texts = [t for s in h.sections for b in s.blocks for t in _texts(b)]
+    assert h.key_points is not None  # the key points box: its "Call 911" item gets a phone too
+    texts += [plain(item) for item in h.key_points.items]
     assert Counter(drawn) == {
         "warning": len(boxes),
         "phone": sum(shows_number(t, number) for t in texts),
