@@ -231,6 +231,10 @@ def expected(handout: Handout) -> list[tuple[int, str, str | None]]:
                 out.extend([(depth, "/Sect", None), (depth + 1, "/P", block.label)])
                 blocks(block.blocks, depth + 1)
 
+    if handout.key_points is not None:  # a Sect of its own: the box's title, then its items as a list
+        out += [(1, "/Sect", None), (2, "/H2", handout.key_points.title), (2, "/L", None)]
+        for item in handout.key_points.items:
+            out += [(3, "/LI", None), (4, "/Lbl", BULLET), (4, "/LBody", plain(item))]
     for section in handout.sections:
         out += [(1, "/Sect", None), (2, "/H2", section.title)]
         blocks(section.blocks, 2)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+import tagcheck
 import yaml
 from pages import read_lines
 from reading import chars, fold, render
@@ -272,3 +273,18 @@ def test_primary_colour_readable_on_the_box(content):
         "contrast of 4.38:1; at least 4.5:1 is needed (at colors.primary)\n"
         "  hint: pick a darker shade: leaflets are printed on black-and-white lasers",
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "zh-Hans"])
+def test_box_is_tagged_as_a_section_with_a_heading_and_a_list(lang):
+    """Tagged PDF: the box is a Sect before the sections', its title an H2, its items
+    L/LI (Lbl bullet, LBody text), as the tree read back from the PDF shows."""
+    handout = prepare(lang)
+    assert handout.key_points is not None
+    wanted = tagcheck.expected(handout)
+    at = wanted.index((2, "/H2", handout.key_points.title))
+    assert wanted[at - 1] == (1, "/Sect", None) and wanted[at + 1] == (2, "/L", None)
+    assert [w for w in wanted if w[1] == "/LBody"][: len(handout.key_points.items)] == [
+        (4, "/LBody", plain(item)) for item in handout.key_points.items
+    ]
+    assert tagcheck.check(handout, render(handout).data) == []
