@@ -501,7 +501,7 @@ def status(library: Library, medicine: str | None = None) -> tuple[list[StatusRo
             found.setdefault((pair.section, pair.level), set()).add(pair.state)
         for section in dict.fromkeys(pair.section for pair in pairs):
             states = tuple(_worst(found.get((section, level), set())) for level in schema.LEVELS)
-            required = section == SUMMARY or _required(library, med, lang, section)
+            required = section in (SUMMARY, KEY_POINTS) or _required(library, med, lang, section)
             rows.append(StatusRow(med, lang, section, states, required))
         for pair in pairs:
             if pair.translation is None:

@@ -25,7 +25,7 @@ from .content import Loaded, is_translation, load_strings_file, parse
 from .errors import ContentError, Diagnostic
 from .library import Library
 from .loader import KeyPath, Source
-from .translate import SUMMARY, Pair, fingerprint, source_of, walk_medicine, walk_template
+from .translate import KEY_POINTS, SUMMARY, Pair, fingerprint, source_of, walk_medicine, walk_template
 
 State = Literal["new", "translated", "stale"]
 Kind = Literal["content", "strings"]
@@ -156,7 +156,7 @@ def _texts(raw: Any, at: KeyPath) -> Iterable[tuple[KeyPath, str]]:
 def _units(pair: Pair, file: str, lang: str, required: bool, sections: str) -> Iterable[Unit]:
     states: dict[str, State] = {"missing": "new", "complete": "translated", "stale": "stale"}
     state = states[pair.state]
-    where = "title and summary" if pair.section == SUMMARY else f"section {sections}"
+    where = {SUMMARY: "title and summary", KEY_POINTS: "key points"}.get(pair.section, f"section {sections}")
     note = f"{where} ({'required' if required else 'optional'}), {reading_target(lang, pair.level)}"
     found = list(_texts(_raw(pair.source.source.data, pair.source_at), pair.source_at))
     data = pair.translation.source.data if pair.translation is not None else None
@@ -197,8 +197,9 @@ def medicine_units(
         w, _ = walk_medicine(source, translation, level)
         _refuse_problems(w.problems)
         for pair in w.pairs:
-            section = source.doc.sections.get(pair.section)  # None: a row that is no section (the title)
-            required = pair.section == SUMMARY or (section is not None and section.required)
+            section = source.doc.sections.get(pair.section)  # None: a row that is no section (title, key points)
+            # the title and every level of the key points are built into every handout
+            required = pair.section in (SUMMARY, KEY_POINTS) or (section is not None and section.required)
             out += _units(pair, file, lang, required, pair.section)
     users: dict[str, list[str]] = {}
     for sid, section in source.doc.sections.items():

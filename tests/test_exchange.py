@@ -213,8 +213,8 @@ def test_a_new_language_goes_out_and_comes_back_through_po(runner, shipped):
 
 def _change_english(shipped: Path) -> tuple[str, str]:
     path = shipped / "content" / "medicines" / "baclofen" / "en.yaml"
-    old = "It calms nerve signals that make your muscles tight and stiff."
-    new = "It calms the nerve signals that make your muscles tight and stiff."
+    old = "Take it just the way your doctor tells you."
+    new = "Take it just the way your doctor says."
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
@@ -223,7 +223,7 @@ def _change_english(shipped: Path) -> tuple[str, str]:
 
 def test_stale_units_are_needs_review_and_fuzzy_with_the_earlier_english(runner, shipped):
     old, new = _change_english(shipped)
-    uid = "sections.what_it_is.body.easy.2.p"
+    uid = "sections.how_to_take.body.easy.0.p"
     out = shipped / "es.xlf"
     invoke(runner, shipped, "translate", "export", "baclofen", "--lang", "es", "-o", str(out))
     unit = _unit(_xliff(out), "medicines/baclofen/es.yaml", uid)

@@ -148,7 +148,7 @@ def test_translate_status_has_a_key_points_row():
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines() if "(key points)" in line]
     assert sorted(row[1] for row in rows) == [lang for lang in LANGS if lang != "en"]
-    assert all(row[-3:] == ["complete"] * 3 for row in rows)
+    assert all(row[-4:] == ["complete"] * 3 + ["required"] for row in rows)  # built into every handout
 
 
 # --- bad key points: one change, one exact message -------------------------------------
