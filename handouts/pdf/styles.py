@@ -66,7 +66,7 @@ TYPOGRAPHY = {
         margin=13 * mm,
         para_space=0.3,
         item_space=0.1,
-        heading_space=(0.55, 0.25),
+        heading_space=(0.4, 0.2),
     ),
     "standard": Typography(body=11, leading=16, heading=15, title=24),
     "detailed": Typography(body=10, leading=14.5, heading=13.5, title=22),
