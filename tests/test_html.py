@@ -70,11 +70,12 @@ def test_the_page_has_the_structure_of_the_handout(pages, lang):
     html = dict(page.tags[0][1]) if page.tags[0][0] == "html" else {}
     assert html == {"lang": lang, "dir": "rtl" if script_for(lang).rtl else "ltr"}
     assert page.count("main") == 1 and page.count("h1") == 1
-    assert page.count("h2") == len(handout.sections)
+    assert page.count("h2") == len(handout.sections) + (handout.key_points is not None)  # the key points box has one
     blocks = [b for s in handout.sections for b in s.blocks]
     inner = [b for c in blocks if isinstance(c, Callout) for b in c.blocks]
     assert page.count("h3") == sum(isinstance(b, (Subhead, Callout)) for b in blocks)
-    assert page.count("li") == sum(len(b.items) for b in blocks + inner if isinstance(b, BulletList))
+    points = len(handout.key_points.items) if handout.key_points else 0  # the key points box's list
+    assert page.count("li") == points + sum(len(b.items) for b in blocks + inner if isinstance(b, BulletList))
     boxes = [attrs for tag, attrs in page.tags if tag == "section" and attrs.get("class") == "warning"]
     assert len(boxes) == sum(isinstance(b, Callout) for b in blocks)
     ids = {attrs.get("id") for _, attrs in page.tags}
