@@ -29,15 +29,11 @@ from handouts.pdf.chrome import isolate
 from handouts.scripts import script_for
 from handouts.wordbreak import MARK
 
-EMPTY = 0.30  # no page but the last may leave more than this share of its body empty
-# Large print holds about half as many lines on a page (18 pt, 1.5 apart), while what may
-# not be split keeps its number of lines (a heading, a lead-in and two lines of its list:
-# six lines, a third of a page): its pages may leave up to this share empty.
-EMPTY_LARGE_PRINT = 0.35
+EMPTY = 0.30  # no page but the last may leave more than this share of its body empty, large print too
 MIN_LINES = 2  # lines a split paragraph, list or box keeps on each side of a page break
 COLONS = (":", "：", "﹕", "︓")  # a lead-in ends with its script's colon
 RULES = (
-    "page too empty (30%, large print 35%)",
+    "page too empty (30%)",
     "box piece under 2 lines",
     "widow or orphan",
     "lead-in apart from its list",
@@ -106,12 +102,12 @@ def units(handout: Handout) -> list[Unit]:
 def _raw_lines(handout: Handout, rendered) -> Iterator[tuple[int, float, str]]:
     """(page, baseline, text) of every body line, top to bottom."""
     script = script_for(handout.lang)
-    left, bottom, right, top = rendered.body
     if script.shape:
         for number, page in enumerate(PdfReader(io.BytesIO(rendered.data)).pages):
             runs: list[tuple[float, float, str]] = []
+            left, bottom, right, top = rendered.area(number)
 
-            def visit(text, cm, tm, font, size, runs=runs):
+            def visit(text, cm, tm, font, size, runs=runs, left=left, bottom=bottom, right=right, top=top):
                 x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
                 text = text.replace(MARK, "")
                 turned = abs(tm[0] * cm[1] + tm[1] * cm[3]) > 1e-6  # the DRAFT mark
@@ -180,7 +176,7 @@ def read_lines(handout: Handout, rendered) -> tuple[list[Unit], list[Line]]:
 
 def empty_share(rendered, page: int) -> float:
     """How much of a page's body lies below its lowest character (the DRAFT mark aside)."""
-    _, bottom, _, top = rendered.body
+    _, bottom, _, top = rendered.area(page)
     drawn = [c.bottom for c in body_chars(rendered) if c.page == page and c.text.strip() and c.upright]
     return (min(drawn, default=top) - bottom) / (top - bottom)
 
@@ -215,8 +211,7 @@ def violations(handout: Handout, rendered, gaps: dict | None = None) -> dict[str
 
 def _empty(read: _Read) -> list[str]:
     shares = [(page, empty_share(read.rendered, page)) for page in range(read.rendered.pages - 1)]
-    most = EMPTY_LARGE_PRINT if read.handout.large_print else EMPTY
-    return [f"page {page + 1}: {share:.0%} empty" for page, share in shares if share > most]
+    return [f"page {page + 1}: {share:.0%} empty" for page, share in shares if share > EMPTY]
 
 
 def _box_pieces(read: _Read) -> list[str]:

@@ -94,15 +94,16 @@ def outside_page_margins(data: bytes, paper: str, level: str = "standard") -> li
 
 
 def outside_body(rendered: RenderedPdf, body: list[Char]) -> list[Char]:
-    left, bottom, right, top = rendered.body
-    return [
-        c
-        for c in body
-        if c.left < left - TOLERANCE
-        or c.right > right + TOLERANCE
-        or c.bottom < bottom - TOLERANCE
-        or c.top > top + TOLERANCE
-    ]
+    def outside(c: Char) -> bool:
+        left, bottom, right, top = rendered.area(c.page)
+        return (
+            c.left < left - TOLERANCE
+            or c.right > right + TOLERANCE
+            or c.bottom < bottom - TOLERANCE
+            or c.top > top + TOLERANCE
+        )
+
+    return [c for c in body if outside(c)]
 
 
 def overprinted(data: bytes) -> list[tuple[int, tuple[float, ...], tuple[float, ...]]]:
@@ -143,9 +144,9 @@ def body_chars(rendered: RenderedPdf) -> list[Char]:
     """The characters whose middle lies in the body area (give or take ``TOLERANCE``:
     reportlab lets a Chinese full stop hang a little past the end of a line), in
     extraction order: the text without header, footer and page numbers."""
-    left, bottom, right, top = rendered.body
     out = []
-    for page in chars(rendered.data):
+    for number, page in enumerate(chars(rendered.data)):
+        left, bottom, right, top = rendered.area(number)
         for c in page:
             x, y = (c.left + c.right) / 2, (c.bottom + c.top) / 2
             if not c.text.strip():
@@ -166,7 +167,7 @@ def run_lines(rendered: RenderedPdf, page: int, rtl: bool) -> list[str]:
     except that a stretch of left-to-right runs (and the spaces between them) is read
     left to right. Break marks are left out here (pypdf puts one inside a right-to-left
     run as it pleases); test_layout checks where they are drawn."""
-    left, bottom, right, top = rendered.body
+    left, bottom, right, top = rendered.area(page)
     runs: list[tuple[float, float, str]] = []
 
     def visit(text, cm, tm, font, size):

@@ -434,10 +434,13 @@ def _artifacts(handout: Handout, pages: list[Page]) -> list[str]:
             problems.append(f"page {i + 1}: no artifact reads {label!r}")
         if handout.draft and "/Pagination/Watermark" not in kinds:
             problems.append(f"page {i + 1}: no watermark artifact")
-        if i and phone and phone not in joined:
+        if i and handout.large_print:  # later pages: the clinic's name alone on top (chrome.layout_running)
+            if norm(handout.brand.name) not in joined:
+                problems.append(f"page {i + 1}: the running head is not an artifact")
+        elif i and phone and phone not in joined:
             problems.append(f"page {i + 1}: the header is not an artifact")
         if i and once and any(phone in norm(t) for t in page_texts.values()):
             problems.append(f"page {i + 1}: the phone number is content again")
-        if i and handout.brand.address and norm(handout.brand.address) not in joined:
+        if i and not handout.large_print and handout.brand.address and norm(handout.brand.address) not in joined:
             problems.append(f"page {i + 1}: the footer is not an artifact")
     return problems

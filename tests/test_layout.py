@@ -198,21 +198,27 @@ def test_extreme_content(case, lang, paper):
     assert pages >= MIN_PAGES.get(case, 1), f"the case is meant to take {MIN_PAGES[case]} pages or more"
 
 
+@pytest.mark.parametrize("large_print", [False, True], ids=["normal", "large-print"])
 @pytest.mark.parametrize("spaced", [True, False], ids=["sentences", "one word"])
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("lang", SENTENCES)
-def test_longest_brand_texts(lang, paper, spaced):
+def test_longest_brand_texts(lang, paper, spaced, large_print):
+    """Large print sets the header and footer at 18 pt on page 1, or, for brand texts
+    this long, at the level's size (``chrome.layout_chrome``); later pages repeat only
+    the clinic's name, which may wrap."""
     s = SENTENCES[lang][0]
     brand = longest_brand(lang, spaced)
-    h = handout(lang, [Section("s", s, (para(sentences(lang, 30)),))], paper, brand)
+    h = replace(handout(lang, [Section("s", s, (para(sentences(lang, 30)),))], paper, brand), large_print=large_print)
     check(h)
     rendered = render(h)
-    _, bottom, _, top = rendered.body
-    assert top - bottom > PAPER[paper][1] / 3, "the header and footer must leave a third of the page for the content"
+    for page in range(rendered.pages):
+        _, bottom, _, top = rendered.area(page)
+        assert top - bottom > PAPER[paper][1] / 3, "the header and footer must leave a third of the page for the content"
     rtl = script_for(lang).rtl
-    for page in pdfium.PdfDocument(rendered.data):
+    for number, page in enumerate(pdfium.PdfDocument(rendered.data)):
         text = fold(page.get_textpage().get_text_range().replace(MARK, ""), rtl)  # brand texts have no MARK
-        for value in (brand.name, brand.phone, brand.website, brand.address, brand.footer_note):
+        values = (brand.name, brand.phone, brand.website, brand.address, brand.footer_note)
+        for value in values[:1] if number and large_print else values:
             assert fold(value, rtl) in text
 
 

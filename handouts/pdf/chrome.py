@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable
 from .. import fonts, l10n
 from ..model import Handout
 from . import tagging
-from .styles import BOLD_STYLES, Styles
+from .styles import BOLD_STYLES, TYPOGRAPHY, Styles, chrome_at
 from .writer import Writer
 
 LOGO_BOX = (26 * mm, 16 * mm)  # the logo is scaled to fit this box, keeping its shape
@@ -36,6 +36,8 @@ class Chrome:
     header_rule: float  # y of the rule under the header
     footer_rule: float  # y of the rule over the footer
     label_y: float  # baseline of "Page X of Y"
+    label: ParagraphStyle  # of "Page X of Y": the size of the chrome's other text
+    later: Chrome | None = None  # pages after the first, when they differ (large print: ``layout_running``)
 
 
 def _foreign(text_lang: str, lang: str) -> str | None:
@@ -76,6 +78,21 @@ def isolate(text: str, rtl: bool, ltr: bool = False) -> str:
 
 
 def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w: Writer) -> Chrome:
+    """Header and footer of page 1 and, in large print, of the later pages. Large print
+    sets them at 18 pt, unless a brand's texts are so long that they would leave page 1
+    less than a third of its height for the body: then at the reading level's size,
+    as in normal print (brand.yaml lets each text run to a few hundred characters)."""
+    chrome = _layout_full(handout, st, page_w, page_h, w)
+    if handout.large_print:
+        if chrome.header_rule - chrome.footer_rule < page_h / 3:
+            chrome = _layout_full(handout, chrome_at(st, TYPOGRAPHY[handout.level].chrome), page_w, page_h, w)
+        chrome = replace(chrome, later=layout_running(handout, st, page_w, page_h, w))
+    return chrome
+
+
+def _layout_full(handout: Handout, st: Styles, page_w: float, page_h: float, w: Writer) -> Chrome:
+    """Logo, clinic name, phone and website (and the draft notice) above the body;
+    address, revision and version below it, with "Page X of Y" beside the last line."""
     brand, strings = handout.brand, handout.strings
     width = page_w - 2 * st.margin
     placed: list[tuple[str, Flowable, float, float]] = []
@@ -112,7 +129,27 @@ def layout_chrome(handout: Handout, st: Styles, page_w: float, page_h: float, w:
         bottom_up.append((what, para, st.margin, y))
         y += para.wrap(wrap_w, page_h)[1]
     placed += reversed(bottom_up)  # in reading order, as the tagged page 1 lists them
-    return Chrome(tuple(placed), header_rule, y + 3, st.margin + st.chrome.leading - st.chrome.fontSize)
+    label_y = st.margin + st.chrome.leading - st.chrome.fontSize
+    return Chrome(tuple(placed), header_rule, y + 3, label_y, _label(st))
+
+
+def layout_running(handout: Handout, st: Styles, page_w: float, page_h: float, w: Writer) -> Chrome:
+    """The chrome of a large-print page after the first: the clinic's name on one line
+    at the top, "Page X of Y" on one line at the foot, both 18 pt like the body.
+
+    The whole brand block and footer at 18 pt take a third of a page, which page 1 can
+    give once (they are content there, read once by a screen reader); repeated on every
+    page they left too little room for the clean-page rules and pushed the header and
+    footer down to 14 pt. A reader leafing through still sees whose handout it is and
+    where a page belongs; the phone number and address are on page 1."""
+    name = w.text(isolate(handout.brand.name, w.script.rtl), st.running)
+    y = page_h - st.margin - name.wrap(page_w - 2 * st.margin, page_h)[1]
+    label_y = st.margin + st.chrome.leading - st.chrome.fontSize
+    return Chrome((("name", name, st.margin, y),), y - 6, st.margin + st.chrome.leading + 3, label_y, _label(st))
+
+
+def _label(st: Styles) -> ParagraphStyle:
+    return ParagraphStyle("page_label", parent=st.chrome, alignment=TA_RIGHT)
 
 
 _CHROME_FORM = "chrome"
@@ -160,7 +197,6 @@ class PagedCanvas(Canvas):
         self._chrome = chrome
         self._st = styles
         self._writer = writer
-        self._label_style = ParagraphStyle("page_label", parent=styles.chrome, alignment=TA_RIGHT)
 
     def bookmarkPage(self, key: str, **kw: Any) -> None:  # type: ignore[override]  # deferred: nothing to return yet
         self._bookmarks.append((key, kw))
@@ -196,11 +232,13 @@ class PagedCanvas(Canvas):
         self.doForm(name)
 
     def _decorate(self, total: int) -> None:
-        h, chrome = self._handout, self._chrome
+        h, chrome, form = self._handout, self._chrome, _CHROME_FORM
+        if self._pageNumber > 1 and chrome.later is not None:
+            chrome, form = chrome.later, _CHROME_FORM + "-later"
         page_w, page_h = self._pagesize
         tags = self._tags if self._pageNumber == 1 and tagging.of(self) is not None else None
         with nullcontext() if tags else tagging.artifact(self, "Pagination"):
-            self._same_on_every_page(page_w, page_h, tags)
+            self._same_on_every_page(chrome, form, page_w, page_h, tags)
         if h.draft:  # its own form, shown see-through: a form's content takes the page's alpha
             with tagging.artifact(self, "Pagination", "Watermark"):
                 self.saveState()
@@ -210,21 +248,24 @@ class PagedCanvas(Canvas):
         with tagging.artifact(self, "Pagination", "Footer"):
             self.saveState()
             label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
-            self._line(label, self._label_style, self._st.margin, page_w - self._st.margin, chrome.label_y)
+            self._line(label, chrome.label, self._st.margin, page_w - self._st.margin, chrome.label_y)
             self.restoreState()
 
-    def _same_on_every_page(self, page_w: float, page_h: float, tags: ChromeTags | None) -> None:
-        """Logo, header, footer and rules, each drawn once into a form XObject that
-        every page shows, so a five-page handout lays them out and stores them once.
-        With ``tags`` (page 1), each form's use is the content of its element in the
-        brand block or the footer; on later pages all are inside one artifact."""
-        h, chrome = self._handout, self._chrome
-        if h.brand.logo:
+    def _same_on_every_page(
+        self, chrome: Chrome, form: str, page_w: float, page_h: float, tags: ChromeTags | None
+    ) -> None:
+        """Logo, header, footer and rules of ``chrome``, each drawn once into a form
+        XObject (named from ``form``) that every page with that chrome shows, so a
+        five-page handout lays them out and stores them once. With ``tags`` (page 1),
+        each form's use is the content of its element in the brand block or the footer;
+        on later pages all are inside one artifact. The logo is in the full chrome only."""
+        h = self._handout
+        if h.brand.logo and chrome is self._chrome:
             logo = h.brand.logo
             w, lh = LOGO_BOX
             figure = tags.header.add("Figure", alt=f"{h.brand.name} logo") if tags else None
             self._piece(
-                _CHROME_FORM + "-logo",
+                form + "-logo",
                 lambda: self.drawImage(
                     self._writer.cache.logo(logo),
                     self._st.margin,
@@ -239,9 +280,9 @@ class PagedCanvas(Canvas):
             )
         for i, (what, para, x, y) in enumerate(chrome.paragraphs):
             element = tags.element(what, h, para) if tags else None
-            self._piece(f"{_CHROME_FORM}-{i}", partial(para.drawOn, self, x, y), element)
+            self._piece(f"{form}-{i}", partial(para.drawOn, self, x, y), element)
         with tagging.artifact(self):
-            self._form(_CHROME_FORM + "-rules", lambda: self._rules(page_w))
+            self._form(form + "-rules", lambda: self._rules(chrome, page_w))
 
     def _piece(self, name: str, draw: Callable[[], object], element: tagging.Element | None) -> None:
         """Form ``name``, shown as ``element``'s content (as it is when None)."""
@@ -252,8 +293,7 @@ class PagedCanvas(Canvas):
             with tagger.mark(self, element):
                 self._form(name, draw)
 
-    def _rules(self, page_w: float) -> None:
-        chrome = self._chrome
+    def _rules(self, chrome: Chrome, page_w: float) -> None:
         self.setStrokeColor(colors.HexColor(self._handout.brand.primary))
         self.setLineWidth(1.5)
         self.line(self._st.margin, chrome.header_rule, page_w - self._st.margin, chrome.header_rule)

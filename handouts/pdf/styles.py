@@ -9,7 +9,7 @@ follows the low-vision guidance of APH and ACB (docs/accessibility.md): every te
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -73,13 +73,26 @@ TYPOGRAPHY = {
 }
 # Every level in large print: APH sets most large print at 18 pt; ACB's guidelines ask 18 pt
 # for all text (headers, footers and page numbers too), 20-22 pt headings, flush-left text
-# and no italics; lines no longer than 6 inches, 1.5 apart (>= 1.4, issue 15).
-LARGE_PRINT = Typography(body=18, leading=27, heading=22, title=28, chrome=14, subhead=20, spacing=1.4, italic=False)
+# and no italics; lines no longer than 6 inches, 1.5 apart (>= 1.4, issue 15). The chrome
+# is 18 pt too: page 1 carries the whole brand block and footer, later pages one line
+# above and one below (``chrome.layout_running``), so the body keeps its room.
+LARGE_PRINT = Typography(body=18, leading=27, heading=22, title=28, chrome=18, subhead=20, spacing=1.4, italic=False)
 ITALIC_STYLES = {"summary"}  # a large-print summary is named "summary-upright"
 
 
 def typography(handout: Handout) -> Typography:
     return LARGE_PRINT if handout.large_print else TYPOGRAPHY[handout.level]
+
+
+def chrome_at(st: Styles, size: float) -> Styles:
+    """``st`` with the header and footer styles at ``size`` points (the clinic's name 4
+    points larger), each keeping its line spacing."""
+
+    def at(style: ParagraphStyle, points: float) -> ParagraphStyle:
+        leading = points * style.leading / style.fontSize
+        return ParagraphStyle(style.name, parent=style, fontSize=points, leading=leading)
+
+    return replace(st, chrome=at(st.chrome, size), notice=at(st.notice, size), org=at(st.org, size + 4))
 
 
 def margin(level: str) -> float:
@@ -99,6 +112,7 @@ class Styles:
     chrome: ParagraphStyle
     notice: ParagraphStyle
     org: ParagraphStyle
+    running: ParagraphStyle  # the clinic's name atop the later pages of large print, at the chrome's size
     key_title: ParagraphStyle  # the key points box's title, in the brand's primary colour
     callout_bg: colors.Color
     key_bg: colors.Color  # the key points box: the primary colour as the warnings' accent
@@ -205,6 +219,16 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
             textColor=primary,
             spaceAfter=0,
         ),
+        running=ParagraphStyle(
+            "running",
+            parent=body,
+            fontName=family.bold,
+            fontSize=t.chrome,
+            leading=t.leading_of(t.chrome, 1.3),
+            textColor=primary,
+            spaceAfter=0,
+            splitLongWords=True,
+        ),
         key_title=ParagraphStyle(
             "key_title",
             parent=body,
@@ -220,5 +244,4 @@ def make_styles(handout: Handout, script: Script, register: Callable[[str], str]
     )
 
 
-BOLD_STYLES = {"subhead", "heading", "title", "label", "notice", "org", "cell_head", "cell_side_head"}
-BOLD_STYLES = {"subhead", "heading", "title", "label", "key_title", "notice", "org"}
+BOLD_STYLES = {"subhead", "heading", "title", "label", "key_title", "notice", "org", "running"}
