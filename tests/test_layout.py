@@ -213,7 +213,7 @@ def test_longest_brand_texts(lang, paper, spaced, large_print):
     rendered = render(h)
     for page in range(rendered.pages):
         _, bottom, _, top = rendered.area(page)
-        assert top - bottom > PAPER[paper][1] / 3, "the header and footer must leave a third of the page for the content"
+        assert top - bottom > PAPER[paper][1] / 3, "the header and footer must leave a third of the page to the body"
     rtl = script_for(lang).rtl
     for number, page in enumerate(pdfium.PdfDocument(rendered.data)):
         text = fold(page.get_textpage().get_text_range().replace(MARK, ""), rtl)  # brand texts have no MARK
