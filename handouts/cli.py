@@ -22,7 +22,7 @@ import click
 
 from . import __version__, catalog, paths
 from .atomic import write_atomic
-from .build import Request, prepare, render_as
+from .build import Request, format_refusal, prepare, render_as
 from .errors import ContentError, Diagnostic, display_path
 from .library import Library
 from .model import LEVELS
@@ -209,8 +209,9 @@ def build_cmd(
     request = Request(medicine, lang, level, brand, layout, paper, require_reviewed, require_current, patient=patient)
     request = replace(request, large_print=large_print)
     fmt = _output_format(output, fmt)
-    if patient is not None and fmt != "pdf":  # the HTML page has no pill card or calendar
-        raise _bad("--format", "a personal handout (--patient) is written as a PDF only", "drop --format html")
+    refusal = format_refusal(fmt, request)
+    if refusal is not None:
+        raise Failure([refusal])
     output = output or request.default_output(FORMATS[fmt][0])
     to_stdout = str(output) == "-"
     started = time.perf_counter()

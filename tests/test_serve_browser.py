@@ -1,6 +1,8 @@
 """The front-desk form in a real browser (Debian's chromium through Playwright): filled,
-previewed and downloaded with the mouse, then again with the keyboard only; axe-core finds
-no violation on any state of the page (empty, previewed, with errors, right to left).
+previewed and downloaded with the mouse, then again with the keyboard only; a patient's
+name and plan typed into fields and read back from the PDF; large print and the web page;
+axe-core finds no violation on any state of the page (empty, previewed, with errors, the
+patient's fields open, right to left).
 Screenshots land in the test's tmp folder (``SERVE_SCREENSHOTS`` names another) to be
 looked at."""
 
@@ -8,12 +10,17 @@ from __future__ import annotations
 
 import io
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from browser import axe_violations, chromium
+from conftest import text_runs
 from pypdf import PdfReader
 from servers import running
+
+from handouts.build import Request, format_refusal
+from handouts.pdf.styles import LARGE_PRINT
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +70,7 @@ def test_fill_preview_and_download_a_pdf(server, page, shots, tmp_path):
     page.screenshot(path=shots / "preview.png", full_page=True)
 
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download PDF").click()
+        page.get_by_role("button", name="Download", exact=True).click()
     assert download.value.suggested_filename == "baclofen-es-easy.pdf"
     saved = tmp_path / "downloaded.pdf"
     download.value.save_as(saved)
@@ -86,12 +93,13 @@ def test_keyboard_only(server, page, shots):
         )
         order.append(focused[0])
         assert focused[1] != "none" and focused[2] != "0px", f"no visible focus on {focused[0]}"
-        if focused[0] == "Open PDF to print":
+        if focused[0] == "Open to print":
             break
     controls = [c for c in order if not c.startswith(("English", "español", "العربية"))]
     assert controls == [
-        "medicine", "lang", "level-standard", "paper", "layout", "require_reviewed",
-        "Preview", "Download PDF", "Open PDF to print",
+        "medicine", "lang", "level-standard", "paper", "layout", "large_print", "require_reviewed",
+        "For one patient: name and dose plan (optional)", "format-pdf",
+        "Preview", "Download", "Open to print",
     ]  # fmt: skip
 
     page.focus("#lang")
@@ -105,10 +113,25 @@ def test_keyboard_only(server, page, shots):
     page.keyboard.press("Space")
     page.keyboard.press("Space")  # ticked, then unticked again
     assert not page.is_checked("#require_reviewed")
+    page.focus("summary")
+    page.keyboard.press("Enter")  # the patient's fields open
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "p_name"
+    page.keyboard.type("Alex Morgan")
+    for name, typed in (("p_prescriber", "Dr. Sam Rivera"), ("p_prescription", "RX-1")):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == name
+        page.keyboard.type(typed)
+    page.focus("#step1_dose")
+    page.keyboard.type("5")
+    page.focus("#step1_times-bedtime")
+    page.keyboard.press("Space")
+    assert page.is_checked("#step1_times-bedtime")
     page.focus("text=Preview")
     page.keyboard.press("Enter")
     page.locator("#page-count").wait_for()
     assert page.locator("img.page").count() == 1
+    assert page.locator("#p_name").input_value() == "Alex Morgan"  # kept for the download
     page.screenshot(path=shots / "keyboard-preview.png", full_page=True)
 
 
@@ -150,6 +173,119 @@ def test_the_preview_is_the_pdf_page_one(server, page):
     page.get_by_role("button", name="Preview").click()
     pages = int(page.locator("#page-count").inner_text().split()[0])
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download PDF").click()
+        page.get_by_role("button", name="Download", exact=True).click()
     reader = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert len(reader.pages) == pages
+
+
+def fill_plan(page, *doses: tuple[str, str]) -> None:
+    """The patient's fields, as a person types them: a made-up patient, and (dose, days)
+    per step row."""
+    page.get_by_text("For one patient: name and dose plan (optional)").click()
+    page.fill("#p_name", "Alex Morgan")
+    page.fill("#p_prescriber", "Dr. Sam Rivera")
+    page.fill("#p_prescription", "RX-2026-004213")
+    page.fill("#p_dispensed", "2026-12-01")
+    for n, (dose, days) in enumerate(doses, 1):
+        page.fill(f"#step{n}_dose", dose)
+        page.fill(f"#step{n}_days", days)
+
+
+def download(page, tmp_path: Path, name: str = "Download") -> tuple[str, bytes]:
+    with page.expect_download() as download:
+        page.get_by_role("button", name=name, exact=True).click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    return download.value.suggested_filename, saved.read_bytes()
+
+
+def test_a_patient_plan_typed_into_fields_is_on_the_pdf(server, page, shots, tmp_path):
+    page.goto(server.url + "/")
+    fill_plan(page, ("5", "3"), ("10", "3"), ("15", ""))
+    page.uncheck("#step3_times-noon")
+    assert axe_violations(page) == []  # the patient's fields open
+    page.screenshot(path=shots / "patient.png", full_page=True)
+    name, data = download(page, tmp_path)
+    assert name == "baclofen-en-standard.pdf"  # what it is, never whom it is for
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "For: Alex Morgan" in text
+    card = text[text.index("Your dose schedule") :]  # the pill card, after the handout's own text
+    assert all(dose in card for dose in ("5 mg", "10 mg", "15 mg"))
+    assert "Alex" not in server.access_log()
+
+
+def test_a_bad_plan_is_shown_next_to_its_field(server, page, shots):
+    page.goto(server.url + "/")
+    fill_plan(page, ("5", "3"), ("40", ""))  # 40 mg three times a day: over baclofen's 80 mg a day
+    page.get_by_role("button", name="Preview").click()
+    error = page.locator("#step2_dose-error")
+    error.wait_for()
+    assert error.inner_text().startswith("The total a day of this step is above the medicine's max_daily_dose")
+    assert page.locator("#step2_dose").get_attribute("aria-describedby") == "step2_dose-error"
+    assert page.locator("#step2_dose").input_value() == "40"  # kept, to be corrected
+    summary = page.get_by_role("alert").get_by_role("link").first
+    assert summary.get_attribute("href") == "#step2_dose" and summary.inner_text().startswith("Step 2, Dose each time")
+    assert "40" not in error.inner_text()  # the library never quotes a plan's values
+    assert axe_violations(page) == []
+    page.screenshot(path=shots / "plan-error.png", full_page=True)
+
+
+def test_large_print_sets_the_body_at_18_pt(server, page, tmp_path):
+    page.goto(server.url + "/")
+    sizes = {}
+    for large in (False, True):
+        page.set_checked("#large_print", large)
+        name, data = download(page, tmp_path)
+        reader = PdfReader(io.BytesIO(data))
+        runs = [(size, len(text)) for n in range(len(reader.pages)) for text, size, _, _ in text_runs(reader, n)]
+        by_chars = Counter[float]()
+        for size, count in runs:
+            by_chars[round(size, 1)] += count
+        sizes[large] = (name, by_chars.most_common(1)[0][0], min(size for size, _ in runs))
+    assert sizes[True][0] == "baclofen-en-standard-large.pdf"
+    assert sizes[True][1] >= LARGE_PRINT.body == 18  # the body: most of the characters
+    assert sizes[True][2] >= LARGE_PRINT.chrome  # nothing smaller than the header and footer
+    assert sizes[False][1] < 18  # the same form without the box: normal print
+
+
+def test_the_web_page_choice_opens_the_html_handout(server, page):
+    page.goto(server.url + "/")
+    page.select_option("#lang", "ar")
+    page.check("#format-html")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Open to print").click()
+    handout = opened.value
+    handout.wait_for_load_state()
+    assert handout.evaluate("document.contentType") == "text/html"
+    assert handout.locator("html").get_attribute("lang") == "ar"
+    assert handout.locator("h1").first.inner_text().strip() == "باكلوفين"
+    assert handout.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"  # its style applied
+    assert handout.locator("form").count() == 0  # the handout, not the form
+
+
+def test_a_plan_as_a_web_page(server, page, tmp_path):
+    """HTML with a plan: the library's refusal next to the format field while the web page
+    has no schedule; once it has one, the page with the patient's name."""
+    page.goto(server.url + "/")
+    fill_plan(page, ("5", ""))
+    page.check("#format-html")
+    if format_refusal("html", Request("baclofen", patient=Path("plan.yaml"))) is not None:
+        page.get_by_role("button", name="Download", exact=True).click()
+        error = page.locator("#format-error")
+        error.wait_for()
+        assert error.inner_text().startswith("A handout with a patient's plan can only be made as a PDF")
+        assert page.locator("#format").get_attribute("aria-describedby") == "format-error"
+        assert axe_violations(page) == []
+    else:
+        name, data = download(page, tmp_path)
+        assert name == "baclofen-en-standard.html" and "Alex Morgan" in data.decode()
+
+
+def test_the_patient_fields_right_to_left(server, page, shots):
+    page.goto(server.url + "/?ui=ar")
+    page.get_by_text("لمريض واحد: الاسم وخطة الجرعات (اختياري)").click()
+    label = page.locator("label[for=step1_dose]")
+    field = page.locator("#step1_dose")
+    assert label.bounding_box()["x"] + label.bounding_box()["width"] > field.bounding_box()["x"] + 50
+    assert axe_violations(page) == []
+    page.screenshot(path=shots / "rtl-patient.png", full_page=True)

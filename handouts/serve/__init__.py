@@ -13,5 +13,6 @@ answers HTTP; handouts are made by renderer processes (``renderer``) through the
 - ``protocol``: uvicorn's HTTP protocol with a deadline for a client that sends nothing;
 - ``api``: ``/api/v1``, its JSON models (the OpenAPI document) and errors as JSON;
 - ``page``: the form at ``/`` with its preview, CSRF-protected, working without JavaScript;
+- ``plan_fields``: the form's patient fields -> the plan the API takes, and problems back to fields;
 - ``app``: the app assembled; ``run``: uvicorn started.
 """

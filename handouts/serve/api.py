@@ -77,6 +77,14 @@ class HandoutRequest(BaseModel):
     require_current: bool = Field(
         False, description="Refuse a translation with stale units (422) instead of printing it."
     )
+    large_print: bool = Field(
+        False, description="Large print for low vision: all text 18 pt or larger, lines 1.5 apart (--large-print)."
+    )
+    format: Literal["pdf", "html"] = Field(
+        "pdf",
+        description="pdf, or html: the same handout as one self-contained accessible web page (text/html; "
+        "no page count).",
+    )
     patient: dict[str, Any] | None = Field(
         None,
         description="A patient's plan, with the keys of a `build --patient` file (medicine, name, prescriber, "
@@ -102,6 +110,7 @@ class HandoutRequest(BaseModel):
             self.paper,
             self.require_reviewed,
             self.require_current,
+            large_print=self.large_print,
         )
 
 
@@ -210,19 +219,19 @@ health = APIRouter(prefix="/api/v1")  # open: a load balancer or a monitor polls
     response_class=Response,
     responses={
         200: {
-            "content": {"application/pdf": {}},
-            "description": "The PDF, with Content-Disposition naming it MEDICINE-LANG-LEVEL.pdf and X-Handout-Pages "
-            "giving its page count.",
+            "content": {"application/pdf": {}, "text/html": {}},
+            "description": "The PDF (or with format html the web page), with Content-Disposition naming it "
+            "MEDICINE-LANG-LEVEL[-large].pdf (.html) and, for a PDF, X-Handout-Pages giving its page count.",
         },
         **ERRORS,
     },
 )
 async def make_handout(body: HandoutRequest, request: Request) -> Response:
-    """The same PDF, byte for byte, as `handouts build` makes for the same options."""
-    outcome = await make(request, Order(body.to_request(), patient=body.patient))
+    """The same PDF (or web page), byte for byte, as `handouts build` makes for the same options."""
+    outcome = await make(request, Order(body.to_request(), patient=body.patient, format=body.format))
     if isinstance(outcome, Response):
         return outcome
-    return pdf_response(outcome, body.to_request(), inline=False)
+    return handout_response(outcome, body.to_request(), inline=False)
 
 
 async def make(request: Request, order: Order) -> Made | Response:
@@ -240,18 +249,25 @@ async def make(request: Request, order: Order) -> Made | Response:
     return outcome
 
 
-def pdf_response(made: Made, request: build.Request, *, inline: bool) -> Response:
-    """The PDF, named for what it is (never for whom: no patient's name in a file name)."""
+# The HTML handout's own policy (its <meta> CSP): inline style and data: images, no script.
+HTML_HANDOUT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def handout_response(made: Made, request: build.Request, *, inline: bool) -> Response:
+    """The PDF or web page, named for what it is (never for whom: no patient's name in a
+    file name)."""
     disposition = "inline" if inline else "attachment"
-    return Response(
-        made.data,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{request.default_output().name}"',
-            "X-Handout-Pages": str(made.pages),
-            "Cache-Control": "no-store",
-        },
-    )
+    name = request.default_output(f".{made.format}").name
+    headers = {"Content-Disposition": f'{disposition}; filename="{name}"', "Cache-Control": "no-store"}
+    if made.format == "html":
+        return Response(
+            made.data,
+            media_type="text/html; charset=utf-8",
+            headers=headers | {"Content-Security-Policy": HTML_HANDOUT_CSP},
+        )
+    return Response(made.data, media_type="application/pdf", headers=headers | {"X-Handout-Pages": str(made.pages)})
 
 
 @router.get("/medicines", summary="What can be printed", response_model=Catalogue, responses=ERRORS)

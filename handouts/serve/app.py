@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
@@ -21,6 +21,13 @@ DESCRIPTION = """Patient handouts (PDF) for pharmacy systems: the same handout, 
 as `handouts build` makes. Errors are JSON (`ErrorReport`): each names the file, line and
 column at fault, what is wrong and how to fix it. When the service listens beyond
 127.0.0.1, every `/api/v1` call needs `Authorization: Bearer $HANDOUTS_API_TOKEN`."""
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """A bug's answer: a page for a person at the form, the API's JSON for everything else."""
+    if request.url.path == "/":
+        return page.internal_error(request, exc)
+    return await api.internal_error(request, exc)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -49,7 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(page.router)
     app.add_exception_handler(RequestValidationError, api.invalid_request)
     app.add_exception_handler(HTTPException, api.http_error)
-    app.add_exception_handler(Exception, api.internal_error)
+    app.add_exception_handler(Exception, internal_error)
     # added innermost first: the access log sees every answer, rate-limited ones too
     app.add_middleware(BodyLimits, max_body=settings.max_body, idle_timeout=settings.idle_timeout)
     app.add_middleware(SecurityHeaders)

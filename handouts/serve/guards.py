@@ -126,7 +126,8 @@ class AccessLog:
 
 
 # Every answer: no sniffing, no framing, no referrer beyond this site, and a CSP that allows the page's
-# own stylesheet and the preview image (a data: URL) and nothing else: no script runs.
+# own stylesheet and the preview image (a data: URL) and nothing else: no script runs. A response that sets
+# one of these itself keeps its own (an HTML handout's CSP allows its inline style; it has no script either).
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),  # not no-referrer: with it a browser sends "Origin: null" on POST
@@ -150,7 +151,9 @@ class SecurityHeaders:
 
         async def adding(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = list(message.get("headers", []))
+                own = {name.lower() for name, _ in headers}  # a handout's own CSP stays: two CSPs both apply
+                message["headers"] = headers + [(n, v) for n, v in SECURITY_HEADERS if n not in own]
             await send(message)
 
         await self.app(scope, receive, adding)

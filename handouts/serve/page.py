@@ -1,5 +1,7 @@
 """``/``: the form for front-desk staff. Plain HTML forms, so it works without JavaScript:
-one form, three buttons (preview, download, open to print), each a POST to ``/``.
+one form, three buttons (preview, download, open to print), each a POST to ``/``. The
+patient's name and dose plan are optional fields in a ``<details>`` (``plan_fields`` turns
+them into the plan the API takes); large print and PDF or HTML are the ``build`` options.
 
 CSRF: the page sets a random token in a ``SameSite=Strict`` cookie and in a hidden field;
 a POST is served only when both are there and equal, and, when the browser says where
@@ -14,6 +16,7 @@ renderer is asked; anything else ``build`` refuses is shown with its message and
 from __future__ import annotations
 
 import base64
+import datetime
 import hmac
 import json
 import secrets
@@ -28,15 +31,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, select_autoescape
 
-from .. import build
+from .. import build, schema
 from ..model import LEVELS
 from ..names import LANG, SLUG, is_library_name
-from . import listing, ui
-from .api import make, pdf_response
+from . import listing, plan_fields, ui
+from .api import handout_response, make
 from .renderer import Made, Order
 
 CSRF_COOKIE = "handouts_csrf"
 ACTIONS = ("preview", "download", "open")
+FORMATS = ("pdf", "html")
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,6 +55,9 @@ class Form:
     paper: str = ""
     layout: str = ""
     require_reviewed: bool = False
+    large_print: bool = False
+    format: str = "pdf"
+    plan: plan_fields.PlanFields = field(default_factory=lambda: plan_fields.blank(datetime.date.today()))
     errors: dict[str, str] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)  # problems not tied to one field
 
@@ -63,6 +70,7 @@ class Form:
             Path(self.layout) if self.layout else None,
             self.paper or None,
             self.require_reviewed,
+            large_print=self.large_print,
         )
 
 
@@ -109,23 +117,40 @@ async def form_post(request: Request) -> Response:
         paper=one("paper"),
         layout=one("layout"),
         require_reviewed=one("require_reviewed") == "yes",
+        large_print=one("large_print") == "yes",
+        format=one("format", "pdf"),
+        plan=plan_fields.read(fields),
     )
     if not _csrf_ok(request, one("csrf")):
         form.general.append(words["expired"])
         return _page(request, form, lang_ui, status=403)
     _check(request, form, words)
+    patient = None
+    if form.plan.given():
+        patient, found = plan_fields.patient(form.plan, form.medicine)
+        form.errors |= {name: words[key] for name, key in found.items() if name not in form.errors}
     if form.errors or form.general:
         return _page(request, form, lang_ui, status=422)
     action = one("action", "preview")
-    made = await make(request, Order(form.request(), preview=action == "preview"))
+    order = Order(form.request(), preview=action == "preview", patient=patient, format=form.format)
+    made = await make(request, order)
     if isinstance(made, Response):
         if made.status_code == 422:
-            form.general.extend(_plain_refusal(made))
+            _place_refusal(form, made, words)
             return _page(request, form, lang_ui, status=422)
         return made
     if action in ("download", "open"):
-        return pdf_response(made, form.request(), inline=action == "open")
+        return handout_response(made, form.request(), inline=action == "open")
     return _page(request, form, lang_ui, made=made)
+
+
+def internal_error(request: Request, exc: Exception) -> Response:
+    """A bug, not bad input, on the page: a plain page saying so, in the interface's
+    language when the address names it; never the traceback or what was typed (the
+    server's log has the traceback)."""
+    lang_ui = _ui(request.query_params.get("ui", ui.DEFAULT))
+    html = _template("error.html").render(t=ui.words(lang_ui), ui=listing.language(lang_ui))
+    return HTMLResponse(html, status_code=500, headers={"Cache-Control": "no-store"})
 
 
 def _ui(code: str) -> str:
@@ -143,6 +168,7 @@ def _check(request: Request, form: Form, words: dict[str, str]) -> None:
         "level": form.level in LEVELS,
         "paper": form.paper in ("", "letter", "a4"),
         "layout": form.layout == "" or (is_library_name(form.layout) and form.layout in listing.layouts(library)),
+        "format": form.format in FORMATS,
     }
     for name, ok in offered.items():
         if not ok:
@@ -161,10 +187,19 @@ def _check(request: Request, form: Form, words: dict[str, str]) -> None:
         )
 
 
-def _plain_refusal(response: Response) -> list[str]:
-    """What ``build`` refused, as message and hint (the CLI's words; no file paths)."""
+def _place_refusal(form: Form, response: Response, words: dict[str, str]) -> None:
+    """What ``build`` refused (the CLI's message and hint; no file paths), next to the
+    field it names when it names one: a plan's problem by its key, a format by its option."""
     report = json.loads(bytes(response.body))
-    return [f"{p['message']}." + (f" {p['hint']}" if p["hint"] else "") for p in report["errors"]]
+    for problem in report["errors"]:
+        text = _sentence(problem["message"]) + (" " + _sentence(problem["hint"]) if problem["hint"] else "")
+        name = "format" if problem["file"] == "--format" else plan_fields.field_of(problem["key"])
+        if name == "format" and form.plan.given():
+            text = words["html_no_plan"]
+        if name is None or name in form.errors:
+            form.general.append(text)
+        else:
+            form.errors[name] = text
 
 
 def _csrf_ok(request: Request, sent: str) -> bool:
@@ -193,9 +228,27 @@ def _page(request: Request, form: Form, lang_ui: str, *, status: int = 200, made
         layouts=listing.layouts(library),
         token=token,
         made=made,
+        times=schema.TIMES,
+        units=plan_fields.UNITS,
+        kinds=plan_fields.KINDS,
+        labels={name: _label(name, words) for name in form.errors},
+        plan_open=form.plan.given() or any(name.startswith(("p_", "step")) for name in form.errors),
         preview=base64.b64encode(made.preview_png).decode() if made and made.preview_png else "",
         title=next((e.medicine_name for e in chosen.editions if e.language.code == form.lang), "") if chosen else "",
     )
     response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
     response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
     return response
+
+
+def _sentence(text: str) -> str:
+    """The CLI's lower-case message as a sentence on the page."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _label(name: str, words: dict[str, str]) -> str:
+    """A field's label, for the list of problems at the top: "Step 2, Dose each time"."""
+    if name.startswith("step"):
+        n, part = name.removeprefix("step").split("_")
+        return f"{words['step'].format(n=n)}, {words[part]}"
+    return words.get(name, name)

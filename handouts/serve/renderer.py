@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..build import Request, prepare, render, render_cache
+from ..build import Request, format_refusal, prepare, render, render_as, render_cache
 from ..errors import ContentError, Diagnostic
 from ..library import Library
 
@@ -39,21 +39,25 @@ PREVIEW_SCALE = 1.25  # 90 dpi: a page-1 preview a person can read on screen, ~1
 
 @dataclass(frozen=True)
 class Order:
-    """One handout to make; ``preview`` adds a PNG of page 1 (the form's preview)."""
+    """One handout to make, as ``format`` ("pdf" or "html"); ``preview`` makes the PDF
+    instead, whatever the format, with a PNG of its page 1 (the form's preview)."""
 
     request: Request
     preview: bool = False
     patient: dict[str, Any] | None = None  # a plan as ``build --patient`` reads it from a file
+    format: str = "pdf"
 
 
 @dataclass(frozen=True)
 class Made:
-    """A handout made: the PDF, its page count, whether it is marked DRAFT."""
+    """A handout made: the PDF (or HTML page), its page count (0 for HTML), whether it is
+    marked DRAFT."""
 
     data: bytes
     pages: int
     draft: bool
     preview_png: bytes | None = None
+    format: str = "pdf"
 
 
 @dataclass(frozen=True)
@@ -135,10 +139,16 @@ def _in_request(diag: Diagnostic, plan: Path) -> Diagnostic:
 
 def _make(order: Order, request: Request) -> Made | Refused:
     assert _WORKER is not None, "start() runs first, as the pool's initializer"
+    refusal = format_refusal(order.format, request)  # asked first: a preview too says so
+    if refusal is not None:
+        return Refused((refusal,))
     try:
         handout = prepare(_WORKER.library, request)
     except ContentError as exc:
         return Refused(exc.diagnostics)
+    if order.format != "pdf" and not order.preview:
+        data, pages = render_as(order.format, handout)
+        return Made(data, pages, handout.draft, format=order.format)
     pdf = render(handout, _WORKER.cache)
     return Made(pdf.data, pdf.pages, handout.draft, _page_one(pdf.data) if order.preview else None)
 

@@ -1,0 +1,161 @@
+"""The form's patient fields -> the plan ``build --patient`` reads, and the library's
+problems with it back to the field that caused them.
+
+A front-desk person does not write YAML: the page offers the name, the prescription,
+the dates, and a few step rows (a dose, the times of day, for how many days), in one
+direction (starting or raising the dose, or lowering it to stop). Each row starts the
+day after the row above ends, so its ``day`` is counted here, and the last row of a
+start may be left open (the dose to keep taking). What is made is the dict the API's
+``patient`` takes, checked by the same library code as a ``--patient`` file; this module
+only catches what the library could not place on a field (a row left out in the middle,
+a dose that is not a number), and says so without quoting the value.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import schema
+
+ROWS = 6  # step rows on the page: both example plans fit in four; the API takes up to schema.MAX_STEPS
+UNITS = ("mg", "mcg", "g", "ml")
+KINDS = ("steps", "taper")  # starting or raising the dose; lowering it to stop
+USUAL_TIMES = ("morning", "noon", "evening")  # pre-ticked: three times a day is the usual start
+PEOPLE = ("name", "prescriber", "prescription", "dispensed")  # required by a plan (schema.PatientFile)
+
+_WHOLE = re.compile(r"[0-9]{1,4}")
+_DECIMAL = re.compile(r"[0-9]{0,4}[.,][0-9]{1,3}")
+_ROW_KEY = re.compile(r"patient\.(?:steps|taper)\[([0-9]+)\](?:\.([a-z]+))?(?:\.([a-z]+))?")
+
+
+@dataclass
+class Row:
+    """One step row as typed."""
+
+    dose: str = ""
+    unit: str = "mg"
+    times: tuple[str, ...] = USUAL_TIMES
+    days: str = ""
+
+    def used(self) -> bool:
+        return bool(self.dose.strip() or self.days.strip())
+
+
+@dataclass
+class PlanFields:
+    """The patient part of the form, as typed (text, as the page shows it again)."""
+
+    name: str = ""
+    prescriber: str = ""
+    prescription: str = ""
+    dispensed: str = ""
+    start: str = ""
+    kind: str = "steps"
+    rows: list[Row] = field(default_factory=lambda: [Row() for _ in range(ROWS)])
+
+    def given(self) -> bool:
+        """Anything typed that makes a plan (a prefilled date alone does not)."""
+        return bool(self.name.strip() or self.prescriber.strip() or self.prescription.strip()) or any(
+            r.used() for r in self.rows
+        )
+
+
+def blank(today: datetime.date) -> PlanFields:
+    """An empty plan whose medicine is handed out today."""
+    return PlanFields(dispensed=today.isoformat())
+
+
+def read(fields: Mapping[str, list[str]]) -> PlanFields:
+    """The patient fields of a posted form (``parse_qs``'s shape)."""
+
+    def one(name: str) -> str:
+        return fields.get(name, [""])[0].strip()
+
+    rows = [
+        Row(
+            dose=one(f"step{n}_dose"),
+            unit=one(f"step{n}_unit") or "mg",
+            times=tuple(t for t in schema.TIMES if t in fields.get(f"step{n}_times", [])),
+            days=one(f"step{n}_days"),
+        )
+        for n in range(1, ROWS + 1)
+    ]
+    return PlanFields(
+        name=one("p_name"),
+        prescriber=one("p_prescriber"),
+        prescription=one("p_prescription"),
+        dispensed=one("p_dispensed"),
+        start=one("p_start"),
+        kind=one("p_kind") or "steps",
+        rows=rows,
+    )
+
+
+def patient(plan: PlanFields, medicine: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The API's ``patient`` dict for ``plan``, and the problems found on the way, as
+    field -> the interface's word key (``ui``). Dates stay ISO text, as JSON sends them."""
+    problems: dict[str, str] = {}
+    for key in PEOPLE:
+        if not getattr(plan, key):
+            problems[f"p_{key}"] = "plan_required"
+    if plan.kind not in KINDS:
+        problems["p_kind"] = "choose"
+    used = [n for n, row in enumerate(plan.rows, 1) if row.used()]
+    if not used:
+        problems["step1_dose"] = "plan_no_steps"
+    elif used != list(range(1, len(used) + 1)):
+        gap = next(n for n in range(1, ROWS + 1) if n not in used)
+        problems[f"step{gap}_dose"] = "plan_gap"
+    steps: list[dict[str, Any]] = []
+    day = 1
+    for n in used:
+        row = plan.rows[n - 1]
+        step: dict[str, Any] = {"day": day, "dose": {"value": _number(row.dose), "unit": row.unit}}
+        step["times"] = list(row.times)
+        if step["dose"]["value"] is None:
+            problems[f"step{n}_dose"] = "plan_dose"
+        if row.unit not in UNITS:
+            problems[f"step{n}_unit"] = "choose"
+        if not row.times:
+            problems[f"step{n}_times"] = "plan_times"
+        if row.days:
+            if not _WHOLE.fullmatch(row.days) or int(row.days) == 0:
+                problems[f"step{n}_days"] = "plan_days_number"
+            else:
+                step["days"] = int(row.days)
+                day += int(row.days)
+        elif n != used[-1]:
+            problems[f"step{n}_days"] = "plan_days"  # the next row's first day is counted from this one's
+        steps.append(step)
+    found = {"medicine": medicine, **{key: getattr(plan, key) for key in PEOPLE}}
+    if plan.start:
+        found["start"] = plan.start
+    found["taper" if plan.kind == "taper" else "steps"] = steps
+    return found, problems
+
+
+def _number(text: str) -> int | float | None:
+    """A dose as typed: 5, 2.5 or 2,5 (a decimal comma, as many languages write it)."""
+    if _WHOLE.fullmatch(text):
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        return float(text.replace(",", "."))
+    return None
+
+
+def field_of(key: str) -> str | None:
+    """The form field a library problem names (its ``key``, e.g. ``patient.steps[1].dose.value``),
+    or None when no one field caused it (the plan as a whole)."""
+    if key in ("patient", "patient.steps", "patient.taper"):
+        return "step1_dose" if key != "patient" else None
+    row = _ROW_KEY.fullmatch(key)
+    if row:
+        n = int(row[1]) + 1
+        part = "unit" if row[3] == "unit" else row[2] if row[2] in ("dose", "times") else "days"
+        return f"step{n}_{part}" if n <= ROWS else None  # a row's start and end are counted from its days
+    top = key.removeprefix("patient.")
+    return f"p_{top}" if top in (*PEOPLE, "start") else None

@@ -1,0 +1,207 @@
+"""The form's new fields over HTTP: a patient's plan typed into fields is the same PDF as
+``build --patient`` with the same plan in a file; large print and the web page are the
+``build`` options' bytes; the fields' parsing and where each library problem is shown.
+Also the service's two last resorts: the 500 answer (a page for a person, JSON for a
+system, neither with a traceback or what was typed) and the message when the ``serve``
+extra is missing."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import httpx
+import pytest
+from servers import running
+
+from handouts.serve import plan_fields
+
+PLAN_FIELDS = {
+    "p_name": "Alex Morgan",
+    "p_prescriber": "Dr. Sam Rivera",
+    "p_prescription": "RX-2026-004213",
+    "p_dispensed": "2026-12-01",
+    "p_kind": "steps",
+    "step1_dose": "5",
+    "step1_times": ["morning", "noon", "evening"],
+    "step1_days": "3",
+    "step2_dose": "10",
+    "step2_times": ["morning", "noon", "evening"],
+    "step2_days": "3",
+    "step3_dose": "15",
+    "step3_times": ["morning", "evening"],
+}
+PLAN_FILE = """medicine: baclofen
+name: Alex Morgan
+prescriber: Dr. Sam Rivera
+prescription: RX-2026-004213
+dispensed: 2026-12-01
+steps:
+  - {day: 1, dose: {value: 5, unit: mg}, times: [morning, noon, evening], days: 3}
+  - {day: 4, dose: {value: 10, unit: mg}, times: [morning, noon, evening], days: 3}
+  - {day: 7, dose: {value: 15, unit: mg}, times: [morning, evening]}
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running(tmp_path_factory.mktemp("serve"), "--rate", "0") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        yield client
+
+
+def post_form(client: httpx.Client, **fields) -> httpx.Response:
+    token = client.get("/").cookies["handouts_csrf"]
+    form = {"csrf": token, "medicine": "baclofen", "lang": "en", "level": "standard", "action": "download"}
+    return client.post("/", data=form | fields)
+
+
+def cli_build(tmp_path, *options: str) -> bytes:
+    out = tmp_path / ("cli.html" if "html" in options else "cli.pdf")
+    command = [sys.executable, "-m", "handouts", "build", "baclofen", *options, "-o", str(out)]
+    subprocess.run(command, check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def test_a_plan_typed_into_fields_is_the_cli_patient_pdf(server, client, tmp_path):
+    answer = post_form(client, lang="es", large_print="yes", **PLAN_FIELDS)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-disposition"] == 'attachment; filename="baclofen-es-standard-large.pdf"'
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN_FILE)
+    assert answer.content == cli_build(tmp_path, "--lang", "es", "--large-print", "--patient", str(plan))
+    assert "Alex" not in server.access_log() and "RX-2026" not in server.access_log()
+
+
+def test_the_web_page_choice_is_the_cli_html(client, tmp_path):
+    answer = post_form(client, lang="ar", format="html", action="open")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert answer.headers["content-disposition"] == 'inline; filename="baclofen-ar-standard.html"'
+    assert answer.headers.get_list("content-security-policy") == [  # one policy: the handout's own
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
+    ]
+    assert answer.content == cli_build(tmp_path, "--lang", "ar", "--format", "html")
+
+
+def test_the_api_takes_large_print_and_html(client, tmp_path):
+    large = client.post("/api/v1/handouts", json={"medicine": "baclofen", "large_print": True})
+    assert large.headers["content-disposition"] == 'attachment; filename="baclofen-en-standard-large.pdf"'
+    assert large.content == cli_build(tmp_path, "--large-print")
+    page = client.post("/api/v1/handouts", json={"medicine": "baclofen", "format": "html", "level": "easy"})
+    assert page.headers["content-type"] == "text/html; charset=utf-8" and "x-handout-pages" not in page.headers
+    assert page.content == cli_build(tmp_path, "--format", "html", "--level", "easy")
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["HandoutRequest"]["properties"]
+    assert schema["format"]["description"] and schema["large_print"]["description"]
+
+
+def test_a_bad_plan_is_shown_next_to_its_field_without_its_values(server, client):
+    answer = post_form(client, **(PLAN_FIELDS | {"step2_dose": "40", "p_prescription": ""}))
+    assert answer.status_code == 422
+    assert '<p class="error" id="p_prescription-error">Fill this in for a patient&#39;s plan.</p>' in answer.text
+    answer = post_form(client, **(PLAN_FIELDS | {"step2_dose": "40"}), action="preview")
+    error = re.search(r'<p class="error" id="step2_dose-error">([^<]*)</p>', answer.text)
+    assert error and error[1].startswith("The total a day of this step is above the medicine")
+    assert 'id="step2_dose" name="step2_dose" value="40"' in answer.text  # kept to be corrected
+    assert "40" not in error[1]
+    assert '<details id="patient" open>' in answer.text
+    assert "Alex" not in server.access_log()
+
+
+def test_rows_become_steps_one_after_the_other():
+    fields = {k: v if isinstance(v, list) else [v] for k, v in PLAN_FIELDS.items()}
+    plan, problems = plan_fields.patient(plan_fields.read(fields), "baclofen")
+    assert problems == {}
+    assert [(s["day"], s["dose"]["value"], s.get("days")) for s in plan["steps"]] == [
+        (1, 5, 3),
+        (4, 10, 3),
+        (7, 15, None),
+    ]
+    taper = plan_fields.read(fields | {"p_kind": ["taper"], "step1_dose": ["2,5"], "step1_unit": ["mcg"]})
+    plan, problems = plan_fields.patient(taper, "baclofen")
+    assert "steps" not in plan and plan["taper"][0]["dose"] == {"value": 2.5, "unit": "mcg"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "word"),
+    [
+        ({"step2_dose": [""], "step2_days": [""]}, "step2_dose", "plan_gap"),  # row 3 below an empty row 2
+        ({"step1_days": [""]}, "step1_days", "plan_days"),
+        ({"step1_days": ["three"]}, "step1_days", "plan_days_number"),
+        ({"step2_dose": ["ten mg"]}, "step2_dose", "plan_dose"),
+        ({"step3_times": []}, "step3_times", "plan_times"),
+        ({"p_name": [""]}, "p_name", "plan_required"),
+    ],
+)
+def test_what_the_fields_cannot_make_is_said_at_the_field(change, field, word):
+    fields = {k: v if isinstance(v, list) else [v] for k, v in PLAN_FIELDS.items()} | change
+    _, problems = plan_fields.patient(plan_fields.read(fields), "baclofen")
+    assert problems[field] == word
+
+
+def test_nothing_typed_is_no_plan():
+    assert not plan_fields.blank(__import__("datetime").date(2026, 12, 1)).given()
+
+
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        ("patient.steps[1].dose.value", "step2_dose"),
+        ("patient.taper[0].dose.unit", "step1_unit"),
+        ("patient.taper[3]", "step4_days"),  # "the last taper step must end"
+        ("patient.steps[0].times", "step1_times"),
+        ("patient.name", "p_name"),
+        ("patient.steps", "step1_dose"),
+        ("patient", None),  # the plan as a whole: listed at the top
+        ("patient.steps[9].dose", None),  # beyond the page's rows
+    ],
+)
+def test_a_library_problem_finds_its_field(key, field):
+    assert plan_fields.field_of(key) == field
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_a_fault_is_a_500_without_traceback_or_what_was_typed(monkeypatch):
+    """An exception inside the form or the API: a plain page for a person, the API's JSON
+    for a system; the exception's text (here with a patient's name in it) is not shown."""
+    from fastapi.testclient import TestClient
+
+    from handouts.serve import api, page
+    from handouts.serve.app import create_app
+    from handouts.serve.settings import Settings
+
+    async def failing(request, order):
+        raise RuntimeError(f"failed for {order.patient and order.patient['name']} at /srv/handouts/x.py")
+
+    monkeypatch.setattr(page, "make", failing)
+    monkeypatch.setattr(api, "make", failing)
+    client = TestClient(create_app(Settings(rate=0)), raise_server_exceptions=False)  # no renderers started
+    token = client.get("/?ui=es").cookies["handouts_csrf"]
+    fields = {"csrf": token, "medicine": "baclofen", "lang": "en", "action": "download"} | PLAN_FIELDS
+    answer = client.post("/?ui=es", data=fields)
+    assert answer.status_code == 500 and answer.headers["content-type"].startswith("text/html")
+    assert "<h1>Algo salió mal</h1>" in answer.text and 'href="/?ui=es"' in answer.text
+    answer_api = client.post("/api/v1/handouts", json={"medicine": "baclofen", "patient": {"name": "Alex Morgan"}})
+    assert answer_api.status_code == 500
+    assert (
+        answer_api.json()["errors"][0]["message"] == "the service failed to make this answer; the server's log says why"
+    )
+    for text in (answer.text, answer_api.text):
+        assert "Alex" not in text and "Traceback" not in text and "RuntimeError" not in text and "/srv" not in text
+
+
+@pytest.mark.parametrize("package", ["uvicorn", "fastapi"])
+def test_without_the_serve_extra_serve_says_what_to_install(package):
+    """The extra missing, as on a base install: the import fails, and ``serve`` says which
+    package is missing and the command that installs it (exit 2, no traceback)."""
+    blocked = f"import sys; sys.modules[{package!r}] = None; from handouts.cli import main; main(['serve'])"
+    result = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert f"the service needs the 'serve' extra ({package} is missing)" in result.stderr
+    assert "pip install 'handouts[serve]'" in result.stderr and "Traceback" not in result.stderr
