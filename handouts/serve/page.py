@@ -146,8 +146,8 @@ async def form_post(request: Request) -> Response:
 
 def internal_error(request: Request, exc: Exception) -> Response:
     """A bug, not bad input, on the page: a plain page saying so, in the interface's
-    language when the address names it; never the traceback or what was typed (the
-    server's log has the traceback)."""
+    language (the form posts to ``/?ui=CODE`` so that this answer knows it without the
+    body); never the traceback or what was typed (the server's log has the traceback)."""
     lang_ui = _ui(request.query_params.get("ui", ui.DEFAULT))
     html = _template("error.html").render(t=ui.words(lang_ui), ui=listing.language(lang_ui))
     return HTMLResponse(html, status_code=500, headers={"Cache-Control": "no-store"})
