@@ -138,7 +138,7 @@ SPANISH = {
     "times": "Momentos del día",
     "time_morning": "Mañana",
     "time_noon": "Mediodía",
-    "time_evening": "Tarde",
+    "time_evening": "Noche",
     "time_bedtime": "Al acostarse",
     "days": "Durante cuántos días",
     "plan_required": "Complete este dato para el plan de un paciente.",
