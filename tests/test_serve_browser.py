@@ -220,7 +220,10 @@ def test_a_bad_plan_is_shown_next_to_its_field(server, page, shots):
     page.get_by_role("button", name="Preview").click()
     error = page.locator("#step2_dose-error")
     error.wait_for()
-    assert error.inner_text().startswith("The total a day of this step is above the medicine's max_daily_dose")
+    assert error.inner_text() == (
+        "The total a day of this step is above the medicine's max_daily_dose (80 mg). "
+        "Check the dose and the times of day with the prescriber."
+    )  # no content file's place: the front desk does not edit content
     assert page.locator("#step2_dose").get_attribute("aria-describedby") == "step2_dose-error"
     assert page.locator("#step2_dose").input_value() == "40"  # kept, to be corrected
     summary = page.get_by_role("alert").get_by_role("link").first

@@ -19,6 +19,7 @@ import base64
 import datetime
 import hmac
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -241,8 +242,13 @@ def _page(request: Request, form: Form, lang_ui: str, *, status: int = 200, made
     return response
 
 
+# "(80 mg, content/medicines/baclofen/en.yaml:43)": where the content says it, for an author, not the front desk
+_CONTENT_PLACE = re.compile(r",? ?[\w./-]+\.ya?ml:[0-9]+")
+
+
 def _sentence(text: str) -> str:
-    """The CLI's lower-case message as a sentence on the page."""
+    """The CLI's lower-case message as a sentence on the page, without content file places."""
+    text = _CONTENT_PLACE.sub("", text).replace("()", "").strip()
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
