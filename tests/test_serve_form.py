@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
 from servers import running
 
 from handouts.serve import plan_fields
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PLAN_FIELDS = {
     "p_name": "Alex Morgan",
@@ -77,6 +80,27 @@ def test_a_plan_typed_into_fields_is_the_cli_patient_pdf(server, client, tmp_pat
     plan.write_text(PLAN_FILE)
     assert answer.content == cli_build(tmp_path, "--lang", "es", "--large-print", "--patient", str(plan))
     assert "Alex" not in server.access_log() and "RX-2026" not in server.access_log()
+
+
+def test_the_taper_example_typed_into_fields_is_the_cli_pdf(client, tmp_path):
+    """examples/patient-taper.yaml, typed: a start date after the day dispensed, four
+    lowering steps, the last with other times of day."""
+    three = ["morning", "noon", "evening"]
+    rows = [("15", "4", three), ("10", "4", three), ("5", "3", three), ("5", "3", ["morning", "bedtime"])]
+    fields = {
+        "p_name": "Jordan Lee",
+        "p_prescriber": "Dr. Sam Rivera",
+        "p_prescription": "RX-2027-000118",
+        "p_dispensed": "2027-01-08",
+        "p_start": "2027-01-10",
+        "p_kind": "taper",
+    }
+    for n, (dose, days, times) in enumerate(rows, 1):
+        fields |= {f"step{n}_dose": dose, f"step{n}_days": days, f"step{n}_times": times}
+    answer = post_form(client, lang="ar", level="easy", **fields)
+    assert answer.status_code == 200, answer.text
+    example = str(ROOT / "examples" / "patient-taper.yaml")
+    assert answer.content == cli_build(tmp_path, "--lang", "ar", "--level", "easy", "--patient", example)
 
 
 def test_the_web_page_choice_is_the_cli_html(client, tmp_path):
