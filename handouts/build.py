@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import ContentError, Diagnostic, display_path
 from .library import DEFAULT_BRAND, Library, names_a_file
 from .model import LEVELS, Handout
-from .prepared import Prepared, PreparedCache
+from .prepared import Kept, Prepared
 
 if TYPE_CHECKING:
     from .content import Loaded
@@ -50,12 +50,13 @@ def prepare(
     library: Library,
     request: Request,
     warn: Callable[[Diagnostic], None] | None = None,
-    kept: PreparedCache | None = None,
+    kept: Kept | None = None,
 ) -> Handout:
     """Load, check and resolve everything a PDF needs, or raise ContentError. Warnings
     (a stale translation) go to ``warn``; without one they are not shown. With ``kept``
-    (the one-off ``build`` command), a handout prepared earlier from the same unchanged
-    inputs is used instead, with its warnings (see prepared.py)."""
+    (on disk for the one-off ``build`` command, in memory for a server's renderer), a
+    handout prepared earlier from the same unchanged inputs is used instead, with its
+    warnings (see prepared.py)."""
     prepared = kept.load(library, request) if kept is not None else None
     if prepared is None:
         prepared = _prepare(library, request)

@@ -25,7 +25,7 @@ from handouts import build
 from handouts.build import Request, prepare
 from handouts.cli import main
 from handouts.library import Library
-from handouts.prepared import KNOWN_FIELDS, PreparedCache
+from handouts.prepared import KNOWN_FIELDS, PreparedCache, PreparedInMemory
 
 ROOT = Path(__file__).resolve().parents[1]
 HOUR_AGO = time.time() - 3600
@@ -227,3 +227,57 @@ def test_entries_are_private_to_the_user(runner, root, kept, tmp_path):
 def test_an_empty_or_off_cache_folder_turns_the_cache_off(monkeypatch, value):
     monkeypatch.setenv("HANDOUTS_CACHE_DIR", value)
     assert PreparedCache.default() is None
+
+
+# In memory: a server's renderer keeps the handouts it prepared (PreparedInMemory).
+
+
+def test_in_memory_a_request_asked_again_is_not_prepared_again_and_draws_the_same_bytes(root, monkeypatch):
+    library, kept = Library.with_content(root), PreparedInMemory()
+    prepared = counted_prepares(monkeypatch)
+    first, second = (prepare(library, Request("testamine", level="easy"), kept=kept) for _ in range(2))
+    assert len(prepared) == 1 and second is first
+    fresh = prepare(Library.with_content(root), Request("testamine", level="easy"))
+    assert build.render(second, build.render_cache()).data == build.render(fresh, build.render_cache()).data
+
+
+def test_in_memory_an_edit_of_the_same_size_and_an_added_file_are_seen(root):
+    library, kept = Library.with_content(root), PreparedInMemory()
+    for _ in range(2):  # prepared, then kept
+        assert "made-up" in str(prepare(library, Request("testamine"), kept=kept))
+    assert len(kept) == 1
+    medicine = root / "medicines" / "testamine" / "en.yaml"
+    source = medicine.read_text(encoding="utf-8")
+    medicine.write_text(source.replace("made-up", "pretend"), encoding="utf-8")
+    edited = prepare(library, Request("testamine"), kept=kept)
+    assert "pretend" in str(edited) and "made-up" not in str(edited)
+    brand = root / "brands" / "default"
+    shutil.copytree(ROOT / "content" / "brands" / "default", brand)
+    yaml = brand / "brand.yaml"
+    yaml.write_text(yaml.read_text().replace("Sample Community Clinic", "Riverside Health Centre"))
+    assert "Riverside Health Centre" in str(prepare(library, Request("testamine"), kept=kept).brand)
+
+
+def test_in_memory_a_patient_request_is_never_kept_and_the_memory_is_bounded(root, tmp_path):
+    plan = tmp_path / "rx-1.yaml"
+    plan.write_text(
+        "medicine: testamine\nname: Jane Q. Patient\nprescriber: Dr. A\nprescription: RX-1\n"
+        "dispensed: 2026-12-01\nsteps:\n  - day: 1\n    dose: {value: 20, unit: mg}\n    times: [morning]\n",
+        encoding="utf-8",
+    )
+    library, kept = Library.with_content(root), PreparedInMemory(kept=2)
+    handout = prepare(library, Request("testamine", patient=plan), kept=kept)
+    assert handout.schedule is not None and len(kept) == 0
+    for level in ("easy", "standard", "detailed"):
+        prepare(library, Request("testamine", level=level), kept=kept)
+    assert len(kept) == 2
+
+
+def test_in_memory_an_input_edited_just_now_is_not_kept(tmp_path, monkeypatch):
+    fresh = tmp_path / "fresh"
+    shutil.copytree(TEST_CONTENT, fresh, copy_function=shutil.copy)  # stamped now: within the racy window
+    library, kept = Library.with_content(fresh), PreparedInMemory()
+    prepared = counted_prepares(monkeypatch)
+    prepare(library, Request("testamine"), kept=kept)
+    prepare(library, Request("testamine"), kept=kept)
+    assert len(prepared) == 2 and len(kept) == 0

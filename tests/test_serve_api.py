@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -46,6 +48,35 @@ def test_the_api_pdf_is_the_cli_pdf_byte_for_byte(client, tmp_path):
     reader = PdfReader(io.BytesIO(answer.content))
     assert answer.headers["x-handout-pages"] == str(len(reader.pages))
     assert "Baclofeno" in reader.pages[0].extract_text()
+    again = client.post("/api/v1/handouts", json=request)  # the renderer's kept handout, drawn again
+    assert again.status_code == 200 and again.content == answer.content
+
+
+def test_a_content_file_edited_while_serving_changes_the_next_answer(tmp_path):
+    """A renderer keeps prepared handouts between requests; an edit under --content
+    (same size, so only the time stamp tells) must show in the very next answer."""
+    content = tmp_path / "content"
+    shutil.copytree(TEST_CONTENT, content)
+    for path in content.rglob("*"):  # older than the racy window: the handout is kept
+        os.utime(path, (time.time() - 3600,) * 2)
+    medicine = content / "medicines" / "testamine" / "en.yaml"
+    source = medicine.read_text(encoding="utf-8")
+    assert "made-up" in source
+
+    def first_page_text(client: httpx.Client) -> str:
+        answer = client.post("/api/v1/handouts", json={"medicine": "testamine"})
+        assert answer.status_code == 200, answer.text
+        return str(PdfReader(io.BytesIO(answer.content)).pages[0].extract_text())
+
+    with (
+        running(tmp_path, "--workers", "1", "--rate", "0", content=content) as server,
+        httpx.Client(base_url=server.url, timeout=60) as client,
+    ):
+        assert "made-up" in first_page_text(client)
+        assert "made-up" in first_page_text(client)  # kept now
+        medicine.write_text(source.replace("made-up", "pretend"), encoding="utf-8")  # 7 letters for 7
+        after = first_page_text(client)
+    assert "pretend" in after and "made-up" not in after
 
 
 def test_a_missing_translation_is_the_cli_error_as_json(client):
