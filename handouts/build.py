@@ -161,17 +161,6 @@ def render_as(fmt: str, handout: Handout, cache: RenderCache | None = None) -> t
     return pdf.data, pdf.pages
 
 
-def format_refusal(fmt: str, request: Request) -> Diagnostic | None:
-    """Why ``request`` cannot be written as ``fmt`` (``--format``), or None. Asked before
-    anything is made, by the CLI and the service alike, so a plan is never silently
-    left out of a page that has no place for it."""
-    if fmt == "html" and request.patient is not None:  # the HTML page has no pill card or calendar yet
-        return Diagnostic(
-            Path("--format"), 0, 0, "a personal handout (--patient) is written as a PDF only", hint="drop --format html"
-        )
-    return None
-
-
 def render_cache() -> RenderCache:
     """A new render cache, for one owner: a command, a batch worker process, a server worker."""
     cache: RenderCache = _pdf().RenderCache()

@@ -22,7 +22,7 @@ import click
 
 from . import __version__, catalog, paths
 from .atomic import write_atomic
-from .build import Request, format_refusal, prepare, render_as
+from .build import Request, prepare, render_as
 from .errors import ContentError, Diagnostic, display_path
 from .library import Library
 from .model import LEVELS
@@ -168,7 +168,7 @@ def main(ctx: click.Context, content: Path | None) -> None:
     "--patient",
     type=click.Path(dir_okay=False, path_type=Path),
     help="A patient's plan (YAML: name, prescriber, prescription, dispensed, dose steps): adds 'For: NAME' "
-    "and a page with the pill card and check-off calendar. Personal health information: the PDF is "
+    "and a page with the pill card and check-off calendar. Personal health information: the PDF or HTML is "
     "written readable by its owner only (0600), and no message quotes the file. See docs/personal.md.",
 )
 @click.option(
@@ -209,9 +209,6 @@ def build_cmd(
     request = Request(medicine, lang, level, brand, layout, paper, require_reviewed, require_current, patient=patient)
     request = replace(request, large_print=large_print)
     fmt = _output_format(output, fmt)
-    refusal = format_refusal(fmt, request)
-    if refusal is not None:
-        raise Failure([refusal])
     output = output or request.default_output(FORMATS[fmt][0])
     to_stdout = str(output) == "-"
     started = time.perf_counter()

@@ -6,6 +6,8 @@ from __future__ import annotations
 MIN_CONTRAST = 4.5
 WHITE = "#FFFFFF"
 CALLOUT_TINT = 0.9  # warning-box background: the accent mixed 90% with white
+TABLE_HEAD_TINT = 0.85  # a schedule table's header row: the primary mixed 85% with white
+NO_DOSE = "#EDEDED"  # a schedule cell with nothing to take: shaded, left empty
 
 
 def _channel(c: int) -> float:

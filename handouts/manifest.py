@@ -302,8 +302,6 @@ def _job(path: Path, line: int, fields: dict[str, Any], pattern: str, pos: _Pos,
     fmt = fields.get("format", "pdf")
     if fmt not in FORMATS:
         return bad("format", f"unknown format '{clip(fmt)}'", did_you_mean(clip(fmt), tuple(FORMATS)))
-    if patient is not None and fmt != "pdf":  # the HTML page has no pill card or calendar
-        return bad("format", "a personal handout (patient) is written as a PDF only", "drop 'format: html' here")
     large = _flag(fields.get("large_print", False))
     if large is None:
         word = clip(str(fields["large_print"]))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 LEVELS: tuple[str, ...] = ("easy", "standard", "detailed")  # reading levels, easiest first
+WEEK = 7  # days in a row of a check-off calendar: a table per week
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,21 @@ class Day:
 
 @dataclass(frozen=True)
 class Calendar:
+    """Check-off days, printed a week (``WEEK`` days) to a table; a last week may be short."""
+
     title: str
     days: tuple[Day, ...]
+    # each week's first and last day ("Dec 2 to Dec 8"): the name of its table for a
+    # screen reader (the HTML page's captions); the PDF shows the dates in the table itself
+    week_names: tuple[str, ...] = ()
+
+    def weeks(self) -> list[tuple[Day, ...]]:
+        return [self.days[start : start + WEEK] for start in range(0, len(self.days), WEEK)]
+
+    def times_used(self, times: int) -> list[int]:
+        """The times of day (indexes of ``Schedule.times``, ``times`` of them) with a dose
+        on some day: a row each; a time never used gets none."""
+        return [i for i in range(times) if any(day.doses[i] for day in self.days)]
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,15 @@ around them from the language's strings file, so nothing here is English.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 from . import l10n, schema
 from .content import Loaded
 from .errors import ContentError
-from .model import Calendar, CardRow, Day, Schedule
+from .model import WEEK, Calendar, CardRow, Day, Schedule
 from .patient import Plan, Step
 
 CALENDAR_DAYS = 21  # a calendar covers at most three weeks
-WEEK = 7
 _KEYS = (
     "patient_for",
     "patient_details",
@@ -53,9 +53,9 @@ def schedule(plan: Plan, strings: Loaded[schema.StringsFile], lang: str) -> Sche
     taper = [s for s in plan.steps if s.taper]
     calendars = []
     if titration:
-        calendars.append(_calendar(text["calendar_start"], titration, plan.steps, lang))
+        calendars.append(_calendar(text["calendar_start"], titration, plan.steps, text, lang))
     if taper:
-        calendars.append(_calendar(text["calendar_taper"], taper, plan.steps, lang))
+        calendars.append(_calendar(text["calendar_taper"], taper, plan.steps, text, lang))
     last = plan.steps[-1].last
     return Schedule(
         for_line=text["patient_for"].format(name=plan.name),
@@ -72,12 +72,17 @@ def schedule(plan: Plan, strings: Loaded[schema.StringsFile], lang: str) -> Sche
 
 
 def _when(step: Step, text: dict[str, str], lang: str) -> str:
-    first = l10n.day_month(step.first, lang)
     if step.last is None:
-        return text["schedule_from"].format(date=first)
-    if step.last == step.first:
-        return first
-    return text["schedule_range"].format(start=first, end=l10n.day_month(step.last, lang))
+        return text["schedule_from"].format(date=l10n.day_month(step.first, lang))
+    return _span(step.first, step.last, text, lang)
+
+
+def _span(first: datetime.date, last: datetime.date, text: dict[str, str], lang: str) -> str:
+    """"Dec 2 to Dec 4", or "Dec 2" for one day."""
+    start = l10n.day_month(first, lang)
+    if last == first:
+        return start
+    return text["schedule_range"].format(start=start, end=l10n.day_month(last, lang))
 
 
 def _doses(step: Step, lang: str) -> tuple[str, ...]:
@@ -85,7 +90,7 @@ def _doses(step: Step, lang: str) -> tuple[str, ...]:
     return tuple(dose if t in step.times else "" for t in schema.TIMES)
 
 
-def _calendar(title: str, part: list[Step], steps: tuple[Step, ...], lang: str) -> Calendar:
+def _calendar(title: str, part: list[Step], steps: tuple[Step, ...], text: dict[str, str], lang: str) -> Calendar:
     """Every day from the first step of ``part`` to its end, at most ``CALENDAR_DAYS``;
     each day's doses from the step it falls in. A last step that goes on (the dose to
     keep taking) is shown to the end of the calendar's week it starts in: every change
@@ -99,4 +104,6 @@ def _calendar(title: str, part: list[Step], steps: tuple[Step, ...], lang: str) 
         date = first + datetime.timedelta(days=n)
         step = next(s for s in steps if s.first <= date and (s.last is None or date <= s.last))
         days.append(Day(date, l10n.weekday(date, lang), l10n.day_month(date, lang), _doses(step, lang)))
-    return Calendar(title, tuple(days))
+    calendar = Calendar(title, tuple(days))
+    names = tuple(_span(week[0].date, week[-1].date, text, lang) for week in calendar.weeks())
+    return replace(calendar, week_names=names)

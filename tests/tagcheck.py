@@ -241,11 +241,11 @@ def expected(handout: Handout) -> list[tuple[int, str, str | None]]:
     if handout.link:  # the brand's link: its words, and in them a Link with the address
         out += [(1, "/P", handout.strings.online or None), (2, "/Link", handout.link)]
     if handout.schedule is not None:
-        out += _schedule(handout.schedule)
+        out += schedule_tree(handout.schedule)
     return out
 
 
-def _schedule(schedule: Schedule) -> list[tuple[int, str, str | None]]:
+def schedule_tree(schedule: Schedule) -> list[tuple[int, str, str | None]]:
     """A personal handout's schedule page: a Sect with its heading, who it is for, the
     pill card and each calendar's weeks as tables (TH: the header row and the first
     column; an empty cell holds nothing)."""

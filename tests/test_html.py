@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import tagcheck
 from reading import _same_rtl, fold, printed, render
 
 from handouts.build import Request, prepare
@@ -27,17 +28,22 @@ STDOUT = "or give -o - to write to standard output"
 
 class Page(HTMLParser):
     """What a page holds, as a reader's software sees the markup: elements in order with
-    their attributes, the text of <main>, and every URL it names."""
+    their attributes, the text of <main> as printed (a table's caption, which names it
+    for a screen reader and is not shown, kept apart in ``captions``), and every URL it
+    names."""
 
     def __init__(self, data: bytes):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.main = ""
+        self.captions: list[str] = []
         self._open: list[str] = []
         self.feed(data.decode("utf-8"))
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+        if tag == "caption":
+            self.captions.append("")
         if tag not in ("img", "meta", "br"):
             self._open.append(tag)
 
@@ -46,7 +52,9 @@ class Page(HTMLParser):
             pass
 
     def handle_data(self, data):
-        if "main" in self._open:
+        if "caption" in self._open:
+            self.captions[-1] += data
+        elif "main" in self._open:
             self.main += data + " "
 
     def count(self, tag: str) -> int:
@@ -224,7 +232,7 @@ def test_the_templates_ship_in_the_package():
     import handouts.html
 
     folder = Path(handouts.html.__file__).parent / "templates"
-    assert sorted(p.name for p in folder.iterdir()) == ["handout.css.j2", "handout.html.j2"]
+    assert sorted(p.name for p in folder.iterdir()) == ["handout.css.j2", "handout.html.j2", "schedule.html.j2"]
 
 
 def test_a_matrix_lists_formats_and_large_print(library, tmp_path):
@@ -240,3 +248,184 @@ def test_a_matrix_lists_formats_and_large_print(library, tmp_path):
         ("baclofen-en-standard-large.html", "html", True),
     ]
     assert [job.request().large_print for job in jobs] == [False, True, False, True]
+
+
+# --- a patient's schedule (build --patient): the same as on the PDF's last page ----------
+
+TITRATION = Path(__file__).resolve().parent.parent / "examples" / "patient-titration.yaml"
+TAPER = TITRATION.with_name("patient-taper.yaml")
+ROLES = {"section": "/Sect", "h2": "/H2", "h3": "/H3", "p": "/P", "table": "/Table", "tr": "/TR"}
+
+
+class Schedule(HTMLParser):
+    """The schedule section of a page as (depth, role, text) in the PDF's terms (a cell
+    is "cell": the PDF's empty corner cell is a TH, the page's a td), the attributes of
+    every element in it, and the text of each table's caption."""
+
+    def __init__(self, data: bytes):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[list] = []  # [depth, role, text or None]
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.captions: list[str] = []
+        self._stack: list[tuple[str, list | None]] = []  # open elements inside the section
+        self.feed(data.decode("utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if not self._stack and not (tag == "section" and attrs.get("id") == "schedule"):
+            return
+        self.tags.append((tag, attrs))
+        role = "cell" if tag in ("th", "td") else ROLES.get(tag)
+        element = None
+        if role is not None:
+            depth = sum(1 for _, e in self._stack if e is not None) + 1
+            element = [depth, role, None]
+            self.elements.append(element)
+        if tag == "caption":
+            self.captions.append("")
+        if tag not in ("path",):
+            self._stack.append((tag, element))
+
+    def handle_startendtag(self, tag, attrs):
+        if self._stack:
+            self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        while self._stack and self._stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if not self._stack or not data.strip():
+            return
+        if any(tag == "caption" for tag, _ in self._stack):
+            self.captions[-1] += data
+            return
+        element = next(e for _, e in reversed(self._stack) if e is not None)
+        element[2] = (element[2] or "") + data
+
+
+def _tree_of(schedule) -> list[list]:
+    """tagcheck's model of the PDF's schedule, a cell's role as "cell"."""
+    return [[d, "cell" if role in ("/TH", "/TD") else role, text] for d, role, text in tagcheck.schedule_tree(schedule)]
+
+
+@pytest.fixture(scope="module")
+def personal(library):
+    """lang -> (handout, its HTML, its PDF) of the titration example, easy level, not a draft
+    (pdfium reads the diagonal DRAFT mark among the body's lines)."""
+    out = {}
+    for lang in LANGS:
+        handout = replace(prepare(library, Request("baclofen", lang, "easy", patient=TITRATION)), draft=False)
+        out[lang] = (handout, render_html(handout).data, render(handout))
+    return out
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGS if not script_for(lang).rtl])
+def test_the_personal_page_reads_as_the_pdf(personal, lang):
+    """All of <main>, schedule included, is the PDF's text as extracted, as for a plain
+    handout. Arabic is left to the next test: pdfium and pypdf read the pill card's
+    header row in two lines there (the days heading is centred beside the icons and
+    their words), which says nothing about either file."""
+    handout, data, pdf = personal[lang]
+    got = printed(handout, pdf).replace(BULLET, "")
+    assert fold(Page(data).main, False) == "".join(ch for ch in got if ch not in "\u2066\u2067\u2068\u2069")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_schedule_is_the_tagged_pdfs(personal, lang):
+    """What a screen reader gets: the page's schedule section, element by element (the
+    heading, "For: NAME", the prescription line, each table's rows and cells in reading
+    order, the calendar headings), holds the text of the PDF's structure elements, which
+    tagcheck reads from the PDF (ActualText for shaped scripts) and compares with the
+    same list. Cells in reading order in Arabic too: dir="rtl" mirrors them, the data is
+    not reversed."""
+    handout, data, pdf = personal[lang]
+    assert tagcheck.check(handout, pdf.data) == []
+    got = [[d, role, tagcheck.norm(text) if text else None] for d, role, text in Schedule(data).elements]
+    want = [[d, role, tagcheck.norm(text) if text else None] for d, role, text in _tree_of(handout.schedule)]
+    assert got == want
+
+
+def test_a_taper_plan_shows_its_last_dose_and_bedtime(library):
+    handout = prepare(library, Request("baclofen", "ar", "easy", patient=TAPER))
+    page = Schedule(render_html(handout).data)
+    texts = [tagcheck.norm(text or "") for _, _, text in page.elements]
+    assert tagcheck.norm(handout.schedule.stop) in texts
+    assert [e[1:] for e in page.elements[:5]] == [
+        ["/Sect", None],
+        ["/H2", handout.schedule.title],
+        ["/P", handout.schedule.for_line],
+        ["/P", handout.schedule.details],
+        ["/Table", None],
+    ]
+    assert [[d, r, tagcheck.norm(t) if t else None] for d, r, t in page.elements] == [
+        [d, r, tagcheck.norm(t) if t else None] for d, r, t in _tree_of(handout.schedule)
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_schedule_tables_have_captions_and_scoped_headers(personal, lang):
+    """Each table is named by a caption (the pill card by the schedule's title, a week by
+    its first and last day) and its header cells say what they head: the header row
+    th scope=col, the first column th scope=row, doses td; the icons and tick boxes are
+    hidden from screen readers; a time with no dose is an empty, shaded cell."""
+    handout, data, _ = personal[lang]
+    schedule = handout.schedule
+    page = Schedule(data)
+    (calendar,) = schedule.calendars
+    assert page.captions == [schedule.title, *calendar.week_names]
+    assert calendar.week_names == (
+        f"{calendar.days[0].label} to {calendar.days[6].label}" if lang == "en" else calendar.week_names[0],
+        calendar.week_names[1],
+    )
+    rows: list[list[tuple[str, dict]]] = []
+    for tag, attrs in page.tags:
+        if tag == "tr":
+            rows.append([])
+        elif tag in ("th", "td"):
+            rows[-1].append((tag, attrs))
+    tables = [rows[:5], rows[5:9], rows[9:13]]  # the pill card (head + 4 steps), two weeks (head + 3 times)
+    assert sum(map(len, tables)) == len(rows)
+    for table in tables:
+        head, *body = table
+        assert [t for t, a in head[1:]] == ["th"] * (len(head) - 1)
+        assert all(a.get("scope") == "col" for _, a in head[1:])
+        assert all(tag == "th" and attrs.get("scope") == "row" for (tag, attrs), *_ in body)
+        assert all(tag == "td" for row in body for tag, _ in row[1:])
+    assert head[0] == ("td", {})  # a week's empty corner is no header
+    shaded = [a for row in tables[0][1:] for t, a in row[1:] if a.get("class") == "none"]
+    assert len(shaded) == 4  # bedtime, on each of the four steps
+    hidden = [a for t, a in page.tags if t in ("svg", "span") and a.get("class") in ("icon", "tick")]
+    assert hidden and all(a.get("aria-hidden") == "true" for a in hidden)
+    assert sum(1 for a in hidden if a["class"] == "tick") == sum(1 for d in calendar.days for x in d.doses if x)
+
+
+def test_for_line_follows_the_summary(personal):
+    handout, data, _ = personal["en"]
+    page = Page(data)
+    paragraphs = [(attrs.get("class"), i) for i, (tag, attrs) in enumerate(page.tags) if tag == "p"]
+    classes = [c for c, _ in paragraphs]
+    assert classes[classes.index("summary") + 1] == "for"
+    assert fold(handout.schedule.for_line, False) in fold(page.main, False)
+    assert page.main.count("Alex Morgan") == 2  # page 1 and the schedule, as in the PDF
+    title = data.split(b"<title>")[1].split(b"</title>")[0]
+    assert b"Morgan" not in title and b"Morgan" not in data.split(b"<body")[0]  # not in the tab or the head
+
+
+def test_schedule_prints_on_a_page_of_its_own(personal):
+    """Print CSS: the schedule starts a printed page (the browser test prints it)."""
+    _, data, _ = personal["en"]
+    css = data.split(b"@media print")[1]
+    assert b".schedule { break-before: page; }" in css
+
+
+def test_a_personal_page_escapes_the_plan_and_still_loads_nothing(personal):
+    """A plan's texts are escaped like every other text; the icons are inline SVG that
+    names nothing outside the page."""
+    handout, _, _ = personal["en"]
+    schedule = replace(handout.schedule, for_line='For: <script>alert(1)</script> "A&B"')
+    data = render_html(replace(handout, schedule=schedule)).data
+    page = Page(data)
+    assert page.count("script") == 0 and b"&lt;script&gt;alert(1)&lt;/script&gt; &#34;A&amp;B&#34;" in data
+    assert page.count("svg") == 4 + 3 * 2  # the pill card's four times, three a week in two weeks
+    assert not re.search(rb"url\(|@import|https?://|xlink:href|<image", data.split(b'id="schedule"')[1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import chromium
+from browser import axe_violations, chromium
 
 from handouts.build import Request, prepare
 from handouts.html import render as render_html
@@ -17,6 +17,10 @@ from handouts.html import render as render_html
 LANGS = ("en", "es", "vi", "ru", "zh-Hans", "ko", "ar", "hi")
 PT = 4 / 3  # CSS px per point
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.1 AA: the rules axe runs here
+TITRATION = Path(__file__).resolve().parent.parent / "examples" / "patient-titration.yaml"
+TAPER = TITRATION.with_name("patient-taper.yaml")
+# every table cell has a header (axe marks this WCAG 2.0 A rule experimental: it runs only when asked)
+TABLE_RULES = {"td-has-header", "td-headers-attr", "th-has-data-cells"}
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +29,13 @@ def browser():
         yield launched
 
 
-def _open(browser, library, tmp_path: Path, lang: str, large_print: bool = False):
-    """The page of baclofen in ``lang`` loaded from a file, and every URL it asked for."""
-    path = tmp_path / f"baclofen-{lang}{'-large' if large_print else ''}.html"
-    path.write_bytes(render_html(prepare(library, Request("baclofen", lang, large_print=large_print))).data)
-    page = browser.new_page(viewport={"width": 900, "height": 1200})
+def _open(browser, library, tmp_path: Path, lang: str, large_print: bool = False, plan: Path | None = None, width=900):
+    """The page of baclofen in ``lang`` (with a patient's ``plan``: the easy level, as a
+    pharmacy prints it) loaded from a file, and every URL it asked for."""
+    path = tmp_path / f"baclofen-{lang}{'-large' if large_print else ''}{'-plan' if plan else ''}.html"
+    request = Request("baclofen", lang, "easy" if plan else "standard", large_print=large_print, patient=plan)
+    path.write_bytes(render_html(prepare(library, request)).data)
+    page = browser.new_page(viewport={"width": width, "height": 1200})
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
     page.goto(path.as_uri())
@@ -98,5 +104,122 @@ def test_large_print_as_the_browser_sets_it(browser, library, tmp_path, lang):
             assert body[0]["size"] >= 1.5 * _styles(normal, "main > section > p")[0]["size"]
         finally:
             normal.close()
+    finally:
+        page.close()
+
+
+# --- a patient's schedule ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("large_print", [False, True], ids=["normal", "large-print"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_finds_no_violation_with_a_patient_plan(browser, library, tmp_path, lang, large_print):
+    """WCAG 2.1 AA with the pill card and the calendars, every data cell with its headers;
+    then every axe rule, best practices too (one name per landmark: the tables' regions)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, asked, path = _open(browser, library, tmp_path, lang, large_print, plan=TAPER if lang == "ar" else TITRATION)
+    try:
+        options = {"runOnly": {"type": "tag", "values": WCAG_AA}, "rules": {"td-has-header": {"enabled": True}}}
+        results = Axe().run(page, options=options)
+        assert results.violations_count == 0, results.generate_report()
+        assert TABLE_RULES <= {rule["id"] for rule in results.response["passes"]}
+        assert axe_violations(page) == []
+        assert asked == [path.as_uri()]
+    finally:
+        page.close()
+
+
+def _contrast(page) -> float:
+    """The lowest contrast of a schedule cell's text on the background it is drawn on
+    (axe leaves the header cells "to review": it cannot tell their background)."""
+    from handouts.colors import contrast
+
+    pairs = page.eval_on_selector_all(
+        ".schedule th, .schedule td",
+        """cells => cells.filter(c => c.textContent.trim()).map(c => {
+            const hex = s => '#' + s.match(/\\d+/g).slice(0, 3).map(n => (+n).toString(16).padStart(2, '0')).join('');
+            let e = c, bg = getComputedStyle(e).backgroundColor;
+            while (bg === 'rgba(0, 0, 0, 0)' && e.parentElement) {
+                e = e.parentElement; bg = getComputedStyle(e).backgroundColor; }
+            return [hex(getComputedStyle(c).color), hex(bg)]; })""",
+    )
+    assert len(pairs) > 30
+    return min(contrast(fg, bg) for fg, bg in pairs)
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
+def test_schedule_screenshot(browser, library, tmp_path, lang):
+    """A picture of the schedule to look at (the test's tmp folder). Arabic is mirrored
+    by dir="rtl": the days column of the pill card stands right of the morning column,
+    and a week's first day right of its second; elsewhere the other way round."""
+    page, _, _ = _open(browser, library, tmp_path, lang, plan=TITRATION)
+    try:
+        page.eval_on_selector(".schedule", "e => e.scrollIntoView()")
+        page.screenshot(path=str(tmp_path / f"{lang}-schedule.png"))
+        lefts = page.eval_on_selector_all(
+            ".pill-card thead th, .calendar thead th", "els => els.map(e => e.getBoundingClientRect().left)"
+        )
+        days, morning, first, second = lefts[0], lefts[1], lefts[5], lefts[6]
+        assert (days > morning and first > second) if lang == "ar" else (days < morning and first < second)
+        assert _contrast(page) >= 4.5
+    finally:
+        page.close()
+
+
+def _printed(page, paper: str = "Letter") -> list[str]:
+    """The page as Chromium prints it (its print CSS), the text of each printed page."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(page.pdf(format=paper, prefer_css_page_size=True))
+    return ["".join(p.get_textpage().get_text_range().split()) for p in pdf]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "zh-Hans"])
+def test_the_schedule_prints_on_a_page_of_its_own(browser, library, tmp_path, lang):
+    """Printed, the handout ends with one page that holds the whole schedule (from its
+    heading to the last day of the calendar) and nothing before it."""
+    page, _, _ = _open(browser, library, tmp_path, lang, plan=TITRATION)
+    try:
+        handout = prepare(library, Request("baclofen", lang, "easy", patient=TITRATION))
+        schedule = handout.schedule
+        pages = _printed(page)
+        first = "".join(schedule.title.split())
+        last = "".join(schedule.calendars[-1].days[-1].label.split())
+        assert first in pages[-1] and pages[-1].startswith(first) and last in pages[-1]
+        assert not any(first in text for text in pages[:-1])
+        assert "".join(schedule.for_line.split()) in pages[0]  # "For: NAME" on page 1 as well
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_large_print_schedule_as_the_browser_sets_it(browser, library, tmp_path, lang):
+    """Every cell at 18 pt or more, no italics, the contrast kept."""
+    page, _, _ = _open(browser, library, tmp_path, lang, large_print=True, plan=TITRATION)
+    try:
+        cells = _styles(page, ".schedule th, .schedule td, .schedule p, .schedule h2, .schedule h3")
+        assert len(cells) > 40
+        assert min(c["size"] for c in cells) >= 18 * PT - 0.01
+        assert {c["style"] for c in cells} == {"normal"}
+        assert _contrast(page) >= 4.5
+    finally:
+        page.close()
+
+
+def test_narrow_screen_scrolls_the_tables_not_the_page(browser, library, tmp_path):
+    """At 320 CSS px (WCAG 2.1 reflow) the page does not scroll sideways: a table too
+    wide scrolls inside its region, which the keyboard can reach (tabindex) and which
+    its caption names."""
+    page, _, _ = _open(browser, library, tmp_path, "en", plan=TITRATION, width=320)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        regions = page.eval_on_selector_all(
+            ".schedule .table",
+            "els => els.map(e => [e.scrollWidth > e.clientWidth, e.tabIndex, e.getAttribute('role'),"
+            " document.getElementById(e.getAttribute('aria-labelledby')).tagName])",
+        )
+        assert [r[0] for r in regions] == [True, True, True]  # the pill card and both weeks are wider than 320 px
+        assert all(r[1:] == [0, "region", "CAPTION"] for r in regions)
     finally:
         page.close()

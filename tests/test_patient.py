@@ -198,6 +198,39 @@ def test_build_cache_never_keeps_a_personal_handout(runner, tmp_path, monkeypatc
     assert not any(b"Morgan" in p.read_bytes() for p in entries)
 
 
+def test_html_page_is_0600_named_for_the_handout_and_says_nothing_personal(runner, tmp_path, monkeypatch):
+    """The web page of a personal handout holds the plan as the PDF does: written 0600
+    under the handout's default name, the messages as for a plain page."""
+    monkeypatch.chdir(tmp_path)
+    args = ["build", "baclofen", "--level", "easy", "--patient", str(TITRATION), "--format", "html"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["baclofen-en-easy.html"]
+    page = tmp_path / "baclofen-en-easy.html"
+    assert stat.S_IMODE(page.stat().st_mode) == 0o600
+    assert NAME.encode() in page.read_bytes()  # the patient's own copy
+    assert "Morgan" not in result.output and "RX-2026" not in result.output
+    result = runner.invoke(main, [*args, "-o", "-"])  # standard output: the page only, nothing personal on stderr
+    assert result.exit_code == 0 and NAME.encode() in result.stdout_bytes and "Morgan" not in result.stderr
+
+
+def test_batch_writes_personal_html_0600_and_leaks_no_name(runner, tmp_path):
+    folder = tmp_path / "rx"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(_plan(), encoding="utf-8")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("medicine,lang,level,patient,format\nbaclofen,ar,easy,rx/a.yaml,html\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["batch", str(manifest), "--out", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    page = out / "baclofen-ar-easy-line2.html"
+    assert stat.S_IMODE(page.stat().st_mode) == 0o600
+    assert SECRET.encode() in page.read_bytes() and b'dir="rtl"' in page.read_bytes()
+    written = [result.output, *(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix != ".html")]
+    names = " ".join(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    assert not any("Zyxwvut" in text for text in [*written, names])
+
+
 SECRET = "Quentin Zyxwvut"  # a name that appears nowhere else
 
 

@@ -19,7 +19,6 @@ from conftest import text_runs
 from pypdf import PdfReader
 from servers import running
 
-from handouts.build import Request, format_refusal
 from handouts.pdf.styles import LARGE_PRINT
 
 
@@ -267,21 +266,13 @@ def test_the_web_page_choice_opens_the_html_handout(server, page):
 
 
 def test_a_plan_as_a_web_page(server, page, tmp_path):
-    """HTML with a plan: the library's refusal next to the format field while the web page
-    has no schedule; once it has one, the page with the patient's name."""
+    """HTML with a plan: the web page with the patient's name and schedule."""
     page.goto(server.url + "/")
     fill_plan(page, ("5", ""))
     page.check("#format-html")
-    if format_refusal("html", Request("baclofen", patient=Path("plan.yaml"))) is not None:
-        page.get_by_role("button", name="Download", exact=True).click()
-        error = page.locator("#format-error")
-        error.wait_for()
-        assert error.inner_text().startswith("A handout with a patient's plan can only be made as a PDF")
-        assert page.locator("#format").get_attribute("aria-describedby") == "format-error"
-        assert axe_violations(page) == []
-    else:
-        name, data = download(page, tmp_path)
-        assert name == "baclofen-en-standard.html" and "Alex Morgan" in data.decode()
+    name, data = download(page, tmp_path)
+    assert name == "baclofen-en-standard.html" and "Alex Morgan" in data.decode()
+    assert 'class="pill-card"' in data.decode()
 
 
 def test_the_patient_fields_right_to_left(server, page, shots):

@@ -2,8 +2,9 @@
 
 The templates get a small view of the handout (``_Node`` trees with their heading
 levels and ids worked out here), so the templates hold markup only, no logic beyond
-loops. Jinja escapes every text (``autoescape``); the only value written unescaped is
-our own font stack (``FONT_STACKS``), in the style sheet.
+loops. Jinja escapes every text (``autoescape``); the only values written unescaped are
+our own font stack (``FONT_STACKS``), in the style sheet, and our own icons' SVG
+(``icons``), drawn from numbers, with no text of any file in them.
 """
 
 from __future__ import annotations
@@ -12,14 +13,18 @@ import base64
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from .. import __version__, l10n
-from ..colors import CALLOUT_TINT, WHITE, readable, tint
+from ..colors import CALLOUT_TINT, NO_DOSE, TABLE_HEAD_TINT, WHITE, readable, tint
 from ..fonts import FAMILIES
 from ..model import Block, Brand, BulletList, Callout, Handout, Inline, Paragraph, Span, Subhead
 from ..scripts import script_for
+
+if TYPE_CHECKING:
+    from .schedule import ScheduleView
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEXT = "#111111"  # body text, as in the PDF
@@ -54,6 +59,7 @@ class Palette:
     box: str  # the warning box's background
     border: str  # the warning box's border and the draft notice: brand accent
     notice: str  # the draft notice text: accent on white
+    head: str  # a schedule table's header row (body text on it): brand primary, tinted as in the PDF
     adjusted: tuple[str, ...] = ()
 
     def pairs(self) -> list[tuple[str, str, str]]:
@@ -65,6 +71,7 @@ class Palette:
             ("warning label", self.label, self.box),
             ("warning text", TEXT, self.box),
             ("draft notice", self.notice, WHITE),
+            ("table header", TEXT, self.head),
         ]
 
 
@@ -82,6 +89,7 @@ def palette(brand: Brand) -> Palette:
         box=box,
         border=brand.accent,
         notice=chosen["notice"][1],
+        head=tint(brand.primary, TABLE_HEAD_TINT),
         adjusted=adjusted,
     )
 
@@ -157,6 +165,16 @@ def _logo(path: Path | None) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
+def _plan(handout: Handout) -> ScheduleView | None:
+    """The patient's schedule for the template; its module (and reportlab, for the
+    icons) is imported only for a personal handout."""
+    if handout.schedule is None:
+        return None
+    from .schedule import view
+
+    return view(handout.schedule)
+
+
 def render(handout: Handout) -> RenderedHtml:
     """The HTML page of a resolved handout. Deterministic: the same handout gives the same bytes."""
     script = script_for(handout.lang)
@@ -190,6 +208,8 @@ def render(handout: Handout) -> RenderedHtml:
             text=TEXT,
             muted=MUTED,
             generator=f"handouts {__version__}",
+            plan=_plan(handout),
+            no_dose=NO_DOSE,
         )
     )
     return RenderedHtml(page.encode("utf-8"), colours)

@@ -20,17 +20,15 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from ..colors import tint
-from ..model import Calendar, Schedule
+from ..colors import NO_DOSE, TABLE_HEAD_TINT, tint
+from ..model import WEEK, Calendar, Schedule
 from . import flow, tagging
 from .icons import TIMES_OF_DAY, Icon
 from .styles import Styles
 from .writer import Writer
 
 GRID = colors.HexColor("#666666")
-NO_DOSE = colors.HexColor("#EDEDED")  # a time of day with nothing to take: shaded, left empty
-HEAD_TINT = 0.85  # the header row: the brand colour mixed this far towards white
-WEEK = 7
+SHADE = colors.HexColor(NO_DOSE)
 PAD = 3.0
 _Command = tuple[str, tuple[int, int], tuple[int, int], object]  # (command, first cell, last cell, value)
 
@@ -181,7 +179,7 @@ def schedule_units(
     """The schedule page: its heading, who it is for, the pill card, the last day of a
     plan that ends, and a calendar per part of the plan; in the tree a Sect of
     ``document`` (H2, P, Table, P, then H3 and a Table per week of each calendar)."""
-    cells = _Cells(st, w, colors.HexColor(tint(primary, HEAD_TINT)))
+    cells = _Cells(st, w, colors.HexColor(tint(primary, TABLE_HEAD_TINT)))
     sect = document.add("Sect")
     units = [
         flow.Unit(
@@ -215,7 +213,7 @@ def _pill_card(schedule: Schedule, cells: _Cells, width: float) -> _Figure:
     extra: list[_Command] = [("ALIGN", (0, 0), (0, -1), "RIGHT" if cells.rtl else "LEFT")]
     for r, row in enumerate(schedule.rows, start=1):
         rows.append([cells.text(row.when, cells.side)] + [cells.text(d, cells.center) if d else [] for d in row.doses])
-        extra += [("BACKGROUND", (c, r), (c, r), NO_DOSE) for c, d in enumerate(row.doses, start=1) if not d]
+        extra += [("BACKGROUND", (c, r), (c, r), SHADE) for c, d in enumerate(row.doses, start=1) if not d]
     return cells.table(rows, widths, extra)
 
 
@@ -273,13 +271,12 @@ class _Beside(Flowable):
 def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) -> list[_Figure]:
     """A table per week: the days across, a row per time of day the plan uses, a box
     and the dose in each cell where a dose is due."""
-    used = [i for i in range(len(TIMES_OF_DAY)) if any(day.doses[i] for day in calendar.days)]
+    used = calendar.times_used(len(TIMES_OF_DAY))
     side = cells.width([schedule.times[i] for i in used], cells.side_bold) + cells.icon_size * 1.3
     day_w = (width - side) / WEEK
     box = cells.st.body.fontSize * 0.75
     out = []
-    for start in range(0, len(calendar.days), WEEK):
-        days = calendar.days[start : start + WEEK]
+    for days in calendar.weeks():
         head: list[object] = [[]]
         head += [[cells.text(d.weekday, cells.center_bold), cells.text(d.label, cells.center)] for d in days]
         rows = [head]
@@ -290,7 +287,7 @@ def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) 
                 dose = day.doses[i]
                 row.append(cells.beside(_Box(box), dose, cells.side, day_w) if dose else [])
                 if not dose:
-                    extra.append(("BACKGROUND", (c, r), (c, r), NO_DOSE))
+                    extra.append(("BACKGROUND", (c, r), (c, r), SHADE))
             rows.append(row)
         out.append(cells.table(rows, [side] + [day_w] * len(days), extra))  # a last, short week is narrower
     return out

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..build import Request, format_refusal, prepare, render, render_as, render_cache
+from ..build import Request, prepare, render, render_as, render_cache
 from ..errors import ContentError, Diagnostic
 from ..library import Library
 from ..prepared import PreparedInMemory
@@ -142,9 +142,6 @@ def _in_request(diag: Diagnostic, plan: Path) -> Diagnostic:
 
 def _make(order: Order, request: Request) -> Made | Refused:
     assert _WORKER is not None, "start() runs first, as the pool's initializer"
-    refusal = format_refusal(order.format, request)  # asked first: a preview too says so
-    if refusal is not None:
-        return Refused((refusal,))
     try:
         handout = prepare(_WORKER.library, request, kept=_WORKER.prepared)
     except ContentError as exc:

@@ -1,0 +1,57 @@
+"""A patient's schedule as the page's template gets it: the pill card and a table per
+week of each check-off calendar, the weeks and rows cut as the PDF cuts them
+(``handouts/pdf/schedule.py``), from the same ``Schedule``.
+
+The tables are written in reading order; ``dir="rtl"`` on the page lays them out from
+the right in Arabic (days column on the right, then morning), so nothing is reversed
+here. Each table gets an id for its caption, which names it for a screen reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Day, Schedule
+from ..pdf.icons import TIMES_OF_DAY
+from .icons import svg
+
+
+@dataclass(frozen=True)
+class Week:
+    """One table of a calendar: its days across, a row per time of day in use."""
+
+    id: str
+    name: str  # its caption: "Dec 2 to Dec 8"
+    days: tuple[Day, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (index of the time of day, its dose per day, "" for none)
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    title: str
+    weeks: tuple[Week, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    schedule: Schedule
+    icons: tuple[str, ...]  # per time of day: the PDF's drawing as inline SVG (markup), hidden from screen readers
+    calendars: tuple[CalendarView, ...]
+
+
+def view(schedule: Schedule) -> ScheduleView:
+    calendars = []
+    for c, calendar in enumerate(schedule.calendars, start=1):
+        used = calendar.times_used(len(schedule.times))
+        weeks = tuple(
+            Week(
+                f"calendar-{c}-week-{w}",
+                name,
+                days,
+                tuple((i, tuple(day.doses[i] for day in days)) for i in used),
+            )
+            for w, (days, name) in enumerate(zip(calendar.weeks(), calendar.week_names, strict=True), start=1)
+        )
+        calendars.append(CalendarView(calendar.title, weeks))
+    icons = tuple(svg(name) for name in TIMES_OF_DAY)
+    return ScheduleView(schedule, icons, tuple(calendars))
