@@ -223,3 +223,37 @@ def test_narrow_screen_scrolls_the_tables_not_the_page(browser, library, tmp_pat
         assert all(r[1:] == [0, "region", "CAPTION"] for r in regions)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("name", ["morning", "noon", "evening", "bedtime"])
+def test_the_icons_are_the_pdfs_drawings(browser, name):
+    """The page's SVG of a time of day covers the same pixels as the PDF's drawing:
+    both drawn 96 px square, black on white, the dark pixels of each compared."""
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+    from reportlab.lib.colors import black
+    from reportlab.pdfgen.canvas import Canvas
+
+    from handouts.html.icons import svg
+    from handouts.pdf.icons import draw_icon
+
+    size = 96
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(size, size))
+    draw_icon(canvas, name, 0, 0, size, black)
+    canvas.save()
+    drawn = pdfium.PdfDocument(out.getvalue())[0].render(scale=1).to_pil().convert("L")
+    page = browser.new_page(viewport={"width": size, "height": size})
+    try:
+        sized = svg(name).replace("<svg ", f"<svg width={size} height={size} ")
+        page.set_content(f'<body style="margin:0;color:#000">{sized}')
+        picture = page.screenshot(clip={"x": 0, "y": 0, "width": size, "height": size})
+        shown = Image.open(io.BytesIO(picture)).convert("L")
+    finally:
+        page.close()
+    dark = [{i for i, v in enumerate(image.tobytes()) if v < 128} for image in (drawn, shown)]
+    assert len(dark[0]) > size * size / 10
+    overlap = len(dark[0] & dark[1]) / len(dark[0] | dark[1])
+    assert overlap > 0.9, overlap
