@@ -236,8 +236,8 @@ def test_the_icons_are_the_pdfs_drawings(browser, name):
     from reportlab.lib.colors import black
     from reportlab.pdfgen.canvas import Canvas
 
-    from handouts.html.icons import svg
     from handouts.pdf.icons import draw_icon
+    from handouts.pdf.svg import svg
 
     size = 96
     out = io.BytesIO()

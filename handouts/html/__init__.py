@@ -8,8 +8,8 @@ What it promises and how the tests check it in Chromium with axe-core:
 docs/accessibility.md.
 
 - ``page``: the render entry and what the templates are given;
-- ``schedule``: a patient's schedule (``build --patient``) cut into the tables the PDF has;
-- ``icons``: the PDF's time-of-day drawings as inline SVG;
+- ``schedule``: a patient's schedule (``build --patient``) cut into the tables the PDF has,
+  with the PDF's time-of-day drawings as inline SVG (``handouts/pdf/svg.py``);
 - ``templates/handout.html.j2``: the structure (landmarks, headings, lists, warning boxes);
 - ``templates/schedule.html.j2``: the pill card and the check-off calendars;
 - ``templates/handout.css.j2``: screen, print and large-print styles.

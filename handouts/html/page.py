@@ -4,7 +4,7 @@ The templates get a small view of the handout (``_Node`` trees with their headin
 levels and ids worked out here), so the templates hold markup only, no logic beyond
 loops. Jinja escapes every text (``autoescape``); the only values written unescaped are
 our own font stack (``FONT_STACKS``), in the style sheet, and our own icons' SVG
-(``icons``), drawn from numbers, with no text of any file in them.
+(``handouts/pdf/svg.py``), drawn from numbers, with no text of any file in them.
 """
 
 from __future__ import annotations

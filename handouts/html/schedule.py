@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Day, Schedule
 from ..pdf.icons import TIMES_OF_DAY
-from .icons import svg
+from ..pdf.svg import svg
 
 
 @dataclass(frozen=True)

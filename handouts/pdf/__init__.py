@@ -14,6 +14,7 @@ labelled box, high contrast. One module per concern:
 - ``story``: the body (title, sections, blocks, warning boxes) as units of a flow;
 - ``flow``: the body broken into pages by the rules of a clean page, boxes drawn behind;
 - ``icons``: small icons drawn with path operations (times of day, warning, phone, pharmacy);
+- ``svg``: the same drawings as inline SVG, for the HTML page's pill card and calendars;
 - ``online``: the brand's link at the end of the body: the address, its QR code, a link annotation;
 - ``chrome``: header, footer, "Page X of Y" and the DRAFT mark, drawn per page;
 - ``document``: the render entry.

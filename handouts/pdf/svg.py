@@ -1,14 +1,13 @@
-"""The PDF's drawn icons (``handouts/pdf/icons.py``) as inline SVG for the web page.
+"""The icons' drawings (``icons``) as inline SVG, for the web page (``handouts.html``).
 
 The drawings are not copied: each icon's own drawing function runs against ``_Recorder``,
 which takes the canvas calls the drawings make (paths, lines, circles, line widths) and
 writes them as SVG paths, so the pill card on paper and on screen shows the same
-pictures. The SVG is in a unit square, coloured ``currentColor`` (the CSS colour of its
+pictures. It lives here because it needs reportlab (its path object turns arcs into
+curves), which stays inside this package; the HTML page imports it only for a patient's
+schedule. The SVG is in a unit square, coloured ``currentColor`` (the CSS colour of its
 cell), and hidden from screen readers: as in the PDF, where icons are artifacts, the
 word beside each icon carries the meaning.
-
-Needs reportlab (its path object turns arcs into curves), so it is imported only for
-a page with a patient's schedule.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from typing import cast
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 
-from ..pdf.icons import _DRAW, EVEN_ODD, IconName
+from .icons import _DRAW, EVEN_ODD, IconName
 
 _ARGS = {"m": 2, "l": 2, "c": 6, "re": 4, "h": 0, "n": 0}  # the path operators PDFPathObject writes
 
