@@ -271,6 +271,27 @@ def test_a_patient_plan_is_the_cli_patient_pdf_and_named_for_what_it_is(server, 
     assert "Alex" not in server.access_log()
 
 
+def test_a_patient_plan_as_a_web_page_is_the_cli_page(server, client, tmp_path):
+    """format html with a plan: the page `build --patient --format html` writes, byte for
+    byte, named for the handout; the name is in the page only, not in the log."""
+    answer = client.post("/api/v1/handouts", json={"medicine": "baclofen", "patient": PLAN, "format": "html"})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-disposition"] == 'attachment; filename="baclofen-en-standard.html"'
+    assert answer.headers["cache-control"] == "no-store"
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "medicine: baclofen\nname: Alex Morgan\nprescriber: Dr. Sam Rivera\nprescription: RX-2026-004213\n"
+        "dispensed: 2026-12-01\nsteps:\n"
+        "  - {day: 1, dose: {value: 5, unit: mg}, times: [morning, noon, evening], days: 3}\n"
+    )
+    cli_page = tmp_path / "cli.html"
+    command = [sys.executable, "-m", "handouts", "build", "baclofen", "--patient", str(plan), "-o", str(cli_page)]
+    subprocess.run(command, check=True, capture_output=True)
+    assert answer.content == cli_page.read_bytes()
+    assert b"Alex Morgan" in answer.content and b'class="pill-card"' in answer.content
+    assert "Alex" not in server.access_log()
+
+
 def test_a_bad_plan_is_refused_without_quoting_it(client):
     plan = PLAN | {"dispensed": "Alex Morgan 1 Dec", "steps": [{"day": 1, "dose": {"value": -5, "unit": "mg"}}]}
     answer = client.post("/api/v1/handouts", json={"medicine": "baclofen", "patient": plan})
