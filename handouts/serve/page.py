@@ -137,7 +137,7 @@ async def form_post(request: Request) -> Response:
     made = await make(request, order)
     if isinstance(made, Response):
         if made.status_code == 422:
-            _place_refusal(form, made, words)
+            _place_refusal(form, made)
             return _page(request, form, lang_ui, status=422)
         return made
     if action in ("download", "open"):
@@ -188,15 +188,13 @@ def _check(request: Request, form: Form, words: dict[str, str]) -> None:
         )
 
 
-def _place_refusal(form: Form, response: Response, words: dict[str, str]) -> None:
+def _place_refusal(form: Form, response: Response) -> None:
     """What ``build`` refused (the CLI's message and hint; no file paths), next to the
-    field it names when it names one: a plan's problem by its key, a format by its option."""
+    field it names when it names one (a plan's problem, by its key)."""
     report = json.loads(bytes(response.body))
     for problem in report["errors"]:
         text = _sentence(problem["message"]) + (" " + _sentence(problem["hint"]) if problem["hint"] else "")
-        name = "format" if problem["file"] == "--format" else plan_fields.field_of(problem["key"])
-        if name == "format" and form.plan.given():
-            text = words["html_no_plan"]
+        name = plan_fields.field_of(problem["key"])
         if name is None or name in form.errors:
             form.general.append(text)
         else:

@@ -44,8 +44,6 @@ ENGLISH = {
     "format_pdf": "PDF, to print",
     "format_html": "Web page (HTML), to read on screen or send",
     "html_preview": "The preview shows the printed version. The web page has the same text.",
-    "html_no_plan": "A handout with a patient's plan can only be made as a PDF for now. "
-    "Choose PDF, or leave the patient's fields empty.",
     "patient": "For one patient: name and dose plan (optional)",
     "patient_intro": "Leave these empty for a handout without a name. The name and the plan are printed "
     "on the handout only: they are not kept or logged.",
@@ -117,8 +115,6 @@ SPANISH = {
     "format_pdf": "PDF, para imprimir",
     "format_html": "Página web (HTML), para leer en pantalla o enviar",
     "html_preview": "La vista previa muestra la versión impresa. La página web tiene el mismo texto.",
-    "html_no_plan": "Por ahora, una hoja con el plan de un paciente solo se puede hacer en PDF. "
-    "Elija PDF o deje vacíos los datos del paciente.",
     "patient": "Para un paciente: nombre y plan de dosis (opcional)",
     "patient_intro": "Déjelo vacío para una hoja sin nombre. El nombre y el plan solo se imprimen "
     "en la hoja: no se guardan ni se registran.",
@@ -189,7 +185,6 @@ ARABIC = {
     "format_pdf": "PDF للطباعة",
     "format_html": "صفحة ويب (HTML) للقراءة على الشاشة أو للإرسال",
     "html_preview": "تعرض المعاينة النسخة المطبوعة. في صفحة الويب النص نفسه.",
-    "html_no_plan": "لا يمكن حاليًا عمل نشرة فيها خطة مريض إلا بصيغة PDF. اختر PDF أو اترك بيانات المريض فارغة.",
     "patient": "لمريض واحد: الاسم وخطة الجرعات (اختياري)",
     "patient_intro": "اترك هذه الحقول فارغة لنشرة بلا اسم. يُطبع الاسم والخطة على النشرة فقط: لا يُحفظان ولا يُسجّلان.",
     "p_name": "اسم المريض",
