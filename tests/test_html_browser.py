@@ -257,3 +257,23 @@ def test_the_icons_are_the_pdfs_drawings(browser, name):
     assert len(dark[0]) > size * size / 10
     overlap = len(dark[0] & dark[1]) / len(dark[0] | dark[1])
     assert overlap > 0.9, overlap
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_large_print_tables_fit_the_printed_page(browser, library, tmp_path, lang):
+    """On paper nothing scrolls: as print lays it out at the width between the margins of
+    Letter and A4 (18 mm each side), every schedule table of a large-print page is no
+    wider than that (a dose may break between number and unit, as in the PDF)."""
+    for paper, width_pt in (("letter", 612.0), ("a4", 595.3)):
+        inner = round((width_pt - 2 * 18 / 25.4 * 72) * PT)  # CSS px between the margins
+        request = Request("baclofen", lang, "easy", paper=paper, large_print=True, patient=TAPER)
+        path = tmp_path / f"{paper}.html"
+        path.write_bytes(render_html(prepare(library, request)).data)
+        page = browser.new_page(viewport={"width": inner, "height": 1000})
+        try:
+            page.emulate_media(media="print")
+            page.goto(path.as_uri())
+            widths = page.eval_on_selector_all(".schedule table", "ts => ts.map(t => t.getBoundingClientRect().width)")
+            assert len(widths) == 3 and max(widths) <= inner + 0.5, (paper, widths, inner)
+        finally:
+            page.close()

@@ -39,6 +39,13 @@ class ScheduleView:
     calendars: tuple[CalendarView, ...]
 
 
+def _breakable(dose: str) -> str:
+    """A calendar's dose with an ordinary space between number and unit: kept on one line
+    by CSS, but free to break there in a cell too narrow for both (large print on paper),
+    as the PDF breaks it, never inside the unit."""
+    return dose.replace("\u00a0", " ")
+
+
 def view(schedule: Schedule) -> ScheduleView:
     calendars = []
     for c, calendar in enumerate(schedule.calendars, start=1):
@@ -48,7 +55,7 @@ def view(schedule: Schedule) -> ScheduleView:
                 f"calendar-{c}-week-{w}",
                 name,
                 days,
-                tuple((i, tuple(day.doses[i] for day in days)) for i in used),
+                tuple((i, tuple(_breakable(day.doses[i]) for day in days)) for i in used),
             )
             for w, (days, name) in enumerate(zip(calendar.weeks(), calendar.week_names, strict=True), start=1)
         )
