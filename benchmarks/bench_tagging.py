@@ -2,13 +2,16 @@
 costs: the same handouts rendered tagged (the default) and untagged, side by side in
 one run, alternating so the machine's load falls on both alike.
 
-Run from the repository root:  python benchmarks/bench_tagging.py [--runs 15] [--langs en,ar] [--instructions]
+Run from the repository root:
+    python benchmarks/bench_tagging.py [--runs 15] [--langs en,ar] [--instructions [--before REF]]
 Prints per language the least CPU time of a render (warm: layouts kept, as in a batch)
 of the standard level on Letter, tagged and untagged, the overhead in percent and the
 file sizes. ``--instructions`` also counts the machine instructions of one warm render
 each way under valgrind (cachegrind): a measure the machine's load does not move, where
-CPU time on a shared machine varies by a few percent from run to run. No pass/fail:
-the numbers go into docs/accessibility.md.
+CPU time on a shared machine varies by a few percent from run to run. ``--before REF``
+counts them for the code of git revision REF too (exported to a temporary directory),
+in the same run, so a change to tagging shows as before and after. No pass/fail: the
+numbers go into docs/accessibility.md.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,16 +45,41 @@ def _child(lang: str, tagged: bool, renders: int) -> None:
         render(handout, cache, tagged=tagged)
 
 
-def instructions(lang: str, tagged: bool, renders: int) -> int:
-    """Instructions of a whole child process (valgrind's cachegrind, no cache simulation)."""
+def instructions(lang: str, tagged: bool, renders: int, script: Path = Path(__file__)) -> int:
+    """Instructions of a whole child process (valgrind's cachegrind, no cache simulation)
+    that runs ``script`` (this file, or its copy in an exported revision)."""
     done = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-         sys.executable, __file__, "--child", f"{lang},{int(tagged)},{renders}"],
+         sys.executable, str(script), "--child", f"{lang},{int(tagged)},{renders}"],
         capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"},
     )  # fmt: skip
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     assert found, done.stderr[-500:]
     return int(found.group(1).replace(",", ""))
+
+
+def overheads(langs: list[str], script: Path) -> None:
+    """Instructions of one warm render of each language, untagged and tagged, by the code
+    ``script`` belongs to."""
+    for lang in langs:
+        base = instructions(lang, False, 0, script)
+        per = {kind: (instructions(lang, kind, RENDERS, script) - base) / RENDERS for kind in (False, True)}
+        print(
+            f"{lang:8} untagged {per[False] / 1e6:8.1f} M  tagged {per[True] / 1e6:8.1f} M"
+            f"  overhead {100 * (per[True] / per[False] - 1):5.1f}%",
+            flush=True,
+        )
+
+
+def exported(ref: str, into: Path) -> Path:
+    """This benchmark in a copy of revision ``ref``'s code (what a render reads)."""
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", ref, "handouts", "benchmarks", "fonts", "content", "templates"],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into / "benchmarks" / Path(__file__).name
 
 
 def _row(label: str, ms: dict[tuple[bool, bool], float]) -> str:
@@ -68,6 +97,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--langs", default=",".join(LANGS))
     parser.add_argument("--instructions", action="store_true", help="also count instructions (needs valgrind)")
+    parser.add_argument("--before", metavar="REF", help="with --instructions: also count them for git revision REF")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -100,14 +130,14 @@ def main() -> None:
         print(_row(lang, best) + f" {sizes[False] / 1024:12.1f} {sizes[True] / 1024:7.1f}")
     print(_row("all", totals))
     if args.instructions:
+        langs = args.langs.split(",")
         print(f"\ninstructions of one warm render (mean of {RENDERS}), under valgrind")
-        for lang in args.langs.split(","):
-            base = instructions(lang, False, 0)
-            per = {kind: (instructions(lang, kind, RENDERS) - base) / RENDERS for kind in (False, True)}
-            print(
-                f"{lang:8} untagged {per[False] / 1e6:8.1f} M  tagged {per[True] / 1e6:8.1f} M"
-                f"  overhead {100 * (per[True] / per[False] - 1):5.1f}%"
-            )
+        if args.before:
+            with tempfile.TemporaryDirectory() as tmp:
+                print(f"before ({args.before}):")
+                overheads(langs, exported(args.before, Path(tmp)))
+            print("now:")
+        overheads(langs, Path(__file__))
 
 
 if __name__ == "__main__":

@@ -40,12 +40,16 @@ from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 
+from . import rawobjects
+
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
 
 
 @dataclass(eq=False, slots=True)
 class Content:
-    """A marked-content sequence: MCID ``mcid`` on page ``page`` (0-based)."""
+    """A marked-content sequence on another page than its element's /Pg (an MCR kid):
+    MCID ``mcid`` on page ``page`` (0-based). On the element's own page a kid is just
+    the MCID, an int."""
 
     page: int
     mcid: int
@@ -67,7 +71,7 @@ class Element:
 
     role: str
     parent: Element | None = None
-    kids: list[Element | Content | Annotation] = field(default_factory=list)
+    kids: list[Element | int | Content | Annotation] = field(default_factory=list)  # int: an MCID on its /Pg
     alt: str | None = None  # /Alt of a Figure
     actual_text: str | None = None  # the logical text of shaped glyphs
     lang: str | None = None  # BCP 47, only where it differs from the document's
@@ -115,6 +119,27 @@ class _Marked:
             self.canv._code.append("EMC")
 
 
+class _Artifact:
+    """The context of ``Tagger.artifact``: a class, as ``_Marked``; with ``tagger``
+    None (inside an artifact or a form, or an untagged canvas) it does nothing."""
+
+    __slots__ = ("tagger", "canv", "kind", "subtype")
+
+    def __init__(self, tagger: Tagger | None, canv: Any, kind: str, subtype: str | None):
+        self.tagger, self.canv, self.kind, self.subtype = tagger, canv, kind, subtype
+
+    def __enter__(self) -> None:
+        if self.tagger is not None:
+            extra = f" /Subtype /{self.subtype}" if self.subtype else ""
+            self.canv._code.append(f"/Artifact <</Type /{self.kind}{extra}>> BDC")
+            self.tagger._quiet += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if self.tagger is not None:
+            self.tagger._quiet -= 1
+            self.canv._code.append("EMC")
+
+
 class Tagger:
     """The structure tree of one document and the marked content of its pages."""
 
@@ -136,28 +161,21 @@ class Tagger:
         if self._quiet:
             return False
         page = canv._pageNumber - 1
-        mcids = self._mcids.setdefault(page, [])
-        element.kids.append(Content(page, len(mcids)))
+        mcids = self._mcids.get(page)
+        if mcids is None:
+            mcids = self._mcids[page] = []
+        mcid = len(mcids)
         if element.page is None:
             element.page = page
-        canv._code.append(f"/{tag or element.role} <</MCID {len(mcids)}>> BDC")
+        element.kids.append(mcid if element.page == page else Content(page, mcid))
+        canv._code.append(f"/{tag or element.role} <</MCID {mcid}>> BDC")
         mcids.append(element)
         return True
 
-    @contextmanager
-    def artifact(self, canv: Any, kind: str = "Layout", subtype: str | None = None) -> Iterator[None]:
+    def artifact(self, canv: Any, kind: str = "Layout", subtype: str | None = None) -> _Artifact:
         """Drawing that is not content: pagination (a header, a footer, a page number, a
         watermark) or layout (a rule, a box's background)."""
-        if self._quiet:
-            yield
-            return
-        canv._code.append(f"/Artifact <</Type /{kind}" + (f" /Subtype /{subtype}" if subtype else "") + ">> BDC")
-        self._quiet += 1
-        try:
-            yield
-        finally:
-            self._quiet -= 1
-        canv._code.append("EMC")
+        return _Artifact(None if self._quiet else self, canv, kind, subtype)
 
     @contextmanager
     def quiet(self) -> Iterator[None]:
@@ -208,47 +226,18 @@ class Tagger:
         """The structure tree, /MarkInfo, XMP metadata and the pages' keys, on ``doc``
         (``pages``: its PDFPage objects, in order).
 
-        The elements are written as ready-made bytes (``_Raw``), each naming the others
-        by the object numbers reportlab gave them: a handout has hundreds of elements,
-        and reportlab's general formatting of as many dictionaries took most of the
-        cost of tagging (docs/accessibility.md)."""
+        A handout has hundreds of elements, and reportlab's general formatting of as many
+        dictionaries, then its registering and writing of as many objects, took most of
+        the cost of tagging (docs/accessibility.md). So the elements, the root and the
+        ParentTree get a block of object numbers and are written as ready-made bytes
+        (``rawobjects``), each naming the others by those numbers."""
         elements = self.root.walk()
-        raws = [_Raw() for _ in elements]
-        for element, raw in zip(elements, raws, strict=True):
-            element.number = _number(doc, doc.Reference(raw))
-        root, tree = _Raw(), _Raw()
-        root_ref = doc.Reference(root)
-        root_number, tree_number = _number(doc, root_ref), _number(doc, doc.Reference(tree))
+        numbers = rawobjects.reserve(doc, len(elements) + 2)
+        for element, number in zip(elements, numbers, strict=False):
+            element.number = number
+        root_number, tree_number = numbers[-2:]
         page_numbers = [_number(doc, doc.Reference(page)) for page in pages]
-        for element, raw in zip(elements, raws, strict=True):
-            parent = element.parent.number if element.parent is not None else root_number
-            head = f"<< /S /{element.role} /P {parent} 0 R"
-            page = element.page
-            if page is not None:
-                head += f" /Pg {page_numbers[page]} 0 R"
-            kids = [
-                f"{kid.number} 0 R"
-                if type(kid) is Element
-                else str(kid.mcid)
-                if type(kid) is Content and kid.page == page
-                else _reference(kid, page_numbers, doc)  # type: ignore[arg-type]  # not an Element here
-                for kid in element.kids
-            ]
-            if len(kids) == 1:
-                head += f" /K {kids[0]}"
-            elif kids:
-                head += f" /K [{' '.join(kids)}]"
-            if element.alt is not None:
-                head += f" /Alt {_text(element.alt)}"
-            if element.actual_text is not None:
-                head += f" /ActualText {_text(element.actual_text)}"
-            if element.title is not None:
-                head += f" /T {_text(element.title)}"
-            if element.lang:
-                head += f" /Lang {_text(element.lang)}"
-            if element.scope is not None:
-                head += f" /A << /O /Table /Scope /{element.scope} >>"
-            raw.data = (head + " >>").encode("ascii")
+        objects = _elements(elements, root_number, page_numbers, doc)
         nums: list[str] = []
         for page in range(len(pages)):
             mcids = " ".join(f"{e.number} 0 R" for e in self._mcids.get(page, []))
@@ -259,28 +248,70 @@ class Tagger:
         for struct_parent, (note, element) in enumerate(self._annotations, start=len(pages)):
             note.obj["StructParent"] = struct_parent
             nums.append(f"{struct_parent} {element.number} 0 R")
-        tree.data = f"<< /Nums [{' '.join(nums)}] >>".encode("ascii")
-        root.data = (
+        objects.append(
             f"<< /Type /StructTreeRoot /K {self.root.number} 0 R /ParentTree {tree_number} 0 R"
-            f" /ParentTreeNextKey {len(pages) + len(self._annotations)} >>"
-        ).encode("ascii")
+            f" /ParentTreeNextKey {len(pages) + len(self._annotations)} >>".encode("ascii")
+        )
+        objects.append(f"<< /Nums [{' '.join(nums)}] >>".encode("ascii"))
+        rawobjects.provide(doc, numbers, objects)
         catalog = doc.Catalog
-        catalog.StructTreeRoot = root_ref
+        catalog.StructTreeRoot = pdfdoc.PDFObjectReference(doc.numberToId[root_number])
         catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": "true"})
         catalog.Metadata = doc.Reference(_xmp(title, self.lang))
         doc._pdfVersion = max(doc._pdfVersion, (1, 7))
 
-class _Raw(pdfdoc.PDFObject):
-    """A PDF object written as the bytes it is given (filled in before the file is)."""
 
-    data = b""
+def _elements(elements: list[Element], root_number: int, page_numbers: list[int], doc: Any) -> list[bytes]:
+    """The dictionaries of the structure elements, naming each other by their numbers:
+    one loop, with no call per element in the usual case (a few hundred per handout),
+    one kid (an element or an MCID) and no text attributes."""
+    out = []
+    for element in elements:
+        parent = element.parent
+        page = element.page
+        head = f"<< /S /{element.role} /P {root_number if parent is None else parent.number} 0 R"
+        if page is not None:
+            head += f" /Pg {page_numbers[page]} 0 R"
+        kids = element.kids
+        if len(kids) == 1:
+            kid = kids[0]
+            if type(kid) is int:
+                head += f" /K {kid}"
+            elif type(kid) is Element:
+                head += f" /K {kid.number} 0 R"
+            else:
+                head += f" /K {_kid(kid, page_numbers, doc)}"
+        elif kids:
+            refs = [
+                f"{kid.number} 0 R"
+                if type(kid) is Element
+                else str(kid)
+                if type(kid) is int
+                else _kid(kid, page_numbers, doc)
+                for kid in kids
+            ]
+            head += f" /K [{' '.join(refs)}]"
+        if element.alt is not None:
+            head += f" /Alt {_text(element.alt)}"
+        if element.actual_text is not None:
+            head += f" /ActualText {_text(element.actual_text)}"
+        if element.title is not None:
+            head += f" /T {_text(element.title)}"
+        if element.lang:
+            head += f" /Lang {_text(element.lang)}"
+        if element.scope is not None:
+            head += f" /A << /O /Table /Scope /{element.scope} >>"
+        out.append((head + " >>").encode("ascii"))
+    return out
 
-    def format(self, document: Any) -> bytes:
-        return self.data
 
-
-def _reference(kid: Content | Annotation, page_numbers: list[int], doc: Any) -> str:
-    """A kid on another page than its element's /Pg (an MCR), or an annotation (OBJR)."""
+def _kid(kid: Element | int | Content | Annotation, page_numbers: list[int], doc: Any) -> str:
+    """A kid: an element, an MCID on its element's /Pg, content on another page (an
+    MCR), or an annotation (OBJR)."""
+    if isinstance(kid, Element):
+        return f"{kid.number} 0 R"
+    if isinstance(kid, int):
+        return str(kid)
     if isinstance(kid, Annotation):
         obj = _number(doc, doc.Reference(kid.obj))
         return f"<< /Type /OBJR /Pg {page_numbers[kid.page]} 0 R /Obj {obj} 0 R >>"
@@ -341,13 +372,6 @@ def of(canv: Any) -> Tagger | None:
     return tagger if tagger is not None and not tagger._quiet else None
 
 
-@contextmanager
-def artifact(canv: Any, kind: str = "Layout", subtype: str | None = None) -> Iterator[None]:
+def artifact(canv: Any, kind: str = "Layout", subtype: str | None = None) -> _Artifact:
     """``Tagger.artifact`` on ``canv``'s tagger; nothing on an untagged canvas."""
-    tagger = of(canv)
-    if tagger is None:
-        yield
-    else:
-        with tagger.artifact(canv, kind, subtype):
-            yield
-
+    return _Artifact(of(canv), canv, kind, subtype)
