@@ -3,7 +3,7 @@ costs: the same handouts rendered tagged (the default) and untagged, side by sid
 one run, alternating so the machine's load falls on both alike.
 
 Run from the repository root:
-    python benchmarks/bench_tagging.py [--runs 15] [--langs en,ar] [--instructions [--before REF]]
+    python benchmarks/bench_tagging.py [--runs 15] [--langs en,ar] [--instructions [--before REF] [--jobs N]]
 Prints per language the least CPU time of a render (warm: layouts kept, as in a batch)
 of the standard level on Letter, tagged and untagged, the overhead in percent and the
 file sizes. ``--instructions`` also counts the machine instructions of one warm render
@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout: its handouts first
@@ -58,12 +59,17 @@ def instructions(lang: str, tagged: bool, renders: int, script: Path = Path(__fi
     return int(found.group(1).replace(",", ""))
 
 
-def overheads(langs: list[str], script: Path) -> None:
+def overheads(langs: list[str], script: Path, jobs: int) -> None:
     """Instructions of one warm render of each language, untagged and tagged, by the code
-    ``script`` belongs to."""
+    ``script`` belongs to; ``jobs`` valgrind processes at a time (the count does not
+    depend on the machine's load)."""
+    kinds = ((False, 0), (False, RENDERS), (True, RENDERS))  # the base: start-up and warm-up only
+    runs = [(lang, kind, renders) for lang in langs for kind, renders in kinds]
+    with ThreadPoolExecutor(jobs) as pool:
+        counts = dict(zip(runs, pool.map(lambda run: instructions(*run, script), runs), strict=True))
     for lang in langs:
-        base = instructions(lang, False, 0, script)
-        per = {kind: (instructions(lang, kind, RENDERS, script) - base) / RENDERS for kind in (False, True)}
+        base = counts[lang, False, 0]
+        per = {kind: (counts[lang, kind, RENDERS] - base) / RENDERS for kind in (False, True)}
         print(
             f"{lang:8} untagged {per[False] / 1e6:8.1f} M  tagged {per[True] / 1e6:8.1f} M"
             f"  overhead {100 * (per[True] / per[False] - 1):5.1f}%",
@@ -97,6 +103,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--langs", default=",".join(LANGS))
     parser.add_argument("--instructions", action="store_true", help="also count instructions (needs valgrind)")
+    parser.add_argument("--jobs", type=int, default=1, help="valgrind processes at a time")
     parser.add_argument("--before", metavar="REF", help="with --instructions: also count them for git revision REF")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -135,9 +142,9 @@ def main() -> None:
         if args.before:
             with tempfile.TemporaryDirectory() as tmp:
                 print(f"before ({args.before}):")
-                overheads(langs, exported(args.before, Path(tmp)))
+                overheads(langs, exported(args.before, Path(tmp)), args.jobs)
             print("now:")
-        overheads(langs, Path(__file__))
+        overheads(langs, Path(__file__), args.jobs)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ comments: documents are ``invariant``); pyproject.toml admits only that release
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc
@@ -82,10 +83,10 @@ def reserve(doc: Any, count: int) -> range:
         raise TypeError(f"cannot reserve objects in a {kind.__name__}")
     first = doc.objectcounter + 1
     numbers = range(first, first + count)
-    names = [f"R{number}" for number in numbers]  # reportlab's own naming: no clash with later objects
     doc.objectcounter += count
-    doc.numberToId.update(zip(numbers, names, strict=True))
-    doc.idToObjectNumberAndVersion.update(zip(names, ((number, 0) for number in numbers), strict=True))
+    # each object's id is its number: reportlab's own ids are names ("R12"), so none clash
+    doc.numberToId.update(zip(numbers, numbers, strict=True))
+    doc.idToObjectNumberAndVersion.update(zip(numbers, zip(numbers, repeat(0), strict=False), strict=True))
     return numbers
 
 

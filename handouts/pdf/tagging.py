@@ -36,12 +36,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
+from operator import attrgetter
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 
 from . import rawobjects
 
+_REF = attrgetter("ref")
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
 
 
@@ -78,7 +80,7 @@ class Element:
     title: str | None = None  # /T, e.g. a warning box's label
     scope: str | None = None  # a TH's /Scope (Column, Row): which cells it heads
     page: int | None = None  # the page of its first content: its /Pg
-    number: int = 0  # its object number, given when the tree is written
+    ref: str = ""  # a reference to it ("12 0 R"), given when the tree is written
 
     def add(self, role: str, **attrs: Any) -> Element:
         kid = Element(role, self, **attrs)
@@ -95,10 +97,11 @@ class Element:
     def walk(self) -> list[Element]:
         """This element and every element under it, in reading order."""
         found, todo = [], [self]
+        is_element = Element.__instancecheck__  # filter() calls it without a Python frame
         while todo:
             element = todo.pop()
             found.append(element)
-            todo += [kid for kid in reversed(element.kids) if type(kid) is Element]
+            todo += filter(is_element, reversed(element.kids))  # type: ignore[arg-type]  # keeps Elements only
         return found
 
 
@@ -233,61 +236,59 @@ class Tagger:
         (``rawobjects``), each naming the others by those numbers."""
         elements = self.root.walk()
         numbers = rawobjects.reserve(doc, len(elements) + 2)
-        for element, number in zip(elements, numbers, strict=False):
-            element.number = number
-        root_number, tree_number = numbers[-2:]
+        refs = list(map("{} 0 R".format, numbers))
+        for element, ref in zip(elements, refs, strict=False):
+            element.ref = ref
+        root_ref, tree_ref = refs[-2:]
         page_numbers = [_number(doc, doc.Reference(page)) for page in pages]
-        objects = _elements(elements, root_number, page_numbers, doc)
+        objects = _elements(elements, root_ref, page_numbers, doc)
         nums: list[str] = []
         for page in range(len(pages)):
-            mcids = " ".join(f"{e.number} 0 R" for e in self._mcids.get(page, []))
-            nums.append(f"{page} [{mcids}]")
+            marked = self._mcids.get(page)  # the element of each MCID on the page
+            nums.append(f"{page} [{' '.join(map(_REF, marked)) if marked else ''}]")
             pages[page].StructParents = page
             pages[page].Tabs = pdfdoc.PDFName("S")
             pages[page].__NoDefault__ = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
         for struct_parent, (note, element) in enumerate(self._annotations, start=len(pages)):
             note.obj["StructParent"] = struct_parent
-            nums.append(f"{struct_parent} {element.number} 0 R")
+            nums.append(f"{struct_parent} {element.ref}")
         objects.append(
-            f"<< /Type /StructTreeRoot /K {self.root.number} 0 R /ParentTree {tree_number} 0 R"
+            f"<< /Type /StructTreeRoot /K {self.root.ref} /ParentTree {tree_ref}"
             f" /ParentTreeNextKey {len(pages) + len(self._annotations)} >>".encode("ascii")
         )
         objects.append(f"<< /Nums [{' '.join(nums)}] >>".encode("ascii"))
         rawobjects.provide(doc, numbers, objects)
         catalog = doc.Catalog
-        catalog.StructTreeRoot = pdfdoc.PDFObjectReference(doc.numberToId[root_number])
+        catalog.StructTreeRoot = pdfdoc.PDFObjectReference(doc.numberToId[numbers[-2]])
         catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": "true"})
         catalog.Metadata = doc.Reference(_xmp(title, self.lang))
         doc._pdfVersion = max(doc._pdfVersion, (1, 7))
 
 
-def _elements(elements: list[Element], root_number: int, page_numbers: list[int], doc: Any) -> list[bytes]:
+def _elements(elements: list[Element], root_ref: str, page_numbers: list[int], doc: Any) -> list[bytes]:
     """The dictionaries of the structure elements, naming each other by their numbers:
     one loop, with no call per element in the usual case (a few hundred per handout),
     one kid (an element or an MCID) and no text attributes."""
     out = []
+    on_page = [f" /Pg {number} 0 R" for number in page_numbers]
     for element in elements:
         parent = element.parent
         page = element.page
-        head = f"<< /S /{element.role} /P {root_number if parent is None else parent.number} 0 R"
+        head = f"<< /S /{element.role} /P {root_ref if parent is None else parent.ref}"
         if page is not None:
-            head += f" /Pg {page_numbers[page]} 0 R"
+            head += on_page[page]
         kids = element.kids
         if len(kids) == 1:
             kid = kids[0]
             if type(kid) is int:
                 head += f" /K {kid}"
             elif type(kid) is Element:
-                head += f" /K {kid.number} 0 R"
+                head += f" /K {kid.ref}"
             else:
                 head += f" /K {_kid(kid, page_numbers, doc)}"
         elif kids:
             refs = [
-                f"{kid.number} 0 R"
-                if type(kid) is Element
-                else str(kid)
-                if type(kid) is int
-                else _kid(kid, page_numbers, doc)
+                kid.ref if type(kid) is Element else str(kid) if type(kid) is int else _kid(kid, page_numbers, doc)
                 for kid in kids
             ]
             head += f" /K [{' '.join(refs)}]"
@@ -309,7 +310,7 @@ def _kid(kid: Element | int | Content | Annotation, page_numbers: list[int], doc
     """A kid: an element, an MCID on its element's /Pg, content on another page (an
     MCR), or an annotation (OBJR)."""
     if isinstance(kid, Element):
-        return f"{kid.number} 0 R"
+        return kid.ref
     if isinstance(kid, int):
         return str(kid)
     if isinstance(kid, Annotation):
