@@ -2,7 +2,7 @@
 ties every painted thing on a page either to an element of that tree or to an artifact.
 
 reportlab writes no tags, so this module does it in the same pass as the drawing, for
-a few percent of the render time (docs/accessibility.md): a flowable is drawn between
+about a tenth of the render's instructions (docs/accessibility.md): a flowable is drawn between
 ``BDC``/``EMC`` operators added to the canvas's content stream, each with a marked-content
 id (MCID) that the element it belongs to lists, and at save time ``write`` turns the
 elements into reportlab objects: the /StructTreeRoot with its /ParentTree (page ->
