@@ -18,6 +18,11 @@ from .loader import KeyPath, Source, texts
 
 MAX_WORD_CHARS = 2_000
 MAX_LIST_ITEMS = 1_000
+# A section title or subhead, counted once its variables are filled in (resolve.py). The
+# longest one still fits one page in every script at large print (28/22/20 pt), so no
+# heading's content is split over two pages; 150 characters is over twice the longest
+# shipped heading. Plain-language guidance wants a heading of a few words anyway.
+MAX_HEADING_CHARS = 150
 MAX_PROBLEMS = 20
 _RUN = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 

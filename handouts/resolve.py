@@ -16,6 +16,7 @@ from . import fonts, l10n, links, prose, schema
 from .content import Library, Loaded
 from .coverage import coverage_check
 from .errors import ContentError, Diagnostic, did_you_mean
+from .limits import MAX_HEADING_CHARS
 from .loader import KeyPath, Source
 from .model import Block, Brand, BulletList, Callout, Handout, Inline, KeyPoints, Paragraph, Section, Strings, Subhead
 from .text import normalize_space, parse_inline, render, unmark
@@ -87,6 +88,23 @@ class _Writer:
         """Final text of a string printed without markup (titles, subheads, labels)."""
         return unmark(self.marked(raw, keypath))
 
+    def heading(self, raw: str, keypath: KeyPath) -> str:
+        """A section title or subhead: ``text`` at most MAX_HEADING_CHARS long. A heading
+        that ran onto a second page would be one element in two places (PDF/UA checkers
+        differ on it) and is no longer a heading a reader can scan."""
+        out = self.text(raw, keypath)
+        if len(out) > MAX_HEADING_CHARS:
+            raise ContentError(
+                [
+                    self.source.error(
+                        keypath,
+                        f"a heading of {len(out):,} characters; the limit is {MAX_HEADING_CHARS}",
+                        "a heading is a few words: move the rest into a paragraph below it",
+                    )
+                ]
+            )
+        return out
+
     def inline(self, raw: str, keypath: KeyPath) -> Inline:
         return parse_inline(self.marked(raw, keypath))
 
@@ -99,7 +117,7 @@ class _Writer:
         if isinstance(block, schema.Paragraph):
             return Paragraph(self.inline(block.p, keypath + ("p",)))
         if isinstance(block, schema.Subhead):
-            return Subhead(self.text(block.subhead, keypath + ("subhead",)))
+            return Subhead(self.heading(block.subhead, keypath + ("subhead",)))
         if isinstance(block, schema.BulletList):
             return BulletList(self.items(block.items, keypath + ("list",), params))
         body = block.warning
@@ -160,14 +178,14 @@ def resolve_section(
     if section.template is None:
         title, title_at = pick(section.title, level, where + ("title",))
         body, body_at = pick(section.body, level, where + ("body",))
-        return Section(sid, own.text(title, title_at), own.blocks(body, body_at, {}))
+        return Section(sid, own.heading(title, title_at), own.blocks(body, body_at, {}))
     template = _template(library, medicine, sid, section.template, level)
     params = _params(own, template, section, sid, level)
     shared = _Writer(template.source, {**base, "params": params}, check_output)
     if section.title is not None:  # a medicine may retitle a shared section
-        title = own.text(*pick(section.title, level, where + ("title",)))
+        title = own.heading(*pick(section.title, level, where + ("title",)))
     else:
-        title = shared.text(*pick(template.doc.title, level, ("title",)))
+        title = shared.heading(*pick(template.doc.title, level, ("title",)))
     body, body_at = pick(template.doc.body, level, ("body",))
     return Section(sid, title, shared.blocks(body, body_at, params), template.doc.template)
 

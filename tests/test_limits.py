@@ -19,7 +19,7 @@ import pytest
 
 from handouts.content import Library
 from handouts.errors import ContentError
-from handouts.limits import MAX_LIST_ITEMS, MAX_WORD_CHARS
+from handouts.limits import MAX_HEADING_CHARS, MAX_LIST_ITEMS, MAX_WORD_CHARS
 from handouts.loader import MAX_DEPTH, MAX_FILE_BYTES, load_yaml
 from handouts.manifest import MAX_JOBS, load_manifest
 
@@ -95,6 +95,22 @@ def test_longest_word(tmp_path: Path) -> None:
     assert result["done"] >= 1 and result["rss"] < 300 * MB
     past = content(tmp_path / "past", base_with(f"      - p: Take {'a' * MAX_WORD_CHARS}b now.\n"))
     assert "en.yaml:15:12: error: a word of 2,001 characters; the limit is 2,000" in refusal(past)
+
+
+def test_longest_heading(tmp_path: Path) -> None:
+    """A subhead of MAX_HEADING_CHARS characters is printed whole; one more is refused where
+    it is written (so no heading runs onto a second page: test_pdfua_heading)."""
+    from handouts.build import Request, prepare
+    from handouts.model import Subhead
+
+    heading = ("abcd " * MAX_HEADING_CHARS)[: MAX_HEADING_CHARS - 1] + "z"
+    at = content(tmp_path / "at", base_with(f"      - subhead: {heading}\n"))
+    handout = prepare(Library.with_content(at), Request("hostile", brand=Path("base")))
+    assert Subhead(heading) in [block for section in handout.sections for block in section.blocks]
+    past = content(tmp_path / "past", base_with(f"      - subhead: {heading}z\n"))
+    said = refusal(past)
+    assert f"en.yaml:15:18: error: a heading of {MAX_HEADING_CHARS + 1} characters; the limit is 150" in said
+    assert "move the rest into a paragraph" in said
 
 
 def test_most_bullets(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Why the 8 "long heading" extremes stay strict xfails in test_tagged: pdfua 0.1.3 cannot
-read any heading whose content is on two pages, whatever shape its structure takes.
+"""Why content may not hold a heading longer than limits.MAX_HEADING_CHARS (resolve refuses
+it, so no heading's content is on two pages): pdfua 0.1.3 cannot read any heading whose
+content is on two pages, whatever shape its structure takes.
 
 Its heading rule (UA-14-001, rules/structure.py ``EmptyHeadingRule._marks_content``)
 follows the heading's /K: a number or an /MCR answers at once, a dictionary is followed,
@@ -14,20 +15,31 @@ These tests take the long heading as we write it in Latin and Cyrillic script (H
 shaped scripts such as Arabic and Hindi already write it, each Span with its lines'
 /ActualText; one Span holding both pieces), check that each is valid PDF/UA-1 for
 page-validation and qpdf, and that pdfua skips its heading rule on every one, and only
-that: when a pdfua release reads them, these fail, and so do the xfails in test_tagged.
+that: when a pdfua release reads them, these fail, and the limit may be raised. The
+headings here are built as a model by hand (test_layout.over_long_heading).
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import page
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name
-from test_layout import SENTENCES
-from test_tagged import extreme, pdfua_findings, qpdf_check
+from reading import render
+from test_layout import SENTENCES, case_longest_heading, handout, over_long_heading
+from test_tagged import pdfua_findings, qpdf_check
+
+
+@cache
+def over_long(lang: str) -> bytes:
+    """A tagged handout whose section title and subhead each run over a page."""
+    return render(handout(lang, over_long_heading(lang), "letter")).data
+
 
 CRASH = (
     "skipped UA-14-001: rule raised ValueError: pikepdf.Object is not a Dictionary or Stream:"
@@ -84,7 +96,7 @@ def reshaped(data: bytes, shape: str) -> bytes:
 @pytest.mark.parametrize("lang", ["en", "ru"])
 @pytest.mark.parametrize("shape", ["as written", "a Span per page", "one Span holding both"])
 def test_pdfua_cannot_read_a_heading_on_two_pages_in_any_shape(shape: str, lang: str, tmp_path: Path) -> None:
-    data = extreme("long heading", lang)[1]
+    data = over_long(lang)
     if shape != "as written":
         data = reshaped(data, shape)
     report = page.validate_pdf_bytes(data, profile="ua1")
@@ -95,7 +107,7 @@ def test_pdfua_cannot_read_a_heading_on_two_pages_in_any_shape(shape: str, lang:
 
 @pytest.mark.parametrize("lang", ["ar", "hi"])
 def test_shaped_scripts_already_write_a_span_per_page(lang: str, tmp_path: Path) -> None:
-    pdf = pikepdf.open(io.BytesIO(extreme("long heading", lang)[1]))
+    pdf = pikepdf.open(io.BytesIO(over_long(lang)))
     spans = list(_long_heading(pdf).K)
     assert [span.S for span in spans] == [Name.Span, Name.Span]
     assert spans[0].Pg != spans[1].Pg
@@ -105,5 +117,14 @@ def test_shaped_scripts_already_write_a_span_per_page(lang: str, tmp_path: Path)
 
 @pytest.mark.parametrize("lang", list(SENTENCES))
 def test_long_heading_fails_pdfua_only_by_its_crash(lang: str, tmp_path: Path) -> None:
-    """The xfails in test_tagged hide every other pdfua finding on these files: none."""
-    assert pdfua_findings(extreme("long heading", lang)[1], tmp_path) == CRASH
+    """The crash is pdfua's only finding on these files: the limit is the only reason."""
+    assert pdfua_findings(over_long(lang), tmp_path) == CRASH
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("lang", list(SENTENCES))
+def test_the_longest_heading_allowed_fits_one_page_in_large_print(lang: str, paper: str, tmp_path: Path) -> None:
+    """The limit holds at the largest type: a title and a subhead of MAX_HEADING_CHARS,
+    large print (28/22/20 pt), each on one page, so pdfua reads them."""
+    h = replace(handout(lang, case_longest_heading(lang), paper), large_print=True)
+    assert pdfua_findings(render(h).data, tmp_path) == ""

@@ -39,11 +39,6 @@ LANGS = ("en", "es", "vi", "ru", "ar", "hi", "zh-Hans", "ko")
 LEVELS = ("easy", "standard", "detailed")
 SHIPPED = [(lang, level, paper) for lang in LANGS for level in LEVELS for paper in ("letter", "a4")]
 EXTREMES = [(case, lang) for case in [*CASES, "longest brand"] for lang in SENTENCES]
-# pdfua 0.1.3's heading rule (UA-14-001) raises on any /K array under a heading with
-# pikepdf 10 (getattr on an Array raises): a heading longer than a page has content on
-# two pages and needs one. pdfua then skips the rule, which counts as a failure here.
-# No other valid shape avoids it, and it is their only pdfua finding (test_pdfua_heading).
-PDFUA_HEADING_CRASH = {("long heading", lang) for lang in SENTENCES}
 REQUIRE_TOOLS = os.environ.get("HANDOUTS_REQUIRE_TOOLS") == "1"
 
 
@@ -117,15 +112,7 @@ def test_extreme_is_tagged(case, lang, tmp_path):
     check_all(*extreme(case, lang), tmp_path)
 
 
-@pytest.mark.parametrize(
-    ("case", "lang"),
-    [
-        pytest.param(*e, marks=pytest.mark.xfail(strict=True, reason="pdfua 0.1.3 crashes on a heading's /K array"))
-        if e in PDFUA_HEADING_CRASH
-        else e
-        for e in EXTREMES
-    ],
-)
+@pytest.mark.parametrize(("case", "lang"), EXTREMES)
 def test_extreme_passes_pdfua(case, lang, tmp_path):
     assert pdfua_findings(extreme(case, lang)[1], tmp_path) == ""
 
