@@ -42,6 +42,7 @@ from handouts.check import check_file
 from handouts.cli import main
 from handouts.content import Library
 from handouts.errors import ContentError
+from handouts.limits import MAX_HEADING_CHARS
 from handouts.schema import LEVELS
 
 CONTENT = Path(__file__).parents[1] / "content" / "medicines" / "baclofen"
@@ -118,6 +119,12 @@ def sentence(lang: str, most: int = 10) -> st.SearchStrategy[str]:
     return st.tuples(st.lists(word(lang), min_size=1, max_size=most), ending).map(lambda t: joiner.join(t[0]) + t[1])
 
 
+def heading(lang: str) -> st.SearchStrategy[str]:
+    """A section title or subhead within limits.MAX_HEADING_CHARS once its facts are filled
+    in (a fact prints about as long as its variable: 30 characters to spare)."""
+    return sentence(lang, 5).filter(lambda t: len(t) <= MAX_HEADING_CHARS - 30)
+
+
 def inline(lang: str) -> st.SearchStrategy[str]:
     """Text with **bold** spans and now and then the dose variable."""
     piece = st.one_of(
@@ -131,7 +138,7 @@ def inline(lang: str) -> st.SearchStrategy[str]:
 def block(lang: str, inner: bool = False) -> st.SearchStrategy[dict]:
     simple = [
         inline(lang).map(lambda t: {"p": t}),
-        sentence(lang, 8).map(lambda t: {"subhead": t}),
+        heading(lang).map(lambda t: {"subhead": t}),
         st.lists(inline(lang), min_size=1, max_size=5).map(lambda items: {"list": items}),
     ]
     if inner:
@@ -149,7 +156,7 @@ def medicine(draw, lang: str | None = None, sections: int = 3) -> dict:
     found = {}
     for i in range(draw(st.integers(1, sections))):
         found[f"s{i}"] = {
-            "title": draw(sentence(lang, 8)),
+            "title": draw(heading(lang)),
             "body": draw(st.lists(block(lang), min_size=1, max_size=4)),
         }
     return {
