@@ -220,6 +220,54 @@ def test_a_fault_is_a_500_without_traceback_or_what_was_typed(monkeypatch):
         assert "Alex" not in text and "Traceback" not in text and "RuntimeError" not in text and "/srv" not in text
 
 
+class _StoppedRenderers:
+    """Renderers whose every order dies with its process, as ``Renderers.make`` reports a
+    killed one (the real kill is in tests/test_serve_browser.py)."""
+
+    count = 1
+
+    async def make(self, order):
+        from handouts.serve.renderer import RendererStopped
+
+        raise RendererStopped
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+@pytest.mark.parametrize(
+    ("ui", "said"),
+    [
+        ("en", "The handout could not be made this time. Nothing was printed or saved. Please try again."),
+        ("es", "Esta vez no se pudo hacer la hoja. No se imprimió ni se guardó nada. Inténtelo de nuevo."),
+        ("ar", "تعذّر إعداد النشرة هذه المرة. لم يُطبع شيء ولم يُحفظ شيء. حاول مرة أخرى."),
+    ],
+)
+def test_a_stopped_renderer_gives_the_form_again_in_its_language(ui, said):
+    """The API's 503 (JSON, Retry-After) becomes, at the form, the form again: the same
+    status and Retry-After, a plain sentence in the interface's language in the alert at
+    the top, the choices still chosen, right to left for Arabic."""
+    from fastapi.testclient import TestClient
+
+    from handouts.serve.app import create_app
+    from handouts.serve.settings import Settings
+
+    app = create_app(Settings(rate=0))
+    app.state.renderers = _StoppedRenderers()  # no lifespan: no real renderer started
+    client = TestClient(app, raise_server_exceptions=False)
+    token = client.get(f"/?ui={ui}").cookies["handouts_csrf"]
+    fields = {"csrf": token, "ui": ui, "medicine": "baclofen", "lang": "es", "level": "easy", "paper": "a4"}
+    answer = client.post(f"/?ui={ui}", data=fields | {"large_print": "yes", "action": "download"} | PLAN_FIELDS)
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "1"
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert answer.headers["cache-control"] == "no-store" and "content-disposition" not in answer.headers
+    text = answer.text
+    assert '<div class="summary" role="alert">' in text and f"<li>{said}</li>" in text
+    assert f'<html lang="{ui}" dir="{"rtl" if ui == "ar" else "ltr"}">' in text
+    assert '<option value="es" lang="es" dir="ltr" selected>' in text and 'value="easy" checked' in text
+    assert '<option value="a4" selected>' in text and 'name="large_print" value="yes" checked' in text
+    assert 'id="p_name" name="p_name" value="Alex Morgan"' in text  # pressing again keeps the plan
+    assert '"errors"' not in text and "renderer" not in text and "Traceback" not in text
+
+
 @pytest.mark.parametrize("package", ["uvicorn", "fastapi"])
 def test_without_the_serve_extra_serve_says_what_to_install(package):
     """The extra missing, as on a base install: the import fails, and ``serve`` says which

@@ -11,6 +11,8 @@ the cookie nor make the browser send it.
 Problems the page can see coming (a language the medicine is not written in, a draft
 with "reviewed only" ticked) are said in plain words next to their field, before any
 renderer is asked; anything else ``build`` refuses is shown with its message and hint.
+When no handout could be made this time (a renderer stopped), the page says so in plain
+words and keeps the choices: JSON is the API's answer, not a person's.
 """
 
 from __future__ import annotations
@@ -139,10 +141,22 @@ async def form_post(request: Request) -> Response:
         if made.status_code == 422:
             _place_refusal(form, made)
             return _page(request, form, lang_ui, status=422)
-        return made
+        return _not_made(request, form, lang_ui, made)
     if action in ("download", "open"):
         return handout_response(made, form.request(), inline=action == "open")
     return _page(request, form, lang_ui, made=made)
+
+
+def _not_made(request: Request, form: Form, lang_ui: str, answer: Response) -> Response:
+    """No handout this time, through no fault of the request (the renderer making it was
+    killed or ran out of memory): the API's JSON is for systems, a person gets the form
+    again with what they chose still chosen and a plain sentence saying nothing was made,
+    with the API's status and ``Retry-After``. The patient's fields are kept too, as on
+    every answer of this page (``no-store``): pressing again must not print a handout
+    without the plan."""
+    form.general.append(ui.words(lang_ui)["not_made"])
+    retry = answer.headers.get("retry-after")
+    return _page(request, form, lang_ui, status=answer.status_code, headers={"Retry-After": retry} if retry else {})
 
 
 def internal_error(request: Request, exc: Exception) -> Response:
@@ -211,7 +225,15 @@ def _csrf_ok(request: Request, sent: str) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-def _page(request: Request, form: Form, lang_ui: str, *, status: int = 200, made: Made | None = None) -> Response:
+def _page(
+    request: Request,
+    form: Form,
+    lang_ui: str,
+    *,
+    status: int = 200,
+    made: Made | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     library = request.app.state.library
     token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     words = ui.words(lang_ui)
@@ -235,7 +257,7 @@ def _page(request: Request, form: Form, lang_ui: str, *, status: int = 200, made
         preview=base64.b64encode(made.preview_png).decode() if made and made.preview_png else "",
         title=next((e.medicine_name for e in chosen.editions if e.language.code == form.lang), "") if chosen else "",
     )
-    response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"} | (headers or {}))
     response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
     return response
 

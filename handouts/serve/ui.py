@@ -73,6 +73,7 @@ ENGLISH = {
     "plan_times": "Tick at least one time of day.",
     "plan_days_number": "Enter a whole number of days, for example 3.",
     "plan_days": "Enter for how many days. Only the last step may be left open.",
+    "not_made": "The handout could not be made this time. Nothing was printed or saved. Please try again.",
     "failed_title": "Something went wrong",
     "failed": "The service failed on its side, and nothing was made. Please try again. If it happens again, "
     "tell the person who looks after this service.",
@@ -144,6 +145,7 @@ SPANISH = {
     "plan_times": "Marque al menos un momento del día.",
     "plan_days_number": "Escriba un número entero de días, por ejemplo 3.",
     "plan_days": "Escriba durante cuántos días. Solo el último paso puede quedar abierto.",
+    "not_made": "Esta vez no se pudo hacer la hoja. No se imprimió ni se guardó nada. Inténtelo de nuevo.",
     "failed_title": "Algo salió mal",
     "failed": "El servicio falló por su parte y no se hizo nada. Inténtelo de nuevo. Si vuelve a pasar, "
     "avise a la persona que se ocupa de este servicio.",
@@ -213,6 +215,7 @@ ARABIC = {
     "plan_times": "اختر وقتًا واحدًا من اليوم على الأقل.",
     "plan_days_number": "اكتب عدد الأيام رقمًا صحيحًا، مثل 3.",
     "plan_days": "اكتب لكم يومًا. الخطوة الأخيرة وحدها يمكن أن تبقى مفتوحة.",
+    "not_made": "تعذّر إعداد النشرة هذه المرة. لم يُطبع شيء ولم يُحفظ شيء. حاول مرة أخرى.",
     "failed_title": "حدث خطأ",
     "failed": "تعطلت الخدمة من جهتها ولم يُعمل شيء. حاول مرة أخرى. إذا تكرر ذلك، أخبر الشخص المسؤول عن هذه الخدمة.",
 }
