@@ -14,7 +14,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import FILL_EVEN_ODD, Canvas
 from reportlab.platypus import Flowable
 
 from .. import fonts, l10n
@@ -193,6 +193,7 @@ class PagedCanvas(Canvas):
         self.tagger, self._tags = tagger, tags
         self._saved: list[dict[str, Any]] = []
         self._bookmarks: list[tuple[str, dict[str, Any]]] = []
+        self._clear: list[tuple[float, float, float, float]] = []  # this page's keep_clear rectangles
         self._handout = handout
         self._chrome = chrome
         self._st = styles
@@ -201,9 +202,17 @@ class PagedCanvas(Canvas):
     def bookmarkPage(self, key: str, **kw: Any) -> None:  # type: ignore[override]  # deferred: nothing to return yet
         self._bookmarks.append((key, kw))
 
+    def keep_clear(self, x: float, y: float, width: float, height: float) -> None:
+        """A rectangle of this page (in the current coordinates) that the DRAFT mark passes
+        around: a QR code, which a phone reads by the contrast of its modules and of its
+        quiet zone. The mark stays on the rest of the page."""
+        (x0, y0), (x1, y1) = self.absolutePosition(x, y), self.absolutePosition(x + width, y + height)
+        self._clear.append((min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)))
+
     def showPage(self) -> None:
         self._saved.append(dict(self.__dict__))
         self._bookmarks = []
+        self._clear = []
         self._startPage()
 
     def save(self) -> None:
@@ -242,6 +251,7 @@ class PagedCanvas(Canvas):
         if h.draft:  # its own form, shown see-through: a form's content takes the page's alpha
             with tagging.artifact(self, "Pagination", "Watermark"):
                 self.saveState()
+                self._clip_out(self._clear, page_w, page_h)
                 self.setFillAlpha(MARK_ALPHA)
                 self._form(_MARK_FORM, lambda: self._watermark(page_w, page_h))
                 self.restoreState()
@@ -250,6 +260,17 @@ class PagedCanvas(Canvas):
             label = h.strings.page.format(page=l10n.number(self._pageNumber, h.lang), pages=l10n.number(total, h.lang))
             self._line(label, chrome.label, self._st.margin, page_w - self._st.margin, chrome.label_y)
             self.restoreState()
+
+    def _clip_out(self, holes: list[tuple[float, float, float, float]], page_w: float, page_h: float) -> None:
+        """Clip to the page less each of ``holes`` (even-odd: a rectangle inside the page's
+        is outside the clip); nothing when there are none, so most pages are as before."""
+        if not holes:
+            return
+        path = self.beginPath()
+        path.rect(0, 0, page_w, page_h)
+        for hole in holes:
+            path.rect(*hole)
+        self.clipPath(path, stroke=0, fill=0, fillMode=FILL_EVEN_ODD)
 
     def _same_on_every_page(
         self, chrome: Chrome, form: str, page_w: float, page_h: float, tags: ChromeTags | None

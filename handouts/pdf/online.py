@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable
 
 from ..qr import QrMatrix
 from . import tagging
-from .chrome import isolate
+from .chrome import PagedCanvas, isolate
 from .styles import Styles
 from .writer import Writer
 
@@ -63,8 +63,11 @@ class OnlineLink(Flowable):
         tagger = tagging.of(canv)
         paragraph = tagger.current if tagger is not None else None
         link = paragraph.add("Link") if paragraph is not None else None
+        x, y = self.width - self.side if self.rtl else 0.0, self.height - self.side
         with tagging.artifact(canv):
-            self._code(self.width - self.side if self.rtl else 0.0, self.height - self.side)
+            self._code(x, y)
+        if isinstance(canv, PagedCanvas):  # a draft's DRAFT mark must not pale the code's white
+            canv.keep_clear(x, y, self.side, self.side)
         text_x = 0.0 if self.rtl else self.side + GAP
         y = self.height - (self.height - self.text_height) / 2  # the text centred beside the code
         for text, element in zip(self.texts, [paragraph] * (len(self.texts) - 1) + [link], strict=True):
