@@ -10,7 +10,9 @@ reserved at once, and the file writer takes each object's bytes as they are.
 ``ReservedDocument.format`` is reportlab 5.1's ``PDFDocument.format`` with that fast
 path, trimmed to what our documents use (no encryption, no digital signature, no
 comments: documents are ``invariant``); pyproject.toml admits only that release
-(``subsets.CHECKED_REPORTLAB``, tests/test_dependencies.py).
+(``subsets.CHECKED_REPORTLAB``), and tests/test_dependencies.py holds the installed
+``PDFDocument.format`` to the one copied here (its source's hash, in ``COPIED`` with
+subsets' copies): a reportlab that changes it fails there, naming this module.
 """
 
 from __future__ import annotations

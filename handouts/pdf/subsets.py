@@ -20,7 +20,8 @@ from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFon
 
 # ``_add_subset_objects`` copies TTFontFace.addSubsetObjects, and ``to_unicode_cmap``
 # ttfonts.makeToUnicodeCMap, of this reportlab release;
-# pyproject.toml admits only it, and tests/test_dependencies.py holds the two together.
+# pyproject.toml admits only it, and tests/test_dependencies.py holds the two together
+# (and each copied function to its source in that release; rawobjects copies one too).
 CHECKED_REPORTLAB = "5.1"
 SUBSETS_PER_FACE = 64  # a compressed Latin subset is ~20 KB, so ~1.3 MB per face at most
 

@@ -4,10 +4,10 @@ ties every painted thing on a page either to an element of that tree or to an ar
 reportlab writes no tags, so this module does it in the same pass as the drawing, for
 about a tenth of the render's instructions (docs/accessibility.md): a flowable is drawn between
 ``BDC``/``EMC`` operators added to the canvas's content stream, each with a marked-content
-id (MCID) that the element it belongs to lists, and at save time ``write`` turns the
-elements into reportlab objects: the /StructTreeRoot with its /ParentTree (page ->
-MCID -> element), /MarkInfo, the XMP metadata a PDF/UA checker reads, and each page's
-/StructParents and /Tabs.
+id (MCID) that the element it belongs to lists, and at save time ``write`` writes the
+elements, the /StructTreeRoot and its /ParentTree (page -> MCID -> element) as
+ready-made object bytes (``rawobjects``), and sets on reportlab's own objects /MarkInfo,
+the XMP metadata a PDF/UA checker reads, and each page's /StructParents and /Tabs.
 
 The API, for whoever adds something to a page:
 
