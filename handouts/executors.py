@@ -26,6 +26,7 @@ Task = tuple[int, Job, "str | None"]
 class Unavailable(Exception):
     """The executor cannot start (a missing extra, an unreachable scheduler)."""
 
+
 WINDOW_PER_WORKER = 4  # enough queued work to keep a worker busy between two results
 
 

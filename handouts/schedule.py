@@ -78,7 +78,7 @@ def _when(step: Step, text: dict[str, str], lang: str) -> str:
 
 
 def _span(first: datetime.date, last: datetime.date, text: dict[str, str], lang: str) -> str:
-    """"Dec 2 to Dec 4", or "Dec 2" for one day."""
+    """ "Dec 2 to Dec 4", or "Dec 2" for one day."""
     start = l10n.day_month(first, lang)
     if last == first:
         return start

@@ -222,11 +222,13 @@ def expected(handout: Handout) -> list[tuple[int, str, str | None]]:
             elif isinstance(block, BulletList):
                 out.append((depth, "/L", None))
                 for item in block.items:
-                    out.extend([
-                        (depth + 1, "/LI", None),
-                        (depth + 2, "/Lbl", BULLET),
-                        (depth + 2, "/LBody", plain(item)),
-                    ])
+                    out.extend(
+                        [
+                            (depth + 1, "/LI", None),
+                            (depth + 2, "/Lbl", BULLET),
+                            (depth + 2, "/LBody", plain(item)),
+                        ]
+                    )
             elif isinstance(block, Callout):
                 out.extend([(depth, "/Sect", None), (depth + 1, "/P", block.label)])
                 blocks(block.blocks, depth + 1)
@@ -385,9 +387,7 @@ def _roles(handout: Handout, tree: Node, texts: list[dict[int, str]]) -> list[st
     for node in [*header.walk(), *footer.walk()]:
         if any(p != 0 for p, _ in node.content):
             problems.append(f"chrome {node.role} has content after page 1")
-    if handout.brand.address and not any(
-        norm(handout.brand.address) in norm(_text(k, texts)) for k in footer.kids
-    ):
+    if handout.brand.address and not any(norm(handout.brand.address) in norm(_text(k, texts)) for k in footer.kids):
         problems.append("the footer has no address")
 
     body: list[tuple[int, Node]] = []
@@ -400,8 +400,8 @@ def _roles(handout: Handout, tree: Node, texts: list[dict[int, str]]) -> list[st
             (i for i, (a, b) in enumerate(zip(want, got, strict=False)) if a[:2] != b[:2]), min(len(want), len(got))
         )
         problems.append(
-            f"tree differs from the model at element {first}: want {[w[:2] for w in want[first:first + 3]]}, "
-            f"got {[g[:2] for g in got[first:first + 3]]} ({len(want)} vs {len(got)} elements)"
+            f"tree differs from the model at element {first}: want {[w[:2] for w in want[first : first + 3]]}, "
+            f"got {[g[:2] for g in got[first : first + 3]]} ({len(want)} vs {len(got)} elements)"
         )
         return problems
     for (_, role, text), (_, _, node) in zip(want, got, strict=True):

@@ -117,8 +117,10 @@ def test_outputs_must_stay_inside_out_and_be_unique(tmp_path):
         f"{manifest}:2:3: error: output '../escape.pdf' leaves the output folder ('..') (at output){hint}",
         f"{manifest}:3:3: error: output '/etc/x.pdf' is not a relative path (at output){hint}",
         f"{manifest}:6:3: error: output 'notes.txt' must be a visible file name ending in .pdf (at output){hint}",
-        (f"{manifest}:5:1: error: output 'SAME.pdf' is also written by the job at line 4\n"
-        "  hint: give each job its own 'output', or add {brand}/{paper} to the pattern"),
+        (
+            f"{manifest}:5:1: error: output 'SAME.pdf' is also written by the job at line 4\n"
+            "  hint: give each job its own 'output', or add {brand}/{paper} to the pattern"
+        ),
     ]
 
 
@@ -230,14 +232,20 @@ def test_unchanged_jobs_are_skipped_and_changed_inputs_rebuild(runner, tmp_path,
     brand.write_text(brand.read_text().replace('"#225522"', '"#553322"'))
     batch(runner, *args, content=store_content)
     assert statuses(out) == {
-        "north/en.pdf": "skipped", "north/es.pdf": "skipped", "south/en.pdf": "built", "south/es.pdf": "built"
+        "north/en.pdf": "skipped",
+        "north/es.pdf": "skipped",
+        "south/en.pdf": "built",
+        "south/es.pdf": "built",
     }
 
     template = store_content / "templates/do_not_stop_suddenly/en.yaml"
     template.write_text(template.read_text().replace("standard: How to stop safely", "standard: Never stop suddenly"))
     batch(runner, *args, content=store_content)
     assert statuses(out) == {
-        "north/en.pdf": "built", "north/es.pdf": "skipped", "south/en.pdf": "built", "south/es.pdf": "skipped"
+        "north/en.pdf": "built",
+        "north/es.pdf": "skipped",
+        "south/en.pdf": "built",
+        "south/es.pdf": "skipped",
     }
     assert sha(out / "north/en.pdf") != first["north/en.pdf"] and sha(out / "north/es.pdf") == first["north/es.pdf"]
 
@@ -419,7 +427,14 @@ def test_live_progress_bar_on_a_terminal(tmp_path):
     manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  level: all\n")
     leader, follower = pty.openpty()
     command = [
-        sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(tmp_path / "o"), "-j", "1"
+        sys.executable,
+        str(ROOT / "generate.py"),
+        "batch",
+        str(manifest),
+        "--out",
+        str(tmp_path / "o"),
+        "-j",
+        "1",
     ]
     run = subprocess.run(command, stderr=follower, stdout=subprocess.DEVNULL, check=False)
     os.close(follower)

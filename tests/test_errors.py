@@ -325,8 +325,7 @@ BRAND_CASES = [
         BRAND,
         '  accent: "#A4161A"',
         "",
-        f"{B}:6:3: error: missing required key 'accent' (at colors)\n"
-        "  hint: add 'accent:' here; see docs/authoring.md",
+        f"{B}:6:3: error: missing required key 'accent' (at colors)\n  hint: add 'accent:' here; see docs/authoring.md",
         id="missing-nested-key",
     ),
 ]

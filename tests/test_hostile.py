@@ -459,9 +459,7 @@ def test_nesting_message_does_not_depend_on_the_pyyaml_release(
             yield from real_parse(text, Loader=yaml.SafeLoader if libyaml_limit is None else Loader)
             return
         mark = yaml.Mark("<unicode string>", 0, 0, libyaml_limit + 2, text, 0)
-        raise yaml.scanner.ScannerError(
-            "while increasing flow level", mark, "exceeded maximum nesting depth", mark
-        )
+        raise yaml.scanner.ScannerError("while increasing flow level", mark, "exceeded maximum nesting depth", mark)
 
     monkeypatch.setattr(yaml, "parse", parse)
     file = tmp_path / "deep.yaml"

@@ -76,5 +76,3 @@ def test_translation_qa_counts_every_form_as_the_name():
 
     assert _variables("Покупка {{ medicine.name_genitive }}") == _variables("Buying {{ medicine.name_in_sentence }}")
     assert _variables("{{ medicine.name_x }}") != _variables("{{ medicine.name }}")
-
-

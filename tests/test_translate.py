@@ -283,7 +283,7 @@ def test_init_names_a_shared_template_missing_in_the_source_language(runner, roo
 HOSTILE_TEXTS = {
     "newline-key": "Hostilol\nstatus: reviewed\n#",
     "yaml-line-breaks": "Testamine\u2028status: reviewed\u0085lang: xx\u2029#",
-    "quotes-and-flow": 'Testamine "quoted" \'single\' {status: reviewed} [x] - y',
+    "quotes-and-flow": "Testamine \"quoted\" 'single' {status: reviewed} [x] - y",
     "comment-and-anchor": "Testamine # &a *a !!python/object ---\n...\nstatus: reviewed",
     "carriage-return": "Testamine\r\nstatus: reviewed\r",
 }
@@ -304,7 +304,7 @@ def test_every_generated_file_loads_back_as_written(runner, root, hostile):
     template.write_text(text[:start] + f"  taper_period: {json.dumps(hostile)}\n" + text[end:], encoding="utf-8")
     (root / "strings").mkdir()
     strings = (builtin / "content/strings/en.yaml").read_text(encoding="utf-8")
-    (root / "strings/en.yaml").write_text(re.sub(r"(?m)^draft_mark: .*$", "draft_mark: \"DRAFT\\nlang: xx\"", strings))
+    (root / "strings/en.yaml").write_text(re.sub(r"(?m)^draft_mark: .*$", 'draft_mark: "DRAFT\\nlang: xx"', strings))
 
     result = cli(runner, root, "translate", "init", "testamine", "--lang", "fr")
     assert result.exit_code == 0, result.output

@@ -170,9 +170,7 @@ class SharedParagraph(Paragraph):
         if broken is shared.pairs:
             self.text, self.frags = shared.text, shared.frags
         else:
-            self._setup(
-                writer._markup(broken, self.style), self.style, self.bulletText, None, cleanBlockQuotedText
-            )
+            self._setup(writer._markup(broken, self.style), self.style, self.bulletText, None, cleanBlockQuotedText)
         size = super().wrap(availWidth, availHeight)
         if not (self._splitLongWordCount or self._hyphenations):
             shared.laid[availWidth] = ({k: self.__dict__[k] for k in _WRAP_STATE}, size)

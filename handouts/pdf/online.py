@@ -96,4 +96,3 @@ class OnlineLink(Flowable):
         self.canv.setFillColor(INK)
         self.canv.drawPath(path, stroke=0, fill=1)
         self.canv.restoreState()
-
