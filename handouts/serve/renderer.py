@@ -32,10 +32,12 @@ from ..build import Request, prepare, render, render_as, render_cache
 from ..errors import ContentError, Diagnostic
 from ..library import Library
 from ..prepared import PreparedInMemory
+from .dispatch import Costs, Line
 
 if TYPE_CHECKING:
     from ..pdf import RenderCache
 
+WARM_LANGUAGES = 16  # languages a renderer makes a handout in before serving: 0.1-0.2 s each
 PREVIEW_SCALE = 1.25  # 90 dpi: a page-1 preview a person can read on screen, ~100-200 KB of PNG
 
 
@@ -48,6 +50,10 @@ class Order:
     preview: bool = False
     patient: dict[str, Any] | None = None  # a plan as ``build --patient`` reads it from a file
     format: str = "pdf"
+
+    def kind(self) -> tuple[Request, bool, str, bool]:
+        """What decides how long the order takes (dispatch.Costs), without the plan itself."""
+        return self.request, self.preview, self.format, self.patient is not None
 
 
 @dataclass(frozen=True)
@@ -86,12 +92,17 @@ _WORKER: _Worker | None = None
 
 
 def start(content: Path | None) -> None:
-    """A renderer process's first act: make its library and cache, and make one handout
-    so that fonts, subsets and CLDR data are loaded before the first real request."""
+    """A renderer process's first act: make its library and cache, and one handout in
+    each language (up to WARM_LANGUAGES), so that every script's fonts, shaping and line
+    breaking data are loaded before the first real request: the day's first Arabic or
+    Hindi handout is not the slow one, and the memory a renderer needs is taken at start."""
     global _WORKER
     _WORKER = _Worker(content)
-    for medicine, lang, _ in _WORKER.library.medicines()[:1]:
-        make(Order(Request(medicine, lang)))
+    warmed: set[str] = set()
+    for medicine, lang, _ in _WORKER.library.medicines():
+        if lang not in warmed and len(warmed) < WARM_LANGUAGES:
+            warmed.add(lang)
+            make(Order(Request(medicine, lang)))
 
 
 def make(order: Order) -> Made | Refused:
@@ -177,11 +188,10 @@ def ping() -> bool:
 
 
 class _Slot:
-    """One renderer process and the number of requests waiting for it."""
+    """One renderer process, replaced when it dies."""
 
     def __init__(self, content: Path | None):
         self.content = content
-        self.waiting = 0
         self.executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
@@ -190,36 +200,74 @@ class _Slot:
         return ProcessPoolExecutor(1, mp_context=context, initializer=start, initargs=(self.content,))
 
     def replace(self, broken: ProcessPoolExecutor) -> None:
-        """A new renderer for a dead one, once, however many requests saw it die."""
+        """A new renderer for a dead one."""
         if self.executor is broken:
             broken.shutdown(wait=False, cancel_futures=True)
             self.executor = self._new()
 
+    async def make(self, order: Order) -> Made | Refused:
+        """``order`` made by this renderer; RendererStopped if it died making it. An order
+        that never reached it (it had died idle) goes to its replacement instead."""
+        executor = self.executor
+        try:
+            future = executor.submit(make, order)
+        except BrokenProcessPool:
+            self.replace(executor)
+            executor = self.executor
+            future = executor.submit(make, order)
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            self.replace(executor)
+            raise RendererStopped from None
+
 
 class Renderers:
-    """The renderer processes, from the front process's side: each order goes to the
-    renderer with the fewest waiting."""
+    """The renderer processes, from the front process's side: orders wait in one line
+    (dispatch.Line, earliest-due first), and each renderer takes the next as soon as it is
+    free, so it never holds more than the one order it is making."""
 
     def __init__(self, workers: int, content: Path | None):
         self._slots = [_Slot(content) for _ in range(workers)]
+        self._line: Line[Order, Made | Refused] | None = None
+        self._takers: list[asyncio.Task[None]] = []
+        self.costs = Costs()
 
     async def make(self, order: Order) -> Made | Refused:
-        slot = min(self._slots, key=lambda s: s.waiting)
-        executor = slot.executor
-        slot.waiting += 1
-        try:
-            return await asyncio.wrap_future(executor.submit(make, order))
-        except BrokenProcessPool:
-            slot.replace(executor)
-            raise RendererStopped from None
-        finally:
-            slot.waiting -= 1
+        line = self._open()
+        kind = order.kind()
+        return await line.add(order, self.costs.estimate(kind), asyncio.get_running_loop().time())
+
+    def _open(self) -> Line[Order, Made | Refused]:
+        """The line and one taker per renderer, made in the event loop that serves."""
+        if self._line is None:
+            self._line = Line()
+            self._takers = [asyncio.create_task(self._take(slot, self._line)) for slot in self._slots]
+        return self._line
+
+    async def _take(self, slot: _Slot, line: Line[Order, Made | Refused]) -> None:
+        clock = asyncio.get_running_loop().time
+        while True:
+            order, answer = await line.take()
+            started = clock()
+            try:
+                made = await slot.make(order)
+            except Exception as exc:  # RendererStopped, or an answer that could not be sent between processes
+                if not answer.done():
+                    answer.set_exception(exc)
+                continue
+            self.costs.record(order.kind(), clock() - started)
+            if not answer.done():  # its client may have gone while it was made
+                answer.set_result(made)
 
     async def ready(self) -> None:
         """Wait until every renderer has started and warmed up."""
+        self._open()
         await asyncio.gather(*(asyncio.wrap_future(slot.executor.submit(ping)) for slot in self._slots))
 
     def close(self) -> None:
+        for taker in self._takers:
+            taker.cancel()
         for slot in self._slots:
             slot.executor.shutdown(wait=True, cancel_futures=True)
 
