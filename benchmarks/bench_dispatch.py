@@ -18,7 +18,8 @@ slack 0 makes an order due the moment it comes: first come, first served, the ba
 
 Printed: latency / one-off time of the same handout, p50 and p95 (issue 17's target: p95
 <= 3x), and the longest wait of any order in service times (what a large slack costs the
-longest handouts: an order is never starved, but it can wait behind many short ones). A model, not the service: bench_serve.py measures the real one.
+longest handouts: an order is never starved, but it can wait behind many short ones). A
+model, not the service: bench_serve.py measures the real one.
 """
 
 from __future__ import annotations
@@ -112,7 +113,8 @@ def main() -> int:
         render(prepare(library, Request("baclofen", *combo)), RenderCache())
     one_off = {combo: min(one_off_ms(library, *combo, runs=1) for _ in range(5)) for combo in combos}
     warm = warm_ms(library, combos)
-    print(f"{len(combos)} handouts, in process, fastest of 5, median ms: one-off {statistics.median(one_off.values()):.1f} "
+    print(f"{len(combos)} handouts, in process, fastest of 5, median ms: "
+          f"one-off {statistics.median(one_off.values()):.1f} "
           f"({min(one_off.values()):.1f}-{max(one_off.values()):.1f}), warm {statistics.median(warm.values()):.1f} "
           f"({min(warm.values()):.1f}-{max(warm.values()):.1f})")  # fmt: skip
 
