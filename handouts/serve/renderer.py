@@ -3,10 +3,11 @@ handout at a time with caches kept warm between requests.
 
 reportlab keeps process-wide state (its font registry, our glyph codes) and is not
 thread-safe, so no process ever renders two handouts at once: each renderer is a
-process pool of one, and its queue is the "one at a time". A process of its own also
-means a renderer that dies (killed, out of memory) takes down only the requests it
-was making: they get a 503 and a new renderer takes its place, while the HTTP front and
-the other renderers go on serving.
+process pool of one, given the next order only when it has finished the last (orders
+wait in ``dispatch.Line``). A process of its own also means a renderer that dies
+(killed, out of memory) takes down only the request it was making: that one gets a 503
+and a new renderer takes its place, while the HTTP front and the other renderers go on
+serving.
 
 Each renderer owns one ``Library`` (parsed content files), one ``RenderCache``
 (paragraph layouts, shaped lines, font subsets) and the handouts it prepared
