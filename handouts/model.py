@@ -148,16 +148,44 @@ class Day:
 
 @dataclass(frozen=True)
 class Calendar:
-    """Check-off days, printed a week (``WEEK`` days) to a table; a last week may be short."""
+    """Check-off days, printed a week (``WEEK`` days) to a table, or a week in a few
+    tables where a day's words need wider columns (``weeks``); a last week may be short."""
 
     title: str
     days: tuple[Day, ...]
-    # each week's first and last day ("Dec 2 to Dec 8"): the name of its table for a
-    # screen reader (the HTML page's captions); the PDF shows the dates in the table itself
-    week_names: tuple[str, ...] = ()
+    # the language's "{start} to {end}": with a table's first and last day ("Dec 2 to
+    # Dec 8"), the name of its table for a screen reader (the HTML page's captions); the
+    # PDF shows the dates in the table itself
+    span: str = "{start} to {end}"
 
-    def weeks(self) -> list[tuple[Day, ...]]:
-        return [self.days[start : start + WEEK] for start in range(0, len(self.days), WEEK)]
+    def weeks(self, per_table: int = WEEK) -> list[tuple[Day, ...]]:
+        """The days of each table, in order, every day once: a week (``WEEK`` days from
+        the first) to a table, or with ``per_table`` fewer than a week, each week cut
+        into the fewest tables of at most ``per_table`` days, as even as possible and
+        the longer first (7 days at 4 a table: 4 + 3; at 3: 3 + 2 + 2). Why: a day's
+        column must be as wide as its widest word (weekday, date, dose), and a word is
+        never broken in a calendar; seven large-print columns are narrower than one
+        Arabic weekday. A table never holds days of two weeks, so a week stays a unit
+        to the eye and its tables' columns line up."""
+        if not 1 <= per_table <= WEEK:
+            raise ValueError(f"a calendar table holds 1 to {WEEK} days, not {per_table}")
+        out: list[tuple[Day, ...]] = []
+        for start in range(0, len(self.days), WEEK):
+            week = self.days[start : start + WEEK]
+            parts = -(-len(week) // per_table)
+            size, longer = divmod(len(week), parts)
+            at = 0
+            for k in range(parts):
+                n = size + (k < longer)
+                out.append(week[at : at + n])
+                at += n
+        return out
+
+    def name(self, days: tuple[Day, ...]) -> str:
+        """A table's name from its first and last day: "Dec 2 to Dec 8", or "Dec 2"."""
+        if len(days) == 1:
+            return days[0].label
+        return self.span.format(start=days[0].label, end=days[-1].label)
 
     def times_used(self, times: int) -> list[int]:
         """The times of day (indexes of ``Schedule.times``, ``times`` of them) with a dose

@@ -9,7 +9,6 @@ around them from the language's strings file, so nothing here is English.
 from __future__ import annotations
 
 import datetime
-from dataclasses import replace
 
 from . import l10n, schema
 from .content import Loaded
@@ -104,6 +103,4 @@ def _calendar(title: str, part: list[Step], steps: tuple[Step, ...], text: dict[
         date = first + datetime.timedelta(days=n)
         step = next(s for s in steps if s.first <= date and (s.last is None or date <= s.last))
         days.append(Day(date, l10n.weekday(date, lang), l10n.day_month(date, lang), _doses(step, lang)))
-    calendar = Calendar(title, tuple(days))
-    names = tuple(_span(week[0].date, week[-1].date, text, lang) for week in calendar.weeks())
-    return replace(calendar, week_names=names)
+    return Calendar(title, tuple(days), text["schedule_range"])

@@ -32,7 +32,8 @@ from typing import Any
 import pikepdf
 
 from handouts import l10n
-from handouts.model import BulletList, Callout, Handout, Paragraph, Schedule, Subhead, plain
+from handouts.model import BulletList, Callout, Day, Handout, Paragraph, Schedule, Subhead, plain
+from handouts.pdf.schedule import table_days
 from handouts.pdf.styles import BULLET
 from handouts.wordbreak import MARK
 
@@ -243,14 +244,16 @@ def expected(handout: Handout) -> list[tuple[int, str, str | None]]:
     if handout.link:  # the brand's link: its words, and in them a Link with the address
         out += [(1, "/P", handout.strings.online or None), (2, "/Link", handout.link)]
     if handout.schedule is not None:
-        out += schedule_tree(handout.schedule)
+        out += schedule_tree(handout.schedule, table_days(handout))
     return out
 
 
-def schedule_tree(schedule: Schedule) -> list[tuple[int, str, str | None]]:
+def schedule_tree(schedule: Schedule, table_days: tuple[int, ...]) -> list[tuple[int, str, str | None]]:
     """A personal handout's schedule page: a Sect with its heading, who it is for, the
-    pill card and each calendar's weeks as tables (TH: the header row and the first
-    column; an empty cell holds nothing)."""
+    pill card and each calendar's tables (TH: the header row and the first column; an
+    empty cell holds nothing). ``table_days``: days per table of each calendar (7, or
+    fewer where a week is cut for its words to fit, ``pdf.schedule.table_days``); the
+    tables hold the calendar's days in order, a week's days never in two weeks' table."""
 
     def table(rows: list[list[str]]) -> list[tuple[int, str, str | None]]:
         out: list[tuple[int, str, str | None]] = [(2, "/Table", None)]
@@ -263,15 +266,29 @@ def schedule_tree(schedule: Schedule) -> list[tuple[int, str, str | None]]:
     out += table([[schedule.when, *schedule.times], *([row.when, *row.doses] for row in schedule.rows)])
     if schedule.stop:
         out.append((2, "/P", schedule.stop))
-    for calendar in schedule.calendars:
+    for calendar, per_table in zip(schedule.calendars, table_days, strict=True):
         out.append((2, "/H3", calendar.title))
         used = [i for i in range(len(schedule.times)) if any(day.doses[i] for day in calendar.days)]
-        for start in range(0, len(calendar.days), 7):
-            days = calendar.days[start : start + 7]
+        for days in _tables(calendar.days, per_table):
             out += table(
                 [["", *(day.weekday + day.label for day in days)]]
                 + [[schedule.times[i], *(day.doses[i] for day in days)] for i in used]
             )
+    return out
+
+
+def _tables(days: tuple[Day, ...], per_table: int) -> list[tuple[Day, ...]]:
+    """The days of each table, worked out here apart from the model's ``weeks``: each
+    run of 7 days cut into the fewest tables of at most ``per_table`` days, the longer
+    first, sizes differing by at most one."""
+    out = []
+    for start in range(0, len(days), 7):
+        week = list(days[start : start + 7])
+        parts = (len(week) + per_table - 1) // per_table
+        while week:
+            n = (len(week) + parts - 1) // parts
+            out.append(tuple(week[:n]))
+            week, parts = week[n:], parts - 1
     return out
 
 

@@ -167,12 +167,14 @@ def _logo(path: Path | None) -> str | None:
 
 def _plan(handout: Handout) -> ScheduleView | None:
     """The patient's schedule for the template; its module (and reportlab, for the
-    icons) is imported only for a personal handout."""
+    icons and for measuring the calendar's words as the PDF does) is imported only for
+    a personal handout."""
     if handout.schedule is None:
         return None
+    from ..pdf.schedule import table_days
     from .schedule import view
 
-    return view(handout.schedule)
+    return view(handout.schedule, table_days(handout))
 
 
 def render(handout: Handout) -> RenderedHtml:

@@ -1,6 +1,7 @@
 """A patient's schedule as the page's template gets it: the pill card and a table per
-week of each check-off calendar, the weeks and rows cut as the PDF cuts them
-(``handouts/pdf/schedule.py``), from the same ``Schedule``.
+week (or part of a week) of each check-off calendar, the tables and rows cut as the PDF
+cuts them (``handouts/pdf/schedule.py``, whose ``table_days`` says how many days a
+table holds), from the same ``Schedule``.
 
 The tables are written in reading order; ``dir="rtl"`` on the page lays them out from
 the right in Arabic (days column on the right, then morning), so nothing is reversed
@@ -21,7 +22,7 @@ class Week:
     """One table of a calendar: its days across, a row per time of day in use."""
 
     id: str
-    name: str  # its caption: "Dec 2 to Dec 8"
+    name: str  # its caption: "Dec 2 to Dec 8" (or "Dec 2 to Dec 5" for a week's first part)
     days: tuple[Day, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]  # (index of the time of day, its dose per day, "" for none)
 
@@ -30,6 +31,7 @@ class Week:
 class CalendarView:
     title: str
     weeks: tuple[Week, ...]
+    per_table: int  # days in a full table; a shorter one (the end of a week) is narrower
 
 
 @dataclass(frozen=True)
@@ -46,19 +48,20 @@ def _breakable(dose: str) -> str:
     return dose.replace("\u00a0", " ")
 
 
-def view(schedule: Schedule) -> ScheduleView:
+def view(schedule: Schedule, table_days: tuple[int, ...]) -> ScheduleView:
+    """``table_days``: days per table of each calendar, as the PDF prints them."""
     calendars = []
-    for c, calendar in enumerate(schedule.calendars, start=1):
+    for c, (calendar, per_table) in enumerate(zip(schedule.calendars, table_days, strict=True), start=1):
         used = calendar.times_used(len(schedule.times))
         weeks = tuple(
             Week(
                 f"calendar-{c}-week-{w}",
-                name,
+                calendar.name(days),
                 days,
                 tuple((i, tuple(_breakable(day.doses[i]) for day in days)) for i in used),
             )
-            for w, (days, name) in enumerate(zip(calendar.weeks(), calendar.week_names, strict=True), start=1)
+            for w, days in enumerate(calendar.weeks(per_table), start=1)
         )
-        calendars.append(CalendarView(calendar.title, weeks))
+        calendars.append(CalendarView(calendar.title, weeks, per_table))
     icons = tuple(svg(name) for name in TIMES_OF_DAY)
     return ScheduleView(schedule, icons, tuple(calendars))

@@ -12,7 +12,8 @@ table per week, so a long one moves to the next page a week at a time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
@@ -20,11 +21,15 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from .. import linebreak
 from ..colors import NO_DOSE, TABLE_HEAD_TINT, tint
-from ..model import WEEK, Calendar, Schedule
+from ..errors import ContentError, Diagnostic
+from ..model import WEEK, Calendar, Handout, Schedule
+from ..scripts import script_for
 from . import flow, tagging
+from .cache import RenderCache
 from .icons import TIMES_OF_DAY, Icon
-from .styles import Styles
+from .styles import PAPER, Styles, make_styles
 from .writer import Writer
 
 GRID = colors.HexColor("#666666")
@@ -123,6 +128,7 @@ class _Cells:
     def __init__(self, st: Styles, w: Writer, head: colors.Color):
         self.st, self.w, self.head = st, w, head
         self.rtl = w.script.rtl
+        self.shaped = w.script.shape or self.rtl  # laid out by ``shaping``, as ``Writer.para`` chooses
         self.center = ParagraphStyle("cell", parent=st.body, alignment=TA_CENTER, spaceAfter=0, spaceBefore=0)
         self.center_bold = ParagraphStyle("cell_head", parent=self.center, fontName=st.subhead.fontName)
         self.side = ParagraphStyle("cell_side", parent=st.body, spaceAfter=0, spaceBefore=0)
@@ -147,6 +153,20 @@ class _Cells:
         if width > room - 2 * PAD:
             text, style = text.replace("\u00a0", " "), self.center
         return _Beside(lead, self.text(text, style), width, style.leading, self.rtl)
+
+    def unbroken(self, texts: Iterable[str]) -> list[str]:
+        """What a line in a cell must keep whole, so what a column must be wide enough
+        for: each word (between spaces, no-break ones too), each run between ordinary
+        spaces (reportlab keeps "5\u00a0mg" on one line), and in shaped scripts each
+        run the line breaker will not cut (``linebreak``: a number keeps its unit, so
+        Hindi's "5 मि॰ग्रा॰" is one; a CJK date such as "12月10日" is not, but is a word)."""
+        out: list[str] = []
+        for text in texts:
+            out += text.split() + text.split(" ")
+            if self.shaped and text:
+                ends = linebreak.breaks(text, self.w.script.keep_all)
+                out += [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+        return [t.strip() for t in out if t.strip()]
 
     def width(self, texts: Sequence[str], style: ParagraphStyle) -> float:
         return max((self.w.width(t, style) for t in texts if t), default=0.0) + 2 * PAD + 2
@@ -200,12 +220,27 @@ def schedule_units(
 
 
 def _pill_card(schedule: Schedule, cells: _Cells, width: float) -> _Figure:
-    """A row per step: its days, then the dose at each time of day (shaded when none)."""
-    dose_w = max(
-        cells.width(schedule.times, cells.center_bold),
-        cells.width([d for row in schedule.rows for d in row.doses], cells.center),
-        cells.icon_size + 2 * PAD,
+    """A row per step: its days, then the dose at each time of day (shaded when none).
+    The four dose columns are as wide as their longest text on one line when the days
+    column keeps room for its own longest text, else narrower, down to their widest
+    word (Vietnamese "Trước khi ngủ" then takes two lines in large print); never so
+    narrow that a word breaks (``CalendarTooNarrow`` instead)."""
+    doses = [d for row in schedule.rows for d in row.doses]
+    icon = cells.icon_size + 2 * PAD
+    whole = max(cells.width(schedule.times, cells.center_bold), cells.width(doses, cells.center), icon)
+    least = max(
+        cells.width(cells.unbroken(schedule.times), cells.center_bold),
+        cells.width(cells.unbroken(doses), cells.center),
+        icon,
     )
+    days = [row.when for row in schedule.rows]
+    days_whole = max(cells.width([schedule.when], cells.side_bold), cells.width(days, cells.side))
+    days_least = max(
+        cells.width(cells.unbroken([schedule.when]), cells.side_bold), cells.width(cells.unbroken(days), cells.side)
+    )
+    dose_w = max(least, min(whole, (width - days_whole) / 4))
+    if width - 4 * dose_w < days_least:
+        raise CalendarTooNarrow(max(least, days_least), width / 5)
     widths = [width - 4 * dose_w] + [dose_w] * 4
     head: list[object] = [cells.text(schedule.when, cells.side_bold)]
     head += [cells.time(i, label, cells.center_bold) for i, label in enumerate(schedule.times)]
@@ -269,14 +304,16 @@ class _Beside(Flowable):
 
 
 def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) -> list[_Figure]:
-    """A table per week: the days across, a row per time of day the plan uses, a box
-    and the dose in each cell where a dose is due."""
+    """A table per week, or per part of a week where seven columns are too narrow for
+    a day's words (``_fit``): the days across, a row per time of day the plan uses, a
+    box and the dose in each cell where a dose is due."""
     used = calendar.times_used(len(TIMES_OF_DAY))
-    side = cells.width([schedule.times[i] for i in used], cells.side_bold) + cells.icon_size * 1.3
-    day_w = (width - side) / WEEK
+    side = _side(calendar, schedule, cells)
+    per_table = _fit(calendar, schedule, cells, width)
+    day_w = (width - side) / per_table
     box = cells.st.body.fontSize * 0.75
     out = []
-    for days in calendar.weeks():
+    for days in calendar.weeks(per_table):
         head: list[object] = [[]]
         head += [[cells.text(d.weekday, cells.center_bold), cells.text(d.label, cells.center)] for d in days]
         rows = [head]
@@ -289,5 +326,76 @@ def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) 
                 if not dose:
                     extra.append(("BACKGROUND", (c, r), (c, r), SHADE))
             rows.append(row)
-        out.append(cells.table(rows, [side] + [day_w] * len(days), extra))  # a last, short week is narrower
+        out.append(cells.table(rows, [side] + [day_w] * len(days), extra))  # a short table is narrower
     return out
+
+
+def _side(calendar: Calendar, schedule: Schedule, cells: _Cells) -> float:
+    """The width of a calendar's first column: the longest time of day it uses, on one
+    line beside its icon."""
+    used = calendar.times_used(len(TIMES_OF_DAY))
+    return cells.width([schedule.times[i] for i in used], cells.side_bold) + cells.icon_size * 1.3
+
+
+def _fit(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) -> int:
+    """Days per table of ``calendar`` at ``width``: its widest word, measured as drawn
+    (the real fonts, shaped), against the room the days share (``days_per_table``)."""
+    used = calendar.times_used(len(TIMES_OF_DAY))
+    days = calendar.days
+    widest = max(
+        cells.width(cells.unbroken(d.weekday for d in days), cells.center_bold),
+        cells.width(cells.unbroken(d.label for d in days), cells.center),
+        # a dose may break between number and unit where the layout allows it (``beside``)
+        cells.width(cells.unbroken(d.doses[i].replace("\u00a0", " ") for d in days for i in used), cells.side),
+    )
+    return days_per_table(widest, width - _side(calendar, schedule, cells))
+
+
+class CalendarTooNarrow(ContentError):
+    """Even a table of one day (or the pill card's narrowest columns) is narrower than a
+    word of the schedule: refused, not broken."""
+
+    def __init__(self, widest: float, room: float):
+        super().__init__(
+            [
+                Diagnostic(
+                    Path("--paper"),
+                    0,
+                    0,
+                    f"a word of this language's dose schedule is {widest:.0f} pt wide, more than its"
+                    f" column can be ({room:.0f} pt) on this paper at this size; words on a"
+                    " medicine schedule are never broken",
+                    hint="use the wider paper, or normal print (without --large-print)",
+                )
+            ]
+        )
+
+
+def days_per_table(widest: float, room: float) -> int:
+    """The most days a calendar table can hold so that each day's column, sharing
+    ``room`` points equally with the others, is at least ``widest`` (the widest word any
+    day shows, padding included): ``WEEK`` when a week fits, else the size of the
+    largest table when a week is cut into 2, 3 ... tables (4, 3, 2, 1). Why: a word cut
+    over two lines on a medicine schedule is text printed wrong (Arabic is never
+    hyphenated, a broken "Thursday" or "mg" misleads), so the calendar takes more
+    tables rather than narrower columns. Raises ``CalendarTooNarrow`` when not even one
+    day fits, rather than print a broken word (no shipped language comes near)."""
+    for parts in range(1, WEEK + 1):
+        per_table = -(-WEEK // parts)
+        if room / per_table >= widest:
+            return per_table
+    raise CalendarTooNarrow(widest, room)
+
+
+def table_days(handout: Handout, cache: RenderCache | None = None) -> tuple[int, ...]:
+    """Days per table of each of ``handout``'s calendars, as its PDF prints them: what
+    the HTML page follows, so its tables and the PDF's match. () without a schedule."""
+    if handout.schedule is None:
+        return ()
+    schedule = handout.schedule
+    script = script_for(handout.lang)
+    writer = Writer(script, cache if cache is not None else RenderCache())
+    st = make_styles(handout, script, writer.register)
+    width = PAPER[handout.paper][0] - 2 * st.margin
+    cells = _Cells(st, writer, colors.black)
+    return tuple(_fit(calendar, schedule, cells, width) for calendar in schedule.calendars)
