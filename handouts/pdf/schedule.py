@@ -221,10 +221,12 @@ def schedule_units(
 
 def _pill_card(schedule: Schedule, cells: _Cells, width: float) -> _Figure:
     """A row per step: its days, then the dose at each time of day (shaded when none).
-    The four dose columns are as wide as their longest text on one line when the days
-    column keeps room for its own longest text, else narrower, down to their widest
-    word (Vietnamese "Trước khi ngủ" then takes two lines in large print); never so
-    narrow that a word breaks (``CalendarTooNarrow`` instead)."""
+    The four dose columns are as wide as their longest text on one line, the days column
+    takes the rest; where that leaves the days column narrower than a word of it, the
+    dose columns give way, down to their own widest word (Vietnamese "Trước khi ngủ"
+    then takes two lines in large print, where it ran past the page before), so that
+    the days column holds its longest text on one line if it can. Never so narrow that
+    a word breaks: ``CalendarTooNarrow`` instead."""
     doses = [d for row in schedule.rows for d in row.doses]
     icon = cells.icon_size + 2 * PAD
     whole = max(cells.width(schedule.times, cells.center_bold), cells.width(doses, cells.center), icon)
@@ -238,8 +240,10 @@ def _pill_card(schedule: Schedule, cells: _Cells, width: float) -> _Figure:
     days_least = max(
         cells.width(cells.unbroken([schedule.when]), cells.side_bold), cells.width(cells.unbroken(days), cells.side)
     )
-    dose_w = max(least, min(whole, (width - days_whole) / 4))
-    if width - 4 * dose_w < days_least:
+    dose_w = whole
+    if width - 4 * whole < days_least:
+        dose_w = (width - max(days_least, min(days_whole, width - 4 * least))) / 4
+    if dose_w < least or width - 4 * dose_w < days_least:
         raise CalendarTooNarrow(max(least, days_least), width / 5)
     widths = [width - 4 * dose_w] + [dose_w] * 4
     head: list[object] = [cells.text(schedule.when, cells.side_bold)]
