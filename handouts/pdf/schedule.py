@@ -166,7 +166,7 @@ class _Cells:
             if self.shaped and text:
                 ends = linebreak.breaks(text, self.w.script.keep_all)
                 out += [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
-        return [t.strip() for t in out if t.strip()]
+        return list(dict.fromkeys(t.strip() for t in out if t.strip()))  # each measured once
 
     def width(self, texts: Sequence[str], style: ParagraphStyle) -> float:
         return max((self.w.width(t, style) for t in texts if t), default=0.0) + 2 * PAD + 2
