@@ -70,9 +70,7 @@ def test_arabic_large_print_headers_are_whole_words(library, paper):
 
 def _days(n: int) -> tuple[Day, ...]:
     first = datetime.date(2026, 12, 2)
-    return tuple(
-        Day(first + datetime.timedelta(days=k), f"d{k}", f"l{k}", ("5 mg", "", "", "")) for k in range(n)
-    )
+    return tuple(Day(first + datetime.timedelta(days=k), f"d{k}", f"l{k}", ("5 mg", "", "", "")) for k in range(n))
 
 
 @pytest.mark.parametrize("per_table", range(1, WEEK + 1))
