@@ -7,7 +7,9 @@ and the times column of a calendar stand on the right, the morning column next t
 them, and a calendar's days run from right to left.
 
 Each table is one unit of kind ``figure``: a page never ends inside it; a calendar is a
-table per week, so a long one moves to the next page a week at a time.
+table per week, so a long one moves to the next page a week at a time. A word in a cell
+is never broken: columns are sized from the widest word, measured as drawn, and a week
+too wide for seven such columns is printed as two or more tables (``days_per_table``).
 """
 
 from __future__ import annotations
