@@ -62,6 +62,11 @@ def sha(path: Path) -> str:
 # --- manifests ------------------------------------------------------------------------
 
 
+def _batch_command(manifest: Path, out: Path) -> list[str]:
+    """``generate.py batch`` in a process of its own, one job at a time."""
+    return [sys.executable, str(ROOT / "generate.py"), "batch", str(manifest), "--out", str(out), "-j", "1"]
+
+
 def test_csv_rows_with_defaults_and_paths_relative_to_the_manifest(tmp_path):
     manifest = write(
         tmp_path / "m.csv",
@@ -426,16 +431,7 @@ def test_live_progress_bar_on_a_terminal(tmp_path):
 
     manifest = write(tmp_path / "m.yaml", "matrix:\n  medicine: [baclofen]\n  level: all\n")
     leader, follower = pty.openpty()
-    command = [
-        sys.executable,
-        str(ROOT / "generate.py"),
-        "batch",
-        str(manifest),
-        "--out",
-        str(tmp_path / "o"),
-        "-j",
-        "1",
-    ]
+    command = _batch_command(manifest, tmp_path / "o")
     run = subprocess.run(command, stderr=follower, stdout=subprocess.DEVNULL, check=False)
     os.close(follower)
     screen = b""
@@ -532,16 +528,7 @@ def test_a_manifest_brand_that_is_a_pipe_fails_its_job_and_never_hangs(tmp_path)
     """Opening a FIFO for reading waits for a writer: the brand file is refused by name."""
     os.mkfifo(tmp_path / "pipe.yaml")
     manifest = write(tmp_path / "m.csv", "medicine,brand\nbaclofen,pipe.yaml\n")
-    command = [
-        sys.executable,
-        str(ROOT / "generate.py"),
-        "batch",
-        str(manifest),
-        "--out",
-        str(tmp_path / "o"),
-        "-j",
-        "1",
-    ]
+    command = _batch_command(manifest, tmp_path / "o")
     # the timeout only turns a hang on old code into a failure; a run takes seconds
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 1, run.stderr
