@@ -200,14 +200,44 @@ def out_lock(out: Path) -> Iterator[None]:
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Busy(os.pread(fd, 32, 0).decode("ascii", "replace").strip()) from None
+        _take(fd)
         os.pwrite(fd, f"{os.getpid():>20}\n".encode(), 0)  # one fixed-width write: never half a number
-        yield
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)  # still locked: a later refusal never names a batch that ended
     finally:
         os.close(fd)  # releases the lock
+
+
+def _take(fd: int, wait: float = 5.0) -> None:
+    """Lock ``fd`` or raise ``Busy`` naming the holder. The holder writes its pid just
+    after it takes the lock, so a batch that comes in between does not name nobody: it
+    looks again every 10 ms, for up to ``wait`` seconds, until it finds a running pid
+    (a killed batch's stale one is about to be overwritten) or the lock is free."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if text.isdigit() and _running(int(text)):
+            raise Busy(text)
+        if time.monotonic() >= deadline:
+            raise Busy("")
+        time.sleep(0.01)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
 
 
 def _record(line: str) -> Record | None:
