@@ -6,8 +6,10 @@ the tagged PDF, cell by cell and line by line (``cells``)."""
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import cells
 import pytest
@@ -29,6 +31,15 @@ def _handout(library, lang: str, large: bool, paper: str, plan: Path):
     return prepare(library, Request("baclofen", lang, "easy", paper=paper, patient=plan, large_print=large))
 
 
+@functools.cache
+def _read(library, lang: str, large: bool, paper: str, plan: Path) -> tuple[Any, bytes, list[cells.Cell]]:
+    """The handout, its PDF and its schedule's cells; each combination rendered once for
+    the tests of this module that read the whole matrix."""
+    handout = _handout(library, lang, large, paper, plan)
+    data = render(handout, CACHE).data
+    return handout, data, cells.schedule_cells(handout, data)
+
+
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
 @pytest.mark.parametrize("lang", LANGS)
@@ -38,9 +49,7 @@ def test_no_schedule_word_is_broken(library, lang, large, paper):
     in the Spanish pill card, and Vietnamese large print did not render at all); the
     tree still matches the model, each day once and in order."""
     for plan in PLANS:
-        handout = _handout(library, lang, large, paper, plan)
-        data = render(handout, CACHE).data
-        found = cells.schedule_cells(handout, data)
+        handout, data, found = _read(library, lang, large, paper, plan)
         assert found and all(c.readable() for c in found), [c for c in found if not c.readable()][:3]
         assert [(c.table, c.row, c.column, c.broken()) for c in found if c.broken()] == []
         assert not [c for c in found if any(MARK in line for line in c.lines)]
@@ -48,13 +57,32 @@ def test_no_schedule_word_is_broken(library, lang, large, paper):
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_schedule_head_takes_more_than_two_lines(library, lang, large, paper):
+    """Every header cell of the pill card (its steps' days, its times of day) and of
+    every calendar table (a day's weekday over its date, the times of day) is on at most
+    two lines, read from the PDF: a calendar day's head is its weekday on one line and its
+    date on the next. Before (both plans, 8 languages, both sizes and papers): up to 5
+    lines; Vietnamese large print on A4 stacked "Thứ 2 / 11 thg 1" over 5 lines and
+    Spanish large print on A4 set the pill card's "Del 10 ene al 13 ene" a word a line;
+    en, ko, ru, vi large print day heads took 3 or 4, es, ru pill cards 3 to 5."""
+    for plan in PLANS:
+        handout, _, found = _read(library, lang, large, paper, plan)
+        heads = [c for c in found if c.row == 0 or c.column == 0]
+        assert heads
+        assert [(c.table, c.row, c.column, len(c.lines)) for c in heads if len(c.lines) > 2] == []
+        days = [c for c in heads if c.table and c.row == 0 and c.column]
+        assert len(days) == sum(len(calendar.days) for calendar in handout.schedule.calendars)
+        assert all(len(c.lines) == 2 for c in days)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_arabic_large_print_headers_are_whole_words(library, paper):
     """The defect as reported: "الخمي-س", "دي-سمبر". Each day's head now shows its
     weekday on a line of its own and its date on the next, whole; a week is two tables
     (4 + 3 days) and every day of the plan heads exactly one column, in order."""
-    handout = _handout(library, "ar", True, paper, PLANS[0])
-    data = render(handout, CACHE).data
-    found = cells.schedule_cells(handout, data)
+    handout, _, found = _read(library, "ar", True, paper, PLANS[0])
     heads = [c for c in found if c.table and c.row == 0 and c.column]
     (calendar,) = handout.schedule.calendars
     assert len(heads) == len(calendar.days)

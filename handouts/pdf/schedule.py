@@ -8,8 +8,10 @@ them, and a calendar's days run from right to left.
 
 Each table is one unit of kind ``figure``: a page never ends inside it; a calendar is a
 table per week, so a long one moves to the next page a week at a time. A word in a cell
-is never broken: columns are sized from the widest word, measured as drawn, and a week
-too wide for seven such columns is printed as two or more tables (``days_per_table``).
+is never broken, and a header cell takes at most two lines where the page allows it:
+columns are sized from the words, measured as drawn, and a week too wide for seven such
+columns is printed as two or more tables (``_layout``, ``_card_widths``,
+``days_per_table``).
 """
 
 from __future__ import annotations
@@ -153,7 +155,7 @@ class _Cells:
         for it breaks between number and unit, never inside the unit."""
         width = self.width([text], style) - 2 * PAD
         if width > room - 2 * PAD:
-            text, style = text.replace("\u00a0", " "), self.center
+            text, style = text.replace("\u00a0", " "), self.center_bold if style is self.side_bold else self.center
         return _Beside(lead, self.text(text, style), width, style.leading, self.rtl)
 
     def unbroken(self, texts: Iterable[str]) -> list[str]:
@@ -172,6 +174,21 @@ class _Cells:
 
     def width(self, texts: Sequence[str], style: ParagraphStyle) -> float:
         return max((self.w.width(t, style) for t in texts if t), default=0.0) + 2 * PAD + 2
+
+    def two_lines(self, texts: Iterable[str], style: ParagraphStyle) -> float:
+        """The narrowest column (padding included) that holds each of ``texts`` on at
+        most two lines: for each text, its best single break (where a line may end: an
+        ordinary space, or in shaped scripts where ``linebreak`` allows) measured as
+        two lines. A line filled word by word at that width then needs no third line."""
+        need = 0.0
+        for text in texts:
+            if self.shaped:
+                ends = linebreak.breaks(text, self.w.script.keep_all)[:-1]
+            else:
+                ends = [i for i, ch in enumerate(text) if ch == " "]
+            pairs = [(text[:i].strip(), text[i:].strip()) for i in ends]
+            need = max(need, min([self.width([text], style)] + [self.width(pair, style) for pair in pairs]))
+        return need
 
     def table(self, rows: list[list[object]], widths: list[float], extra: list[_Command]) -> _Figure:
         """``rows`` in reading order; mirrored for a right-to-left language."""
@@ -223,31 +240,8 @@ def schedule_units(
 
 def _pill_card(schedule: Schedule, cells: _Cells, width: float) -> _Figure:
     """A row per step: its days, then the dose at each time of day (shaded when none).
-    The four dose columns are as wide as their longest text on one line, the days column
-    takes the rest; where that leaves the days column narrower than a word of it, the
-    dose columns give way, down to their own widest word (Vietnamese "Trước khi ngủ"
-    then takes two lines in large print, where it ran past the page before), so that
-    the days column holds its longest text on one line if it can. Never so narrow that
-    a word breaks: ``CalendarTooNarrow`` instead."""
-    doses = [d for row in schedule.rows for d in row.doses]
-    icon = cells.icon_size + 2 * PAD
-    whole = max(cells.width(schedule.times, cells.center_bold), cells.width(doses, cells.center), icon)
-    least = max(
-        cells.width(cells.unbroken(schedule.times), cells.center_bold),
-        cells.width(cells.unbroken(doses), cells.center),
-        icon,
-    )
-    days = [row.when for row in schedule.rows]
-    days_whole = max(cells.width([schedule.when], cells.side_bold), cells.width(days, cells.side))
-    days_least = max(
-        cells.width(cells.unbroken([schedule.when]), cells.side_bold), cells.width(cells.unbroken(days), cells.side)
-    )
-    dose_w = whole
-    if width - 4 * whole < days_least:
-        dose_w = (width - max(days_least, min(days_whole, width - 4 * least))) / 4
-    if dose_w < least or width - 4 * dose_w < days_least:
-        raise CalendarTooNarrow(max(least, days_least), width / 5)
-    widths = [width - 4 * dose_w] + [dose_w] * 4
+    The four dose columns share one width, the days column takes the rest (``_card_widths``)."""
+    widths = _card_widths(schedule, cells, width)
     head: list[object] = [cells.text(schedule.when, cells.side_bold)]
     head += [cells.time(i, label, cells.center_bold) for i, label in enumerate(schedule.times)]
     rows = [head]
@@ -256,6 +250,49 @@ def _pill_card(schedule: Schedule, cells: _Cells, width: float) -> _Figure:
         rows.append([cells.text(row.when, cells.side)] + [cells.text(d, cells.center) if d else [] for d in row.doses])
         extra += [("BACKGROUND", (c, r), (c, r), SHADE) for c, d in enumerate(row.doses, start=1) if not d]
     return cells.table(rows, widths, extra)
+
+
+def _card_widths(schedule: Schedule, cells: _Cells, width: float) -> list[float]:
+    """The pill card's column widths: the days column, then four equal dose columns.
+
+    Both kinds of column are headers (a step's days head its row, a time of day its
+    column), and a header over three lines makes the card tall and hard to follow
+    (Spanish large print on A4 set "Del 10 ene al 13 ene" a word a line, five lines,
+    beside dose columns as wide as "Al acostarse"). So the widths are the first of: each
+    on one line; the days on one line, the times on at most two; the days on two, the
+    times on one; both on at most two; measured with the real fonts (``_Cells.two_lines``),
+    the dose columns as wide as they may be within that. A dose ("15 mg") stays on one
+    line in all of these. Only when none fits, the dose columns give way down to their
+    widest word so that the days column holds its longest text on one line if it can.
+    Never so narrow that a word breaks: ``CalendarTooNarrow`` instead."""
+    doses = [d for row in schedule.rows for d in row.doses]
+    days = [row.when for row in schedule.rows]
+    icon = cells.icon_size + 2 * PAD
+    dose_one = max(cells.width(doses, cells.center), icon)
+    times = (
+        max(cells.width(schedule.times, cells.center_bold), dose_one),
+        max(cells.two_lines(schedule.times, cells.center_bold), dose_one),
+    )
+    steps = (
+        max(cells.width([schedule.when], cells.side_bold), cells.width(days, cells.side)),
+        max(cells.two_lines([schedule.when], cells.side_bold), cells.two_lines(days, cells.side)),
+    )
+    for step_lines, time_lines in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        dose_w = min(times[0], (width - steps[step_lines]) / 4)
+        if dose_w >= times[time_lines]:
+            return [width - 4 * dose_w] + [dose_w] * 4
+    least = max(
+        cells.width(cells.unbroken(schedule.times), cells.center_bold),
+        cells.width(cells.unbroken(doses), cells.center),
+        icon,
+    )
+    days_least = max(
+        cells.width(cells.unbroken([schedule.when]), cells.side_bold), cells.width(cells.unbroken(days), cells.side)
+    )
+    dose_w = (width - max(days_least, min(steps[0], width - 4 * least))) / 4
+    if dose_w < least or width - 4 * dose_w < days_least:
+        raise CalendarTooNarrow(max(least, days_least), width / 5)
+    return [width - 4 * dose_w] + [dose_w] * 4
 
 
 class _Box(Flowable):
@@ -311,11 +348,10 @@ class _Beside(Flowable):
 
 def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) -> list[_Figure]:
     """A table per week, or per part of a week where seven columns are too narrow for
-    a day's words (``_fit``): the days across, a row per time of day the plan uses, a
+    a day's words (``_layout``): the days across, a row per time of day the plan uses, a
     box and the dose in each cell where a dose is due."""
     used = calendar.times_used(len(TIMES_OF_DAY))
-    side = _side(calendar, schedule, cells)
-    per_table = _fit(calendar, schedule, cells, width)
+    side, per_table = _layout(calendar, schedule, cells, width)
     day_w = (width - side) / per_table
     box = cells.st.body.fontSize * 0.75
     out = []
@@ -336,17 +372,22 @@ def _weeks(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) 
     return out
 
 
-def _side(calendar: Calendar, schedule: Schedule, cells: _Cells) -> float:
-    """The width of a calendar's first column: the longest time of day it uses, on one
-    line beside its icon."""
-    used = calendar.times_used(len(TIMES_OF_DAY))
-    return cells.width([schedule.times[i] for i in used], cells.side_bold) + cells.icon_size * 1.3
+def _layout(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) -> tuple[float, int]:
+    """The width of ``calendar``'s first column (its times of day) and its days per
+    table at ``width``, from its words measured as drawn (the real fonts, shaped).
 
-
-def _fit(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) -> int:
-    """Days per table of ``calendar`` at ``width``: its widest word, measured as drawn
-    (the real fonts, shaped), against the room the days share (``days_per_table``)."""
+    A day's head is its weekday above its date; a column too narrow for either on one
+    line stacks a word a line (Vietnamese large print on A4: "Thứ 2" over "11 thg 1" in
+    five lines) and the table grows tall and hard to read. So each day's column is
+    wide enough for its weekday and its date each on one line, and the first column
+    gives way for it: its longest time of day on one line beside its icon, or else on
+    at most two lines below it ("Trước khi / ngủ"), whichever leaves a week whole or
+    cut into fewer tables (``days_per_table``; the one-line column when both do). Only
+    when not even one day a table can hold those lines whole, the columns are sized
+    from the widest single word instead (a head then takes more lines; still no word is
+    broken)."""
     used = calendar.times_used(len(TIMES_OF_DAY))
+    times = [schedule.times[i] for i in used]
     days = calendar.days
     widest = max(
         cells.width(cells.unbroken(d.weekday for d in days), cells.center_bold),
@@ -354,7 +395,20 @@ def _fit(calendar: Calendar, schedule: Schedule, cells: _Cells, width: float) ->
         # a dose may break between number and unit where the layout allows it (``beside``)
         cells.width(cells.unbroken(d.doses[i].replace("\u00a0", " ") for d in days for i in used), cells.side),
     )
-    return days_per_table(widest, width - _side(calendar, schedule, cells))
+    heads = max(
+        cells.width([d.weekday for d in days], cells.center_bold), cells.width([d.label for d in days], cells.center)
+    )
+    beside = cells.width(times, cells.side_bold) + cells.icon_size * 1.3
+    below = max(cells.two_lines(times, cells.side_bold), cells.icon_size + 2 * PAD)
+    best: tuple[float, int] | None = None
+    for side in (beside, below):
+        try:
+            per_table = days_per_table(max(heads, widest), width - side)
+        except CalendarTooNarrow:
+            continue
+        if best is None or per_table > best[1]:
+            best = side, per_table
+    return best if best is not None else (beside, days_per_table(widest, width - beside))
 
 
 class CalendarTooNarrow(ContentError):
@@ -404,4 +458,4 @@ def table_days(handout: Handout, cache: RenderCache | None = None) -> tuple[int,
     st = make_styles(handout, script, writer.register)
     width = PAPER[handout.paper][0] - 2 * st.margin
     cells = _Cells(st, writer, colors.black)
-    return tuple(_fit(calendar, schedule, cells, width) for calendar in schedule.calendars)
+    return tuple(_layout(calendar, schedule, cells, width)[1] for calendar in schedule.calendars)
