@@ -166,3 +166,20 @@ def test_the_html_page_splits_its_tables_as_the_pdf(library):
     for week in calendar.weeks:
         assert f'id="{week.id}" class="visually-hidden">{week.name}</caption>' in page
         assert week.days[0].label in week.name and week.days[-1].label in week.name
+
+
+def test_a_pill_card_step_too_long_for_two_lines_wraps_whole_words(library):
+    """A step's days text no column width can hold on two lines (40 words): the pill
+    card falls back to dose columns as narrow as their widest word, the step wraps over
+    more lines, and still no word is broken; a time of day wider than the page is
+    refused, not broken."""
+    handout = _handout(library, "en", True, "letter", PLANS[0])
+    schedule = handout.schedule
+    rows = (replace(schedule.rows[0], when=" ".join(["Dec"] * 40)), *schedule.rows[1:])
+    long = replace(handout, schedule=replace(schedule, rows=rows))
+    found = cells.schedule_cells(long, render(long, CACHE).data)
+    step = next(c for c in found if c.table == 0 and c.row == 1 and c.column == 0)
+    assert len(step.lines) > 2 and step.readable() and step.broken() == []
+    wide = replace(handout, schedule=replace(schedule, times=("W" * 60, *schedule.times[1:])))
+    with pytest.raises(CalendarTooNarrow):
+        render(wide, CACHE)
