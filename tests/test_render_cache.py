@@ -16,6 +16,7 @@ from handouts import coverage, fonts
 from handouts.build import Request, prepare, render
 from handouts.content import Library
 from handouts.pdf import RenderCache, engine
+from handouts.pdf.ink import Ink
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = Library()
@@ -61,6 +62,32 @@ def test_glyph_codes_are_given_back_between_documents(monkeypatch):
     for _ in range(2):
         assert render(h, cache).data == expected
         assert 10 < len(cache.engine.codes) <= used  # this document's own codes, made afresh
+
+
+def _reportlabs_own_drawing(ink, canv, run, size, x, y):
+    """How ShapedText drew a run before ink.py: reportlab's text object, glyph by glyph."""
+    face = ink.engine.register(run.face)
+    text = "".join(chr(ink.engine.codes.code(face, g)) for g in run.glyphs)
+    shape = [ttfonts.ShapeData(i, g.advance, 0, g.dx, g.dy, g.width) for i, g in enumerate(run.glyphs)]
+    tx = canv.beginText(x, y)
+    tx.setFont(face, size)
+    tx.textOut(ttfonts.ShapedStr(text, shape))
+    canv.drawText(tx)
+
+
+def test_kept_run_operators_are_the_bytes_reportlab_writes(monkeypatch):
+    """Shaped runs drawn from their kept operators (ink.py), in a cache that drew them
+    before in other handouts, give the PDF reportlab's own text objects give."""
+    handouts = [baclofen(lang, level) for lang in ("ar", "hi", "zh-Hans", "ko") for level in ("easy", "detailed")]
+    handouts.append(prepare(LIBRARY, Request("baclofen", "ar", "standard", large_print=True)))
+    kept = RenderCache()
+    for h in reversed(handouts):
+        render(h, kept)
+    drawn_again = [render(h, kept).data for h in handouts]
+    assert len(kept.ink) > 1000  # the runs of nine handouts, kept
+    with monkeypatch.context() as patch:
+        patch.setattr(Ink, "draw", _reportlabs_own_drawing)
+        assert drawn_again == [render(h, RenderCache()).data for h in handouts]
 
 
 def test_logos_are_decoded_once_and_bounded(tmp_path):

@@ -26,6 +26,7 @@ from ..files import file_stamp
 from ..qr import QrMatrix, encode
 from ..scripts import Script
 from . import engine
+from .ink import Ink
 from .styles import Pairs
 
 # Each kind of paragraph is bounded by the characters it holds, counting ENTRY_CHARS
@@ -72,6 +73,7 @@ class RenderCache:
 
     def __init__(self, kept_chars: int = KEPT_CHARS, logos: int = LOGOS, qr_codes: int = QR_CODES):
         self.engine = engine.setup()
+        self.ink = Ink(self.engine)
         self.kept_chars = kept_chars
         self.paragraphs: LRUCache[ParagraphKey, Shared] = LRUCache(kept_chars, getsizeof=attrgetter("weight"))
         self.shaped: LRUCache[ShapedKey, tuple[Lines, int]] = LRUCache(kept_chars, getsizeof=itemgetter(1))
@@ -115,3 +117,4 @@ class RenderCache:
         self.shaped.clear()
         self._logos.clear()
         self._qr.clear()
+        self.ink = Ink(self.engine)

@@ -45,6 +45,7 @@ class GlyphCodes:
 
     def __init__(self, limit: int = MAX_CODES):
         self.limit = limit
+        self.generation = 0  # one more each time the codes are given back
         self._codes: dict[tuple[str, int, str], int] = {}
         self._text: dict[int, str] = {}
 
@@ -81,6 +82,7 @@ class GlyphCodes:
                 font.packed.clear()  # keyed by codes that will mean other glyphs
         self._codes.clear()
         self._text.clear()
+        self.generation += 1
 
 
 class Engine:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from reportlab import rl_config
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
@@ -84,7 +83,7 @@ class ShapedText(Flowable):
 
     def _draw(self, lines: tuple[shaping.Line, ...], bullet: bool = True) -> None:
         canv, st, rtl = self.canv, self.style, self.script.rtl
-        engine = self.writer.cache.engine
+        ink = self.writer.cache.ink
         start, end = st.leftIndent, st.rightIndent  # in RTL the start (bullet) side is the right
         canv.setFillColor(st.textColor)
         y = self.height - st.fontSize
@@ -95,16 +94,7 @@ class ShapedText(Flowable):
             shift = room if st.alignment == TA_RIGHT else room / 2 if st.alignment == TA_CENTER else 0
             x = (end if rtl else start) + shift
             for run in line.runs:
-                face = engine.register(run.face)
-                text = ShapedStr(
-                    "".join(chr(engine.codes.code(face, g)) for g in run.glyphs),
-                    # one ShapeData per glyph, as reportlab reads it (types-reportlab declares a single one)
-                    [ShapeData(i, g.advance, 0, g.dx, g.dy, g.width) for i, g in enumerate(run.glyphs)],  # type: ignore[arg-type]
-                )
-                tx = canv.beginText(x, y)
-                tx.setFont(face, st.fontSize)
-                tx.textOut(text)
-                canv.drawText(tx)
+                ink.draw(canv, run, st.fontSize, x, y)
                 x += run.advance * st.fontSize / shaping.UNITS
             y -= st.leading
 
