@@ -43,11 +43,13 @@ class Writer:
     def para(self, spans: Inline, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
         style_bold = style.name in BOLD_STYLES
         pairs = tuple((unicodedata.normalize("NFC", s.text), s.bold or style_bold) for s in spans)
-        if self.script.shape or _right_to_left(pairs):
+        if self.script.shape:
             return ShapedText(pairs, style, self, bullet, italic=style.name in ITALIC_STYLES)
         key = (pairs, self.script, self._signature(style), bullet)
-        shared = self.cache.paragraphs.get(key)
+        shared = self.cache.paragraphs.get(key)  # kept only when not right-to-left: checked once
         if shared is None:
+            if _right_to_left(pairs):
+                return ShapedText(pairs, style, self, bullet, italic=style.name in ITALIC_STYLES)
             para = SharedParagraph(self._markup(pairs, style), style, bulletText=bullet)
             shared = Shared(pairs, para.text, para.frags, weight(pairs))
             self.cache.keep(key, shared)
