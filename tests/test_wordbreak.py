@@ -39,7 +39,9 @@ def test_a_cluster_wider_than_the_line_stands_alone_rather_than_vanish():
     assert break_word(text, cluster_bounds(text, 0, 2), widths(text), 0.5) == [(0, 1), (1, 2)]
 
 
-@settings(max_examples=200, derandomize=True, database=None)
+# deadline=None: Hypothesis's default 200 ms per example failed a run descheduled for longer
+# (run alone; in the whole suite test_properties.py's profile, loaded first, has no deadline)
+@settings(max_examples=200, derandomize=True, database=None, deadline=None)
 @given(text=st.text(st.sampled_from("ab/é\u0301क्षि"), min_size=1, max_size=60), width=st.integers(3, 30))
 def test_pieces_cover_the_word_in_order_and_fit(text, width):
     bounds = cluster_bounds(text, 0, len(text))
