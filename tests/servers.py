@@ -1,11 +1,12 @@
 """``handouts serve`` started for real, as a person starts it: a subprocess on 127.0.0.1
-on a free port, waited for until its health check answers, stopped at the end."""
+on a port the system picks (``--port 0``; the port is read from the server's log), waited
+for until its health check answers, stopped at the end."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,11 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from tempfile import mkstemp
 
 import httpx
 import psutil
 
 START_SECONDS = 120  # a loaded CI machine spawning and warming renderers; a hang, not a target
+LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+) ")
 
 
 @dataclass
@@ -42,27 +45,23 @@ def _cmdline(process: psutil.Process) -> list[str]:
         return []
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def running(
     tmp: Path, *options: str, content: Path | None = None, env: dict[str, str] | None = None
 ) -> Iterator[Server]:
-    port = free_port()
-    log = tmp / f"serve-{port}.log"
+    # Port 0, not a free port found here and passed on: another process (a parallel test
+    # run, any outgoing connection) could take that port before the server binds it.
+    handle, name = mkstemp(prefix="serve-", suffix=".log", dir=tmp)
+    log = Path(name)
     command = [sys.executable, "-m", "handouts"]
     if content is not None:
         command += ["--content", str(content)]
-    command += ["serve", "--port", str(port), *options]
-    with log.open("wb") as out:
+    command += ["serve", "--port", "0", *options]
+    with os.fdopen(handle, "wb") as out:
         process = subprocess.Popen(
             command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, start_new_session=True
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    server = Server("", process, log)
     try:
         _wait(server)
         yield server
@@ -71,12 +70,15 @@ def running(
 
 
 def _wait(server: Server) -> None:
+    """Until the server says where it listens and its health check answers there."""
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"handouts serve exited with {server.process.returncode}:\n{server.access_log()}")
+        if not server.url and (listening := LISTENING.search(server.access_log())):
+            server.url = listening[1]
         try:
-            if httpx.get(server.url + "/api/v1/healthz", timeout=5).status_code == 200:
+            if server.url and httpx.get(server.url + "/api/v1/healthz", timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             pass
