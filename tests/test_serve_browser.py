@@ -294,12 +294,13 @@ def test_the_patient_fields_right_to_left(server, page, shots):
 
 def test_a_renderer_killed_mid_request_gives_the_form_again(server, page, shots):
     """As tests/test_serve_faults.py kills a renderer under the API, here under the form:
-    eight form posts (download and preview, a patient's plan) wait for the one renderer,
+    sixteen form posts (download and preview, a patient's plan) wait for the one renderer,
     killed when the first answer is back, once with English pages and once with Arabic.
     The post it was making gets the form again, not the API's JSON: 503 with Retry-After,
     a plain sentence in the page's language, the choices kept, no traceback, no patient's
     name in the access log; axe finds nothing on it. The posts still waiting are made by
-    the new renderer, and the form serves again."""
+    the new renderer, and the form serves again. (Sixteen, not eight: the kill must find
+    the renderer still busy however long this process takes to send it.)"""
     with httpx.Client(base_url=server.url) as client:
         token = client.get("/").cookies["handouts_csrf"]
     choices = {"csrf": token, "medicine": "baclofen", "lang": "hi", "level": "detailed", "paper": "a4"}
@@ -312,7 +313,7 @@ def test_a_renderer_killed_mid_request_gives_the_form_again(server, page, shots)
         async with httpx.AsyncClient(base_url=server.url, timeout=120, cookies=cookies) as client:
             pending = [
                 asyncio.create_task(client.post(f"/?ui={lang}", data=choices | {"ui": lang, "action": action}))
-                for action in ("download", "preview") * 4
+                for action in ("download", "preview") * 8
             ]
             await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             renderer.send_signal(signal.SIGKILL)
