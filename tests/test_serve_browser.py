@@ -239,6 +239,56 @@ def test_a_bad_plan_is_shown_next_to_its_field(server, page, shots):
     page.screenshot(path=shots / "plan-error.png", full_page=True)
 
 
+TIMES = ("morning", "noon", "evening", "bedtime")
+
+
+def rows_on(page) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """Each step row as the browser shows it: dose, unit, the times ticked, days."""
+    return [
+        (
+            page.input_value(f"#step{n}_dose"),
+            page.input_value(f"#step{n}_unit"),
+            tuple(t for t in TIMES if page.is_checked(f"#step{n}_times-{t}")),
+            page.input_value(f"#step{n}_days"),
+        )
+        for n in range(1, page.locator("fieldset.step").count() + 1)
+    ]
+
+
+def test_a_plan_shown_again_keeps_every_row(server, page, shots, tmp_path):
+    """A six-step taper typed with its own times per row, the prescription number left
+    out: the page comes back (422) with the six rows as typed, in order, and a seventh,
+    empty row to add a step (no JavaScript); the seventh typed, the PDF's pill card has
+    all seven steps."""
+    page.goto(server.url + "/")
+    typed = [("30", "mg", ("morning", "evening"), "2"), ("25", "mg", ("morning", "noon", "evening"), "2")]
+    typed += [("20", "mg", ("noon", "bedtime"), "2"), ("15", "mcg", ("morning",), "3")]
+    typed += [("2,5", "mg", ("evening", "bedtime"), "3"), ("7.5", "mg", TIMES, "3")]
+    fill_plan(page, *((dose, days) for dose, _, _, days in typed))
+    page.fill("#p_prescription", "")
+    page.check("#p_kind-taper")
+    for n, (_, unit, times, _) in enumerate(typed, 1):
+        page.select_option(f"#step{n}_unit", unit)
+        for time in TIMES:
+            page.set_checked(f"#step{n}_times-{time}", time in times)
+    page.get_by_role("button", name="Preview").click()
+    page.locator("#p_prescription-error").wait_for()
+    assert rows_on(page) == [*typed, ("", "mg", ("morning", "noon", "evening"), "")]
+    assert page.is_checked("#p_kind-taper") and page.locator("#p_name").input_value() == "Alex Morgan"
+    assert axe_violations(page) == []
+    page.screenshot(path=shots / "plan-shown-again.png", full_page=True)
+
+    page.fill("#p_prescription", "RX-2026-004213")
+    page.select_option("#step4_unit", "mg")
+    page.fill("#step7_dose", "5")
+    page.fill("#step7_days", "2")
+    _, data = download(page, tmp_path)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    card = text[text.index("Your dose schedule") :]
+    assert all(f"{dose} mg" in card for dose in ("30", "25", "20", "15", "2.5", "7.5", "5"))
+    assert "Alex" not in server.access_log()
+
+
 def test_large_print_sets_the_body_at_18_pt(server, page, tmp_path):
     page.goto(server.url + "/")
     sizes = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -138,6 +139,119 @@ def test_a_bad_plan_is_shown_next_to_its_field_without_its_values(server, client
     assert "Alex" not in server.access_log()
 
 
+class _Rows(HTMLParser):
+    """The step rows of a form page as a browser would show them: per row its dose, unit
+    (the selected option), days and the times ticked, in the page's order."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.rows: dict[int, dict[str, object]] = {}
+        self._select: int | None = None
+        self.feed(text)
+
+    def _row(self, name: str) -> tuple[dict[str, object] | None, str]:
+        match = re.fullmatch(r"step([0-9]+)_([a-z]+)", name)
+        if not match:
+            return None, ""
+        return self.rows.setdefault(int(match[1]), {"times": []}), match[2]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        row, part = self._row(a.get("name") or "")
+        if tag == "select" and row is not None:
+            self._select = int(re.findall(r"[0-9]+", a["name"] or "")[0])
+        elif tag == "option" and self._select is not None and "selected" in a:
+            self.rows[self._select]["unit"] = a["value"]
+        elif tag == "input" and row is not None:
+            if part == "times":
+                if "checked" in a:
+                    row["times"].append(a["value"])  # type: ignore[attr-defined]
+            else:
+                row[part] = a["value"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+
+
+def rows_shown(text: str) -> list[tuple[object, ...]]:
+    rows = _Rows(text).rows
+    assert list(rows) == list(range(1, len(rows) + 1))  # in order, none missing
+    return [(r["dose"], r.get("unit"), tuple(r["times"]), r["days"]) for r in rows.values()]  # type: ignore[arg-type]
+
+
+USUAL = ("morning", "noon", "evening")
+FRESH = ("", "mg", USUAL, "")  # the empty row a new page shows
+SENT = [  # a taper as typed: three rows, each with its own times and unit
+    ("15", "mg", ("morning", "bedtime"), "4"),
+    ("2,5", "ml", ("noon",), "4"),
+    ("5", "mg", ("morning", "evening", "bedtime"), "3"),
+]
+
+
+def step_fields(rows) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    for n, (dose, unit, times, days) in enumerate(rows, 1):
+        fields |= {f"step{n}_dose": dose, f"step{n}_unit": unit, f"step{n}_times": list(times), f"step{n}_days": days}
+    return fields
+
+
+TAPER = {k: v for k, v in PLAN_FIELDS.items() if not k.startswith("step")} | {"p_kind": "taper"}
+
+
+def test_a_page_shown_again_keeps_every_row_as_sent(server, client):
+    """A problem the page finds (a prescription number missing) and one the library finds
+    (a dose in ml, which cannot be checked against the medicine's maximum in mg): the
+    page comes back with the three rows exactly as typed, in order, each with its own
+    times ticked, then the fresh rows (morning, noon and evening ticked, as on a new page),
+    which an HTTP client need not send. The 503 page keeps them too (below)."""
+    sent = TAPER | step_fields(SENT)
+    answer = post_form(client, **(sent | {"p_prescription": ""}), action="preview")
+    assert answer.status_code == 422 and 'id="p_prescription-error"' in answer.text
+    assert rows_shown(answer.text) == [*SENT, FRESH, FRESH, FRESH]
+    answer = post_form(client, **sent)
+    assert answer.status_code == 422 and 'id="step2_unit-error"' in answer.text  # the library's refusal
+    assert rows_shown(answer.text) == [*SENT, FRESH, FRESH, FRESH]
+    browser = sent | step_fields([*SENT, ("", "mg", (), ""), ("", "mcg", ("noon",), ""), FRESH])
+    answer = post_form(client, **(browser | {"p_prescription": ""}))  # what a browser sends: every row
+    assert rows_shown(answer.text) == [*SENT, ("", "mg", (), ""), ("", "mcg", ("noon",), ""), FRESH]
+    assert "Alex" not in server.access_log()
+
+
+def test_a_full_page_grows_a_row_and_prints_every_step(client, tmp_path):
+    """Without JavaScript a plan grows a row at a time: six rows used give a seventh,
+    empty one on the page shown again; seven rows typed give the CLI's PDF of the
+    seven-step plan, no step left out; twelve used rows (the plan's limit) give no
+    thirteenth."""
+    seven = [(str(dose), "mg", ("morning", "evening"), "2") for dose in (35, 30, 25, 20, 15, 10, 5)]
+    answer = post_form(client, **(TAPER | step_fields(seven[:6]) | {"p_prescription": ""}))
+    assert answer.status_code == 422
+    assert rows_shown(answer.text) == [*seven[:6], FRESH]
+    answer = post_form(client, **(TAPER | step_fields(seven)))
+    assert answer.status_code == 200, answer.text
+    plan = tmp_path / "plan.yaml"
+    steps = "".join(
+        f"  - {{day: {1 + 2 * n}, dose: {{value: {dose}, unit: mg}}, times: [morning, evening], days: 2}}\n"
+        for n, (dose, *_) in enumerate(seven)
+    )
+    plan.write_text(PLAN_FILE[: PLAN_FILE.index("steps:")] + "taper:\n" + steps)
+    assert answer.content == cli_build(tmp_path, "--patient", str(plan))
+    twelve = [("1", "mg", USUAL, "1")] * plan_fields.MAX_ROWS
+    answer = post_form(client, **(TAPER | step_fields(twelve) | {"p_prescription": ""}))
+    assert rows_shown(answer.text) == twelve
+
+
+def test_a_step_past_the_last_row_is_refused_not_dropped():
+    """A post the page never makes (a thirteenth step): said at the last row, never a
+    plan printed without it."""
+    fields = {k: [v] if isinstance(v, str) else v for k, v in (TAPER | step_fields(SENT)).items()}
+    fields |= {"step13_dose": ["5"], "step13_days": ["3"]}
+    plan = plan_fields.read(fields)
+    assert len(plan.rows) == plan_fields.MAX_ROWS and plan.given()
+    _, problems = plan_fields.patient(plan, "baclofen")
+    assert problems == {f"step{plan_fields.MAX_ROWS}_dose": "plan_too_many"}
+
+
 def test_rows_become_steps_one_after_the_other():
     fields = {k: v if isinstance(v, list) else [v] for k, v in PLAN_FIELDS.items()}
     plan, problems = plan_fields.patient(plan_fields.read(fields), "baclofen")
@@ -183,7 +297,8 @@ def test_nothing_typed_is_no_plan():
         ("patient.name", "p_name"),
         ("patient.steps", "step1_dose"),
         ("patient", None),  # the plan as a whole: listed at the top
-        ("patient.steps[9].dose", None),  # beyond the page's rows
+        ("patient.steps[9].dose", "step10_dose"),  # a row the page grew
+        ("patient.steps[12].dose", None),  # beyond the rows the page grows to
     ],
 )
 def test_a_library_problem_finds_its_field(key, field):
@@ -265,6 +380,14 @@ def test_a_stopped_renderer_gives_the_form_again_in_its_language(ui, said):
     assert '<option value="es" lang="es" dir="ltr" selected>' in text and 'value="easy" checked' in text
     assert '<option value="a4" selected>' in text and 'name="large_print" value="yes" checked' in text
     assert 'id="p_name" name="p_name" value="Alex Morgan"' in text  # pressing again keeps the plan
+    assert rows_shown(text) == [
+        ("5", "mg", USUAL, "3"),
+        ("10", "mg", USUAL, "3"),
+        ("15", "mg", ("morning", "evening"), ""),
+        FRESH,
+        FRESH,
+        FRESH,
+    ]
     assert '"errors"' not in text and "renderer" not in text and "Traceback" not in text
 
 

@@ -251,6 +251,7 @@ def _page(
         made=made,
         times=schema.TIMES,
         units=plan_fields.UNITS,
+        max_rows=plan_fields.MAX_ROWS,
         kinds=plan_fields.KINDS,
         labels={name: _label(name, words) for name in form.errors},
         plan_open=form.plan.given() or any(name.startswith(("p_", "step")) for name in form.errors),

@@ -3,7 +3,10 @@ problems with it back to the field that caused them.
 
 A front-desk person does not write YAML: the page offers the name, the prescription,
 the dates, and a few step rows (a dose, the times of day, for how many days), in one
-direction (starting or raising the dose, or lowering it to stop). Each row starts the
+direction (starting or raising the dose, or lowering it to stop). When the page comes back
+(a preview, a problem, no handout this time), every row comes back as it was sent, and
+one empty row more when all rows are used, up to the plan's ``schema.MAX_STEPS``: a longer
+plan grows a row at a time without JavaScript, and a step is never dropped unseen. Each row starts the
 day after the row above ends, so its ``day`` is counted here, and the last row of a
 start may be left open (the dose to keep taking). What is made is the dict the API's
 ``patient`` takes, checked by the same library code as a ``--patient`` file; this module
@@ -21,7 +24,8 @@ from typing import Any
 
 from .. import schema
 
-ROWS = 6  # step rows on the page: both example plans fit in four; the API takes up to schema.MAX_STEPS
+ROWS = 6  # step rows on a fresh page: both example plans fit in four
+MAX_ROWS = schema.MAX_STEPS  # rows the page grows to, one empty row at a time
 UNITS = ("mg", "mcg", "g", "ml")
 KINDS = ("steps", "taper")  # starting or raising the dose; lowering it to stop
 USUAL_TIMES = ("morning", "noon", "evening")  # pre-ticked: three times a day is the usual start
@@ -29,6 +33,7 @@ PEOPLE = ("name", "prescriber", "prescription", "dispensed")  # required by a pl
 
 _WHOLE = re.compile(r"[0-9]{1,4}")
 _DECIMAL = re.compile(r"[0-9]{0,4}[.,][0-9]{1,3}")
+_ROW_FIELD = re.compile(r"step([0-9]+)_(?:dose|unit|times|days)")
 _ROW_KEY = re.compile(r"patient\.(?:steps|taper)\[([0-9]+)\](?:\.([a-z]+))?(?:\.([a-z]+))?")
 
 
@@ -56,11 +61,14 @@ class PlanFields:
     start: str = ""
     kind: str = "steps"
     rows: list[Row] = field(default_factory=lambda: [Row() for _ in range(ROWS)])
+    beyond: bool = False  # a step typed past MAX_ROWS: refused, never dropped unseen
 
     def given(self) -> bool:
         """Anything typed that makes a plan (a prefilled date alone does not)."""
-        return bool(self.name.strip() or self.prescriber.strip() or self.prescription.strip()) or any(
-            r.used() for r in self.rows
+        return (
+            bool(self.name.strip() or self.prescriber.strip() or self.prescription.strip())
+            or any(r.used() for r in self.rows)
+            or self.beyond
         )
 
 
@@ -70,11 +78,15 @@ def blank(today: datetime.date) -> PlanFields:
 
 
 def read(fields: Mapping[str, list[str]]) -> PlanFields:
-    """The patient fields of a posted form (``parse_qs``'s shape)."""
+    """The patient fields of a posted form (``parse_qs``'s shape). A row sent comes back
+    as sent (an empty one too, with the times the person left ticked); a row not sent at
+    all is a fresh one. The page shows ``ROWS`` rows, or every used row and one empty row
+    after them, up to ``MAX_ROWS``."""
 
     def one(name: str) -> str:
         return fields.get(name, [""])[0].strip()
 
+    sent = {int(match[1]) for match in map(_ROW_FIELD.fullmatch, fields) if match}
     rows = [
         Row(
             dose=one(f"step{n}_dose"),
@@ -82,8 +94,14 @@ def read(fields: Mapping[str, list[str]]) -> PlanFields:
             times=tuple(t for t in schema.TIMES if t in fields.get(f"step{n}_times", [])),
             days=one(f"step{n}_days"),
         )
-        for n in range(1, ROWS + 1)
+        if n in sent
+        else Row()
+        for n in range(1, MAX_ROWS + 1)
     ]
+    used = [n for n, row in enumerate(rows, 1) if row.used()]
+    # a step past MAX_ROWS is a post the page never makes: said, so none is left out unseen
+    beyond = any(one(f"step{n}_dose") or one(f"step{n}_days") for n in sent if n > MAX_ROWS)
+    shown = MAX_ROWS if beyond else min(MAX_ROWS, max(ROWS, used[-1] + 1 if used else 0))
     return PlanFields(
         name=one("p_name"),
         prescriber=one("p_prescriber"),
@@ -91,7 +109,8 @@ def read(fields: Mapping[str, list[str]]) -> PlanFields:
         dispensed=one("p_dispensed"),
         start=one("p_start"),
         kind=one("p_kind") or "steps",
-        rows=rows,
+        rows=rows[:shown],
+        beyond=beyond,
     )
 
 
@@ -108,8 +127,10 @@ def patient(plan: PlanFields, medicine: str) -> tuple[dict[str, Any], dict[str, 
     if not used:
         problems["step1_dose"] = "plan_no_steps"
     elif used != list(range(1, len(used) + 1)):
-        gap = next(n for n in range(1, ROWS + 1) if n not in used)
+        gap = next(n for n in range(1, len(plan.rows) + 1) if n not in used)
         problems[f"step{gap}_dose"] = "plan_gap"
+    if plan.beyond:
+        problems.setdefault(f"step{len(plan.rows)}_dose", "plan_too_many")
     steps: list[dict[str, Any]] = []
     day = 1
     for n in used:
@@ -156,6 +177,6 @@ def field_of(key: str) -> str | None:
     if row:
         n = int(row[1]) + 1
         part = "unit" if row[3] == "unit" else row[2] if row[2] in ("dose", "times") else "days"
-        return f"step{n}_{part}" if n <= ROWS else None  # a row's start and end are counted from its days
+        return f"step{n}_{part}" if n <= MAX_ROWS else None  # a row's start and end are counted from its days
     top = key.removeprefix("patient.")
     return f"p_{top}" if top in (*PEOPLE, "start") else None

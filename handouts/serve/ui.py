@@ -56,7 +56,8 @@ ENGLISH = {
     "kind_steps": "Starting or raising the dose",
     "kind_taper": "Lowering the dose to stop",
     "steps_hint": "Each step starts the day after the step above ends. Leave the days of the last step "
-    "empty when the patient keeps taking that dose.",
+    "empty when the patient keeps taking that dose. When every step is filled in, Preview "
+    "adds an empty step below, up to {steps}.",
     "step": "Step {n}",
     "dose": "Dose each time",
     "unit": "Unit",
@@ -69,6 +70,7 @@ ENGLISH = {
     "plan_required": "Fill this in for a patient's plan.",
     "plan_no_steps": "Enter the dose of step 1.",
     "plan_gap": "Fill in the steps in order, with no empty step between them.",
+    "plan_too_many": "This plan has more steps than one pill card holds.",
     "plan_dose": "Enter the dose as a number, for example 5 or 2.5.",
     "plan_times": "Tick at least one time of day.",
     "plan_days_number": "Enter a whole number of days, for example 3.",
@@ -128,7 +130,8 @@ SPANISH = {
     "kind_steps": "Empezar o subir la dosis",
     "kind_taper": "Bajar la dosis para dejarlo",
     "steps_hint": "Cada paso empieza el día después de que termina el paso de arriba. Deje vacíos los días "
-    "del último paso si el paciente sigue tomando esa dosis.",
+    "del último paso si el paciente sigue tomando esa dosis. Cuando todos los pasos están completos, "
+    "Vista previa añade un paso vacío debajo, hasta {steps}.",
     "step": "Paso {n}",
     "dose": "Dosis cada vez",
     "unit": "Unidad",
@@ -141,6 +144,7 @@ SPANISH = {
     "plan_required": "Complete este dato para el plan de un paciente.",
     "plan_no_steps": "Escriba la dosis del paso 1.",
     "plan_gap": "Complete los pasos en orden, sin dejar un paso vacío entre ellos.",
+    "plan_too_many": "Este plan tiene más pasos de los que caben en una tarjeta de dosis.",
     "plan_dose": "Escriba la dosis como un número, por ejemplo 5 o 2,5.",
     "plan_times": "Marque al menos un momento del día.",
     "plan_days_number": "Escriba un número entero de días, por ejemplo 3.",
@@ -198,7 +202,8 @@ ARABIC = {
     "kind_steps": "بدء الجرعة أو زيادتها",
     "kind_taper": "خفض الجرعة للتوقف",
     "steps_hint": "تبدأ كل خطوة في اليوم التالي لنهاية الخطوة التي فوقها. اترك أيام الخطوة الأخيرة فارغة "
-    "إذا استمر المريض على تلك الجرعة.",
+    "إذا استمر المريض على تلك الجرعة. عندما تمتلئ كل الخطوات، يضيف زر «معاينة» "
+    "خطوة فارغة في الأسفل، حتى {steps} خطوة.",
     "step": "الخطوة {n}",
     "dose": "الجرعة في كل مرة",
     "unit": "الوحدة",
@@ -211,6 +216,7 @@ ARABIC = {
     "plan_required": "املأ هذا الحقل لخطة المريض.",
     "plan_no_steps": "اكتب جرعة الخطوة 1.",
     "plan_gap": "املأ الخطوات بالترتيب، بلا خطوة فارغة بينها.",
+    "plan_too_many": "في هذه الخطة خطوات أكثر مما تتسع له بطاقة جرعات واحدة.",
     "plan_dose": "اكتب الجرعة رقمًا، مثل 5 أو 2.5.",
     "plan_times": "اختر وقتًا واحدًا من اليوم على الأقل.",
     "plan_days_number": "اكتب عدد الأيام رقمًا صحيحًا، مثل 3.",
