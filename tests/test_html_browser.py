@@ -283,3 +283,54 @@ def test_large_print_tables_fit_the_printed_page(browser, library, tmp_path, lan
             assert len(widths) == tables and max(widths) <= inner + 0.5, (paper, widths, inner)
         finally:
             page.close()
+
+
+# Each word of every schedule cell (a run between white space, as tests/cells.py reads the
+# PDF's cells: a weekday, a date, a dose's number or unit, "12月10日"), and the lines the
+# browser laid it on: a word whose boxes (Range.getClientRects) stand on two lines is
+# broken. A cell whose text is wider than the cell overflows.
+_BROKEN_WORDS = """() => {
+  const broken = [], overflow = [];
+  let words = 0;
+  for (const cell of document.querySelectorAll(".schedule table th, .schedule table td")) {
+    if (cell.scrollWidth > cell.clientWidth + 1) overflow.push(cell.textContent.trim());
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/\\S+/g)) {
+        words++;
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const boxes = [...range.getClientRects()].filter(r => r.width > 0.5);
+        const tops = boxes.map(r => r.top), line = Math.min(...boxes.map(r => r.height));
+        if (boxes.length && Math.max(...tops) - Math.min(...tops) > line / 2) broken.push(word[0]);
+      }
+    }
+  }
+  return {broken, overflow, words};
+}"""
+
+
+@pytest.mark.parametrize("large_print", [False, True], ids=["normal", "large-print"])
+@pytest.mark.parametrize("lang", ["en", "vi", "ar", "hi", "zh-Hans"])
+def test_no_schedule_word_is_broken_across_lines(browser, library, tmp_path, lang, large_print):
+    """As in the PDF (tests/test_calendar.py), no word of the pill card or a calendar is
+    cut over two lines, on a phone's screen (360 CSS px: the tables scroll sideways
+    instead) and printed on A4 (the print CSS at the width between its margins), for
+    both example plans. Before word-break: keep-all on the cells, Chinese broke 113
+    words on the phone ("1月10 / 日", "早 / 上")."""
+    a4 = round((595.3 - 2 * 18 / 25.4 * 72) * PT)
+    for plan in (TITRATION, TAPER):
+        request = Request("baclofen", lang, "easy", paper="a4", large_print=large_print, patient=plan)
+        path = tmp_path / f"{plan.stem}.html"
+        path.write_bytes(render_html(prepare(library, request)).data)
+        for media, width in (("screen", 360), ("print", a4)):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            try:
+                page.emulate_media(media=media)
+                page.goto(path.as_uri())
+                found = page.evaluate(_BROKEN_WORDS)
+                assert found["words"] > 60
+                assert (found["broken"], found["overflow"]) == ([], []), (plan.stem, media)
+            finally:
+                page.close()
