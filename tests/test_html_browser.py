@@ -312,13 +312,13 @@ _BROKEN_WORDS = """() => {
 
 
 @pytest.mark.parametrize("large_print", [False, True], ids=["normal", "large-print"])
-@pytest.mark.parametrize("lang", ["en", "vi", "ar", "hi", "zh-Hans"])
+@pytest.mark.parametrize("lang", ["en", "vi", "ar", "hi", "zh-Hans", "ko"])
 def test_no_schedule_word_is_broken_across_lines(browser, library, tmp_path, lang, large_print):
     """As in the PDF (tests/test_calendar.py), no word of the pill card or a calendar is
     cut over two lines, on a phone's screen (360 CSS px: the tables scroll sideways
     instead) and printed on A4 (the print CSS at the width between its margins), for
-    both example plans. Before word-break: keep-all on the cells, Chinese broke 113
-    words on the phone ("1月10 / 日", "早 / 上")."""
+    both example plans. Before each word was kept on one line, Chinese broke 113 words
+    on the phone ("1月10 / 日", "早 / 上") and Korean 7 ("2일~ / 12월", large print)."""
     a4 = round((595.3 - 2 * 18 / 25.4 * 72) * PT)
     for plan in (TITRATION, TAPER):
         request = Request("baclofen", lang, "easy", paper="a4", large_print=large_print, patient=plan)
