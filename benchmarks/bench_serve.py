@@ -41,7 +41,6 @@ import pickle
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -67,6 +66,7 @@ from handouts.serve.renderer import Made, _page_one
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("en", "es", "ru", "vi", "zh-Hans", "ko", "ar", "hi")
 MEMORY_AT = 100
+LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+) ")
 Combo = tuple[str, str]  # lang, level
 T = TypeVar("T")
 
@@ -113,12 +113,6 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def renderer_rss(server: subprocess.Popen[bytes]) -> list[float]:
     """MB resident of each renderer process (multiprocessing's spawned children)."""
     children = psutil.Process(server.pid).children(recursive=True)
@@ -158,32 +152,39 @@ class Server:
     workers: int
     process: subprocess.Popen[bytes] | None = None
     url: str = ""
+    log: Path = Path()  # the server's output, where uvicorn says its port
     queued: Served = field(default_factory=Served)  # at --concurrency
     alone: Served = field(default_factory=Served)  # at concurrency == workers
     early: list[float] = field(default_factory=list)
     late: list[float] = field(default_factory=list)
 
     def start(self) -> None:
-        port = free_port()
-        command = [sys.executable, "-m", "handouts", "serve", "--port", str(port), "--workers", str(self.workers)]
-        self.process = subprocess.Popen(
-            [*command, "--rate", "0"], cwd=self.checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        self.url = f"http://127.0.0.1:{port}"
+        # port 0, read back from the log: a free port found here could be taken before it binds
+        command = [sys.executable, "-m", "handouts", "serve", "--port", "0", "--workers", str(self.workers)]
+        with tempfile.NamedTemporaryFile(prefix="bench-serve-", suffix=".log", delete=False) as log:
+            self.log = Path(log.name)
+            self.process = subprocess.Popen([*command, "--rate", "0"], cwd=self.checkout, stdout=log, stderr=log)
 
     def wait(self) -> None:
+        assert self.process is not None
         for _ in range(600):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name}: handouts serve exited with {self.process.returncode}")
+            if not self.url and (listening := LISTENING.search(self.log.read_text(errors="replace"))):
+                self.url = listening[1]
             try:
-                if httpx.get(self.url + "/api/v1/healthz").status_code == 200:
+                if self.url and httpx.get(self.url + "/api/v1/healthz").status_code == 200:
                     return
             except httpx.TransportError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         raise RuntimeError(f"{self.name}: handouts serve did not start")
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(60)
+            self.log.unlink(missing_ok=True)
 
     def run(self, mix: list[Combo], concurrency: int, into: Served) -> None:
         assert self.process is not None
