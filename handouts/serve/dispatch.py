@@ -27,6 +27,7 @@ from typing import Generic, TypeVar
 SLACK = 5.0  # an order is due SLACK of its own service times after it came (benchmarks/bench_dispatch.py)
 FIRST_GUESS = 0.05  # s: the cost of an order before any order has been timed (a warm handout: 20-60 ms)
 KEEP = 0.3  # weight of the newest time in an estimate: follows a content change within a few orders
+STALL = 2.0  # a time over STALL x the estimate counts as STALL x: one stall moves it by 30 % at most
 KINDS = 1024  # kinds of order remembered; the least recently asked are forgotten first
 
 T = TypeVar("T")  # what waits: an order
@@ -38,7 +39,13 @@ class Costs:
 
     A kind is what decides the cost (medicine, language, level, print size, format, with
     a plan or not), never the plan itself: nothing personal is kept. A kind never timed
-    is guessed at the typical cost of all orders so far."""
+    is guessed at the typical cost of all orders so far.
+
+    One order that took far longer than its kind usually does (the machine stalled the
+    renderer for a second) must not push the next orders of that kind to the back of the
+    line, five of those seconds later: a time is counted as at most STALL times the
+    estimate. A real change (a longer handout after a content edit) is still followed,
+    by up to 30 % per order."""
 
     def __init__(self) -> None:
         self._by_kind: OrderedDict[Hashable, float] = OrderedDict()
@@ -49,10 +56,15 @@ class Costs:
 
     def record(self, kind: Hashable, seconds: float) -> None:
         known = self._by_kind.pop(kind, None)
-        self._by_kind[kind] = seconds if known is None else known + KEEP * (seconds - known)
+        self._by_kind[kind] = seconds if known is None else _follow(known, seconds)
         if len(self._by_kind) > KINDS:
             self._by_kind.popitem(last=False)
-        self._typical += KEEP * (seconds - self._typical)
+        self._typical = _follow(self._typical, seconds)
+
+
+def _follow(estimate: float, seconds: float) -> float:
+    """The estimate moved KEEP of the way to ``seconds``, a stall counted as STALL x."""
+    return estimate + KEEP * (min(seconds, STALL * estimate) - estimate)
 
 
 @dataclass(order=True)
