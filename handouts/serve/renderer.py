@@ -33,12 +33,13 @@ from ..build import Request, prepare, render, render_as, render_cache
 from ..errors import ContentError, Diagnostic
 from ..library import Library
 from ..prepared import PreparedInMemory
+from ..schema import LEVELS
 from .dispatch import Costs, Line
 
 if TYPE_CHECKING:
     from ..pdf import RenderCache
 
-WARM_LANGUAGES = 16  # languages a renderer makes a handout in before serving: 0.1-0.2 s each
+WARM_HANDOUTS = 64  # handouts a renderer makes before it serves: 0.1-0.2 s each (baclofen has 24)
 PREVIEW_SCALE = 1.25  # 90 dpi: a page-1 preview a person can read on screen, ~100-200 KB of PNG
 
 
@@ -93,17 +94,30 @@ _WORKER: _Worker | None = None
 
 
 def start(content: Path | None) -> None:
-    """A renderer process's first act: make its library and cache, and one handout in
-    each language (up to WARM_LANGUAGES), so that every script's fonts, shaping and line
-    breaking data are loaded before the first real request: the day's first Arabic or
-    Hindi handout is not the slow one, and the memory a renderer needs is taken at start."""
+    """A renderer process's first act: make its library and cache, then the handouts of
+    ``warm_up``, so that no request pays for a cold render. A cold render costs 3-4 times
+    a warm one (fonts, shaping, line breaking and layout, all done for the first time);
+    made while requests wait, a renderer's first few dozen made the line behind them
+    wait too (benchmarks/bench_serve.py: p95 latency 493 -> 334 ms once they were made at
+    start). The memory a renderer needs is taken at start, too."""
     global _WORKER
     _WORKER = _Worker(content)
-    warmed: set[str] = set()
-    for medicine, lang, _ in _WORKER.library.medicines():
-        if lang not in warmed and len(warmed) < WARM_LANGUAGES:
-            warmed.add(lang)
-            make(Order(Request(medicine, lang)))
+    for request in warm_up(_WORKER.library, WARM_HANDOUTS):
+        make(Order(request))
+
+
+def warm_up(library: Library, most: int) -> list[Request]:
+    """What a renderer makes before it serves, at most ``most``: a handout in each
+    language first (every script's fonts, shaping and line-breaking data: the day's first
+    Arabic or Hindi request is not the slow one), then every level of every medicine in
+    every language, in the library's order. A library larger than ``most`` starts in
+    seconds all the same; its other handouts are made cold when first asked."""
+    every = [Request(medicine, lang, level) for medicine, lang, _ in library.medicines() for level in LEVELS]
+    first_in: dict[str, Request] = {}
+    for request in every:
+        first_in.setdefault(request.lang, request)
+    firsts = list(first_in.values())
+    return (firsts + [request for request in every if request not in firsts])[:most]
 
 
 def make(order: Order) -> Made | Refused:
