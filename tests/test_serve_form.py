@@ -83,11 +83,18 @@ def test_a_plan_typed_into_fields_is_the_cli_patient_pdf(server, client, tmp_pat
     assert "Alex" not in server.access_log() and "RX-2026" not in server.access_log()
 
 
-def test_the_taper_example_typed_into_fields_is_the_cli_pdf(client, tmp_path):
+def in_digits(text: str, zero: str) -> str:
+    """``text`` with 0-9 written in the digits of the script whose zero is ``zero``."""
+    return "".join(chr(ord(zero) + int(ch)) if ch.isascii() and ch.isdigit() else ch for ch in text)
+
+
+@pytest.mark.parametrize("zero", ["0", "\u0660"], ids=["western", "arabic-indic"])
+def test_the_taper_example_typed_into_fields_is_the_cli_pdf(client, tmp_path, zero):
     """examples/patient-taper.yaml, typed: a start date after the day dispensed, four
-    lowering steps, the last with other times of day."""
+    lowering steps, the last with other times of day; typed on an Arabic keyboard too."""
     three = ["morning", "noon", "evening"]
     rows = [("15", "4", three), ("10", "4", three), ("5", "3", three), ("5", "3", ["morning", "bedtime"])]
+    rows = [(in_digits(dose, zero), in_digits(days, zero), times) for dose, days, times in rows]
     fields = {
         "p_name": "Jordan Lee",
         "p_prescriber": "Dr. Sam Rivera",
@@ -267,12 +274,34 @@ def test_rows_become_steps_one_after_the_other():
 
 
 @pytest.mark.parametrize(
+    ("dose", "days", "value"),
+    [
+        ("\u0662\u066b\u0665", "\u0663", 2.5),  # Arabic-Indic, with the Arabic decimal separator
+        ("\u06f2,\u06f5", "\u06f3", 2.5),  # Extended Arabic-Indic (Persian, Urdu), a decimal comma
+        ("\u0967\u0966", "\u0969", 10),  # Devanagari
+        ("\u0e51\u0e50", "\u0e53", 10),  # Thai
+    ],
+    ids=["arabic-indic", "persian", "devanagari", "thai"],
+)
+def test_a_dose_and_days_in_another_scripts_digits_are_read_at_their_value(dose, days, value):
+    fields = {k: v if isinstance(v, list) else [v] for k, v in PLAN_FIELDS.items()}
+    fields |= {"step1_dose": [dose], "step1_days": [days]}
+    plan, problems = plan_fields.patient(plan_fields.read(fields), "baclofen")
+    assert problems == {}
+    assert plan["steps"][0]["dose"]["value"] == value and plan["steps"][0]["days"] == 3
+    assert plan["steps"][1]["day"] == 4
+
+
+@pytest.mark.parametrize(
     ("change", "field", "word"),
     [
         ({"step2_dose": [""], "step2_days": [""]}, "step2_dose", "plan_gap"),  # row 3 below an empty row 2
         ({"step1_days": [""]}, "step1_days", "plan_days"),
         ({"step1_days": ["three"]}, "step1_days", "plan_days_number"),
         ({"step2_dose": ["ten mg"]}, "step2_dose", "plan_dose"),
+        ({"step2_dose": ["\u06615"]}, "step2_dose", "plan_dose"),  # digits of two scripts: a slip, not guessed
+        ({"step1_days": ["\u00b3"]}, "step1_days", "plan_days_number"),  # a superscript is not a number of days
+        ({"step1_days": ["\u0660"]}, "step1_days", "plan_days_number"),  # zero days, in Arabic-Indic
         ({"step3_times": []}, "step3_times", "plan_times"),
         ({"p_name": [""]}, "p_name", "plan_required"),
     ],

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,11 +145,12 @@ def patient(plan: PlanFields, medicine: str) -> tuple[dict[str, Any], dict[str, 
         if not row.times:
             problems[f"step{n}_times"] = "plan_times"
         if row.days:
-            if not _WHOLE.fullmatch(row.days) or int(row.days) == 0:
+            days = _whole(row.days)
+            if not days:
                 problems[f"step{n}_days"] = "plan_days_number"
             else:
-                step["days"] = int(row.days)
-                day += int(row.days)
+                step["days"] = days
+                day += days
         elif n != used[-1]:
             problems[f"step{n}_days"] = "plan_days"  # the next row's first day is counted from this one's
         steps.append(step)
@@ -160,12 +162,36 @@ def patient(plan: PlanFields, medicine: str) -> tuple[dict[str, Any], dict[str, 
 
 
 def _number(text: str) -> int | float | None:
-    """A dose as typed: 5, 2.5 or 2,5 (a decimal comma, as many languages write it)."""
+    """A dose as typed: 5, 2.5 or 2,5 (a decimal comma, as many languages write it), in
+    any one script's digits (٥ or ٢٫٥ on an Arabic keyboard: 5 and 2.5)."""
+    text = _ascii_digits(text)
     if _WHOLE.fullmatch(text):
         return int(text)
     if _DECIMAL.fullmatch(text):
         return float(text.replace(",", "."))
     return None
+
+
+def _whole(text: str) -> int | None:
+    """A count of days as typed, in any one script's digits."""
+    text = _ascii_digits(text)
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
+_DECIMAL_SEPARATORS = {"\u066b": "."}  # ARABIC DECIMAL SEPARATOR
+
+
+def _ascii_digits(text: str) -> str:
+    """``text`` with the digits of another script as 0-9, and the Arabic decimal
+    separator as a point. Digits of two scripts in one number are left as they are (and
+    so refused): that is a slip, and a dose is not guessed."""
+    zeros = {ord(ch) - unicodedata.decimal(ch) for ch in text if unicodedata.decimal(ch, None) is not None}
+    if len(zeros) != 1:
+        return text
+    return "".join(
+        str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else _DECIMAL_SEPARATORS.get(ch, ch)
+        for ch in text
+    )
 
 
 def field_of(key: str) -> str | None:
