@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 from .errors import ContentError, Diagnostic
@@ -34,6 +35,17 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (stat_result.st_mtime_ns, stat_result.st_size)
+
+
+# Two writes of the same size within one tick of the file system's clock leave the same
+# stamp. Like git's index ("racily clean" entries), nothing is kept by a stamp under this
+# old: the next look reads the file again, so an edit always shows.
+RACY_SECONDS = 2.0
+
+
+def settled(stamp: tuple[int, int] | None) -> bool:
+    """The file was last written over RACY_SECONDS ago: a later write changes its stamp."""
+    return stamp is not None and stamp[0] < time.time_ns() - RACY_SECONDS * 1e9
 
 
 def kind_of(mode: int) -> str:

@@ -19,7 +19,7 @@ from cachetools import LRUCache
 
 from . import paths
 from .errors import ContentError, Diagnostic, clip, did_you_mean, display_path
-from .files import file_stamp, not_regular
+from .files import file_stamp, not_regular, settled
 
 DEFAULT_BRAND = "default"  # the brand a build uses when none is given
 R = TypeVar("R")
@@ -45,12 +45,15 @@ class FileCache:
         return len(self._kept)
 
     def get(self, kind: str, path: Path, load: Callable[[], R]) -> R:
-        key = (kind, path, file_stamp(path))
+        stamp = file_stamp(path)  # before the read: a write during it changes the stamp
+        key = (kind, path, stamp)
         try:
             return self._kept[key]  # type: ignore[return-value]
         except KeyError:
             pass
-        value = self._kept[key] = load()  # an error is raised again next time, not kept
+        value = load()  # an error is raised again next time, not kept
+        if settled(stamp):  # a file written just now is read again next time (files.RACY_SECONDS)
+            self._kept[key] = value
         return value
 
 

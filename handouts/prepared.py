@@ -52,6 +52,7 @@ from cachetools import LRUCache
 
 from . import __version__, paths
 from .errors import Diagnostic
+from .files import RACY_SECONDS
 from .library import Library, names_a_file
 from .model import Handout
 
@@ -59,7 +60,6 @@ if TYPE_CHECKING:
     from .build import Request
 
 FORMAT = 1  # bumped when an entry's layout changes
-RACY_SECONDS = 2.0
 KEPT = 256  # entries; the oldest go first (~10 KB each)
 KEPT_IN_MEMORY = 64  # entries per process; the shipped library has 48 variants of a medicine per paper
 # The request fields whose values may go into a key and an entry (no personal data).
