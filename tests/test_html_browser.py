@@ -334,3 +334,40 @@ def test_no_schedule_word_is_broken_across_lines(browser, library, tmp_path, lan
                 assert (found["broken"], found["overflow"]) == ([], []), (plan.stem, media)
             finally:
                 page.close()
+
+
+_SPLIT_LABELS = """() => {
+  const split = [];
+  let labels = 0;
+  for (const label of document.querySelectorAll(".schedule .calendar .weekday, .schedule .calendar .date")) {
+    labels++;
+    const range = document.createRange();
+    range.selectNodeContents(label);
+    const boxes = [...range.getClientRects()].filter(r => r.width > 0.5);
+    const tops = boxes.map(r => r.top), line = Math.min(...boxes.map(r => r.height));
+    if (boxes.length && Math.max(...tops) - Math.min(...tops) > line / 2) split.push(label.textContent);
+  }
+  return {split, labels, page: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("large_print", [False, True], ids=["normal", "large-print"])
+@pytest.mark.parametrize("lang", ["en", "vi", "ar", "hi", "zh-Hans", "ko"])
+def test_on_a_phone_a_days_weekday_and_date_each_stay_on_one_line(browser, library, tmp_path, lang, large_print):
+    """As in the PDF (tests/test_calendar.py), a calendar day's weekday is one line and its
+    date another, on a phone's screen too: Vietnamese "Thứ 2" (Monday) cut after "Thứ"
+    left a "2" that reads as a date, and "18 thg 1" took two lines. The calendar scrolls
+    sideways in its region; the page does not."""
+    for plan in (TITRATION, TAPER):
+        request = Request("baclofen", lang, "easy", paper="a4", large_print=large_print, patient=plan)
+        path = tmp_path / f"{plan.stem}.html"
+        path.write_bytes(render_html(prepare(library, request)).data)
+        page = browser.new_page(viewport={"width": 360, "height": 900})
+        try:
+            page.goto(path.as_uri())
+            found = page.evaluate(_SPLIT_LABELS)
+            assert found["labels"] >= 14
+            assert found["split"] == [], plan.stem
+            assert found["page"] <= 360
+        finally:
+            page.close()
