@@ -27,7 +27,8 @@ Each request's latency is divided by the one-off time of the same handout: the m
 of its one-off builds, ONE_OFFS in each round (12 in the default 4 rounds). With one per
 round, as until 2026-11-30, a handout whose few one-offs all came out fast on the shared
 machine had all its requests' ratios inflated: simulated with a 25 % spread per one-off,
-that put p95 of the ratio 0.15x above the truth on average, and anywhere within +-0.2x.
+4 put p95 of the ratio 0.2x above the truth on average (standard deviation 0.2x), 12 put
+it 0.06x above (0.08x).
 
 Prints the targets of issue 17 beside the measured values: p95 of that ratio
 <= 3x at ``--concurrency``, throughput within 25 % of ``batch --jobs 2``, memory per
