@@ -43,9 +43,10 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
 RACY_SECONDS = 2.0
 
 
-def settled(stamp: tuple[int, int] | None) -> bool:
-    """The file was last written over RACY_SECONDS ago: a later write changes its stamp."""
-    return stamp is not None and stamp[0] < time.time_ns() - RACY_SECONDS * 1e9
+def settled(mtime_ns: int) -> bool:
+    """A file written at ``mtime_ns`` was written over RACY_SECONDS ago: a later write
+    changes its stamp."""
+    return mtime_ns < time.time_ns() - RACY_SECONDS * 1e9
 
 
 def kind_of(mode: int) -> str:

@@ -52,7 +52,7 @@ class FileCache:
         except KeyError:
             pass
         value = load()  # an error is raised again next time, not kept
-        if settled(stamp):  # a file written just now is read again next time (files.RACY_SECONDS)
+        if stamp is not None and settled(stamp[0]):  # written just now: read again next time
             self._kept[key] = value
         return value
 

@@ -18,7 +18,7 @@ An entry is used only if every input is as it was when the entry was written:
 
 Time stamps can fail to tell two writes apart when both fall in one tick of the file
 system's clock; like git's index ("racily clean" entries), an entry is not written while
-any input is less than ``RACY_SECONDS`` old, so a later edit always shows. Errors are
+any input is less than ``files.RACY_SECONDS`` old, so a later edit always shows. Errors are
 never kept: bad content is checked again on every build and reported the same way.
 
 Never kept: a request with a field this module does not know, at other than its default
@@ -42,7 +42,6 @@ import pickle
 import stat
 import sys
 import tempfile
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +51,7 @@ from cachetools import LRUCache
 
 from . import __version__, paths
 from .errors import Diagnostic
-from .files import RACY_SECONDS
+from .files import settled
 from .library import Library, names_a_file
 from .model import Handout
 
@@ -102,7 +101,7 @@ class PreparedInMemory:
     """Prepared handouts kept by one long-running process, least recently used dropped
     first. A handout is used again only while the stamps of every input are as they were
     (an edited, added or removed content file prepares anew), never for a request with
-    personal data, and never written while an input is under ``RACY_SECONDS`` old."""
+    personal data, and never written while an input is under ``files.RACY_SECONDS`` old."""
 
     def __init__(self, kept: int = KEPT_IN_MEMORY):
         self._kept: LRUCache[tuple[object, ...], tuple[list[Stamp], Prepared]] = LRUCache(kept)
@@ -198,7 +197,7 @@ def _settled(library: Library, request: Request) -> list[Stamp] | None:
     edit within this tick of the clock would not show, so nothing may be kept yet."""
     inputs = _inputs(library, request)
     newest = max((mtime for _, mtime, _ in inputs), default=0)
-    return None if newest > time.time_ns() - RACY_SECONDS * 1e9 else inputs
+    return inputs if settled(newest) else None
 
 
 def _memory_key(library: Library, request: Request) -> tuple[object, ...] | None:

@@ -21,7 +21,7 @@ from conftest import TEST_CONTENT
 from pypdf import PdfReader
 from test_translate import write_translation
 
-from handouts import build, prepared
+from handouts import build, files
 from handouts.build import Request, prepare
 from handouts.cli import main
 from handouts.library import Library
@@ -169,7 +169,7 @@ def test_errors_are_never_kept(runner, root, kept, tmp_path):
 def test_an_input_edited_just_now_is_not_kept(runner, tmp_path, kept, monkeypatch):
     """The inputs are stamped when copied; the window is widened to an hour so that a slow
     machine, taking over 2 s from the copy to the build, still builds within it."""
-    monkeypatch.setattr(prepared, "RACY_SECONDS", 3600.0)
+    monkeypatch.setattr(files, "RACY_SECONDS", 3600.0)
     fresh = tmp_path / "fresh"
     shutil.copytree(TEST_CONTENT, fresh, copy_function=shutil.copy)  # stamped now: within the racy window
     build_cli(runner, fresh, tmp_path / "out.pdf")
@@ -277,7 +277,7 @@ def test_in_memory_a_patient_request_is_never_kept_and_the_memory_is_bounded(roo
 
 
 def test_in_memory_an_input_edited_just_now_is_not_kept(tmp_path, monkeypatch):
-    monkeypatch.setattr(prepared, "RACY_SECONDS", 3600.0)  # a slow machine still builds within it
+    monkeypatch.setattr(files, "RACY_SECONDS", 3600.0)  # a slow machine still builds within it
     fresh = tmp_path / "fresh"
     shutil.copytree(TEST_CONTENT, fresh, copy_function=shutil.copy)  # stamped now: within the racy window
     library, kept = Library.with_content(fresh), PreparedInMemory()
